@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Options;
+using Parley.Configuration;
+using Parley.Hosting;
+
+DotEnvFile.LoadIntoEnvironment(".env");
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddParley();
+var app = builder.Build();
+app.MapParley();
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ConfigurationProblem.Describe(ex) is { } problem)
+{
+    await Console.Error.WriteLineAsync($"Parley cannot start: {problem}");
+    return 2;
+}

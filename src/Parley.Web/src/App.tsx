@@ -1,0 +1,150 @@
+// The shell: sidebar, header, messages, composer, banner; wires the hooks together.
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { Banner } from './components/Banner';
+import { ChatHeader } from './components/ChatHeader';
+import { ChatUiContext, type ChatUi } from './components/ChatContext';
+import { Composer, type ComposerHandle } from './components/Composer';
+import { EmptyState } from './components/EmptyState';
+import { MessageList } from './components/MessageList';
+import { SettingsPanel } from './components/SettingsPanel';
+import { Sidebar } from './components/Sidebar';
+import { Toast } from './components/Toast';
+import { navigate, useRouteConversationId } from './lib/route';
+import { toTurns } from './lib/turns';
+import { useChat } from './state/useChat';
+import { useConversationList } from './state/useConversationList';
+import { useServerInfo } from './state/useServerInfo';
+import { useKeyboardShortcuts } from './state/useKeyboardShortcuts';
+import { useSidebarState } from './state/useSidebarState';
+
+export function App() {
+  const routeId = useRouteConversationId();
+  const server = useServerInfo();
+  const list = useConversationList();
+  const chat = useChat(routeId, { onListChanged: list.refresh });
+  const { state } = chat;
+  const sidebar = useSidebarState();
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const composer = useRef<ComposerHandle>(null);
+  const search = useRef<HTMLInputElement>(null);
+
+  const streaming = !!state.streaming;
+  const models = server.models;
+  const model =
+    state.conversation?.model || state.draft.model || server.config.defaultModel || models.find((m) => m.isDefault)?.id || models[0]?.id || '';
+  const vision = models.find((m) => m.id === model)?.vision ?? true;
+
+  const newChat = useCallback(() => {
+    navigate(null);
+    sidebar.closeOnNarrow();
+    window.setTimeout(() => composer.current?.focus(), 0);
+  }, [sidebar]);
+  const openConversation = useCallback((id: string) => {
+    navigate(id);
+    sidebar.closeOnNarrow();
+  }, [sidebar]);
+
+  useKeyboardShortcuts({
+    onNewChat: newChat,
+    onSearch: () => {
+      sidebar.setOpen(true);
+      window.setTimeout(() => search.current?.focus(), 0);
+    },
+    onStop: () => streaming && chat.stop(),
+  });
+
+  useEffect(() => {
+    document.title = state.conversation?.title ? `${state.conversation.title} · ${server.config.name}` : server.config.name;
+  }, [state.conversation?.title, server.config.name]);
+
+  const turns = useMemo(() => toTurns(chat.path, state.messages), [chat.path, state.messages]);
+  const stats = useMemo(() => {
+    if (!state.conversation) return null;
+    const all = Object.values(state.messages);
+    const tokens = all.reduce((n, m) => n + (m.usage?.totalTokens ?? 0), 0);
+    const messages = chat.path.filter((id) => state.messages[id]?.role !== 'tool').length;
+    return { messages, tokens: Math.max(tokens, state.conversation.usage?.totalTokens ?? 0) };
+  }, [state.messages, state.conversation, chat.path]);
+
+  const modelLabel = useCallback((id: string | null) => models.find((m) => m.id === id)?.label ?? id ?? '', [models]);
+  const ui: ChatUi = useMemo(() => ({
+    edit: (id, text) => void chat.edit(id, text),
+    regenerate: (id) => void chat.regenerate(id),
+    switchVersion: chat.switchVersion,
+    retry: () => void chat.retry(),
+    modelLabel,
+    toolHeaders: server.config.functions,
+    busy: streaming,
+  }), [chat.edit, chat.regenerate, chat.switchVersion, chat.retry, modelLabel, server.config.functions, streaming]);
+
+  const lastTurn = turns[turns.length - 1];
+  const lastFailed = lastTurn?.replies.some((m) => m.status === 'error');
+  const failureBox = state.failure && !lastFailed && (
+    <div className="failure" role="alert">
+      <span>{state.failure.message}</span>
+      {state.failure.retry && <button type="button" className="btn sm" onClick={() => void chat.retry()}>Retry</button>}
+      <button type="button" className="btn sm ghost" onClick={chat.dismissFailure}>Dismiss</button>
+    </div>
+  );
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    if (e.dataTransfer.files.length) composer.current?.addFiles(e.dataTransfer.files);
+  };
+
+  let body;
+  if (state.status === 'loading') body = <div className="center muted" aria-busy="true">Loading conversation…</div>;
+  else if (state.status === 'missing' || state.status === 'error') {
+    body = (
+      <div className="center">
+        <p role="alert">{state.loadError}</p>
+        <button type="button" className="btn" onClick={newChat}>Start a new chat</button>
+      </div>
+    );
+  } else if (!turns.length && !streaming) {
+    body = (
+      <>
+        <EmptyState name={server.config.name} preloaded={state.conversation ? [] : server.config.messages} />
+        {failureBox && <div className="messages-inner">{failureBox}</div>}
+      </>
+    );
+  } else {
+    body = <MessageList conversationKey={state.conversationId ?? 'new'} turns={turns} index={chat.index} streaming={streaming} footer={failureBox} />;
+  }
+
+  return (
+    <div className="app" data-sidebar={sidebar.open ? 'open' : 'closed'}>
+      <Banner status={server.status} />
+      <div className="layout">
+        <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}
+          loading={list.loading} error={list.error} appName={server.config.name} onQuery={list.setQuery} onNew={newChat}
+          onOpen={openConversation} onRename={list.rename} onClose={() => sidebar.setOpen(false)}
+          onDelete={(item) => {
+            list.remove(item);
+            if (item.id === state.conversationId) navigate(null);
+          }} />
+        {sidebar.open && <div className="scrim" onClick={() => sidebar.setOpen(false)} aria-hidden="true" />}
+        <main className="chat" onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
+          onDragLeave={(e) => { if (e.currentTarget === e.target) setDragging(false); }} onDrop={onDrop}>
+          <ChatHeader sidebarOpen={sidebar.open} models={models} model={model}
+            title={state.conversation?.title || (state.conversationId ? null : 'New chat')} stats={stats}
+            canClear={!!state.conversation && turns.length > 0} onToggleSidebar={() => sidebar.setOpen(true)}
+            onModel={(id) => void chat.updateSettings({ model: id })} onSettings={() => setSettingsOpen(true)}
+            onClear={() => void chat.clear()} onNew={newChat} />
+          <ChatUiContext.Provider value={ui}>{body}</ChatUiContext.Provider>
+          <Composer ref={composer} streaming={streaming} limits={server.config.limits} vision={vision}
+            onSend={chat.send} onStop={chat.stop} />
+          {dragging && <div className="drop-overlay" aria-hidden="true">Drop images to attach</div>}
+        </main>
+      </div>
+      {settingsOpen && (
+        <SettingsPanel systemPrompt={state.conversation?.systemPrompt ?? state.draft.systemPrompt}
+          temperature={state.conversation?.temperature ?? state.draft.temperature}
+          onSave={(patch) => void chat.updateSettings(patch)} onClose={() => setSettingsOpen(false)} />
+      )}
+      {list.pending && <Toast message={`Deleted “${list.pending.item.title || 'New chat'}”.`} action="Undo" onAction={list.undo} />}
+    </div>
+  );
+}

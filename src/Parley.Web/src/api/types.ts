@@ -1,0 +1,90 @@
+// Wire types of Parley's /api surface (docs/api.md). camelCase as the server sends them.
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export type ContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; url: string; mediaType: string }
+  | { type: 'tool_call'; callId: string; name: string; arguments: unknown; description?: string; action?: string }
+  | { type: 'tool_result'; callId: string; name: string; result: string; isError: boolean };
+
+export type Role = 'user' | 'assistant' | 'tool' | 'system';
+export type MessageStatus = 'complete' | 'incomplete' | 'error' | 'streaming';
+
+export interface Message {
+  id: string;
+  parentId: string | null;
+  role: Role;
+  content: ContentPart[];
+  text: string;
+  model: string | null;
+  status: MessageStatus;
+  error: { code: string; message: string } | null;
+  usage: Usage | null;
+  timings: { firstTokenMs: number; totalMs: number } | null;
+  createdAt: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  model: string;
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+  snippet?: string | null;
+}
+
+export interface Conversation extends ConversationSummary {
+  systemPrompt: string | null;
+  temperature: number | null;
+  maxTokens: number | null;
+  usage: Usage | null;
+  messages?: Message[];
+}
+
+export interface ConversationSettings {
+  title?: string;
+  model?: string;
+  systemPrompt?: string | null;
+  temperature?: number | null;
+  maxTokens?: number | null;
+}
+
+export interface SendBody {
+  content: string;
+  images?: string[];
+  parentId?: string | null;
+  model?: string;
+}
+
+export interface ToolStart {
+  id: string;
+  name: string;
+  description?: string;
+  action?: string;
+  arguments?: unknown;
+}
+
+export interface ToolEnd {
+  id: string;
+  name: string;
+  result: string;
+  isError?: boolean;
+}
+
+/** One event of the conversation stream. */
+export type StreamEvent =
+  | { type: 'user_message'; message: Message }
+  | { type: 'assistant_start'; message: Message }
+  | { type: 'text'; content: string }
+  | { type: 'tool_start'; content: ToolStart }
+  | { type: 'tool_end'; content: ToolEnd }
+  | { type: 'usage'; content: Usage }
+  | { type: 'title'; content: string }
+  | { type: 'error'; content: string; code?: string }
+  | { type: 'assistant_end'; message: Message };

@@ -1,0 +1,145 @@
+// The message box: autosizing textarea, image attachments (picker, paste, drop), send/stop.
+import { forwardRef, useImperativeHandle, useLayoutEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
+import type { ClientConfig } from '../api/config';
+import { toAttachment, validateImage, type Attachment } from '../lib/files';
+import { plural } from '../lib/format';
+import { IconClose, IconPaperclip, IconSend, IconStop } from './icons';
+
+export interface ComposerHandle {
+  addFiles: (files: FileList | File[]) => void;
+  focus: () => void;
+}
+
+interface Props {
+  streaming: boolean;
+  limits: ClientConfig['limits'];
+  vision: boolean;
+  onSend: (text: string, images: string[]) => Promise<boolean>;
+  onStop: () => void;
+}
+
+export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ streaming, limits, vision, onSend, onStop }, ref) {
+  const [text, setText] = useState('');
+  const [files, setFiles] = useState<Attachment[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const textRef = useRef(text);
+  textRef.current = text;
+
+  useLayoutEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 240)}px`;
+  }, [text]);
+
+  const addFiles = async (list: FileList | File[]) => {
+    const errors: string[] = [];
+    const ok: File[] = [];
+    for (const f of Array.from(list)) {
+      const problem = validateImage(f, limits);
+      if (problem) errors.push(problem);
+      else ok.push(f);
+    }
+    setError(errors.length ? errors.join(' ') : null);
+    if (ok.length) {
+      const added = await Promise.all(ok.map(toAttachment));
+      setFiles((cur) => [...cur, ...added]);
+    }
+  };
+
+  useImperativeHandle(ref, () => ({ addFiles: (l) => void addFiles(l), focus: () => area.current?.focus() }));
+
+  const submit = async () => {
+    const value = textRef.current;
+    if (streaming || (!value.trim() && !files.length)) return;
+    if (value.length > limits.maxMessageChars) {
+      setError(`Your message is ${plural(value.length, 'character')}; the limit is ${plural(limits.maxMessageChars, 'character')}.`);
+      return;
+    }
+    const sent = files;
+    setError(null);
+    setText('');
+    setFiles([]);
+    const ok = await onSend(value, sent.map((f) => f.dataUrl));
+    // A failed send gives the words back, unless the reader already typed something new.
+    if (!ok && !textRef.current) {
+      setText(value);
+      setFiles(sent);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void submit();
+    } else if (e.key === 'Escape' && streaming) {
+      e.preventDefault();
+      onStop();
+    }
+  };
+
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const pasted = Array.from(e.clipboardData.files);
+    if (pasted.length) {
+      e.preventDefault();
+      void addFiles(pasted);
+      return;
+    }
+    const incoming = e.clipboardData.getData('text').length;
+    const el = e.currentTarget;
+    const resulting = el.value.length - (el.selectionEnd - el.selectionStart) + incoming;
+    if (resulting > limits.maxMessageChars) {
+      e.preventDefault();
+      setError(`That paste would make the message ${plural(resulting, 'character')} long; the limit is ${plural(limits.maxMessageChars, 'character')}.`);
+    }
+  };
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void submit();
+  };
+
+  const canSend = !streaming && (text.trim().length > 0 || files.length > 0);
+  return (
+    <form className="composer" onSubmit={onSubmit} aria-label="Send a message">
+      {error && (
+        <div className="composer-error" role="alert">
+          <span>{error}</span>
+          <button type="button" className="icon-btn sm" aria-label="Dismiss error" onClick={() => setError(null)}><IconClose size={14} /></button>
+        </div>
+      )}
+      <div className="composer-box">
+        {files.length > 0 && (
+          <ul className="attachments" aria-label="Attached images">
+            {files.map((f) => (
+              <li key={f.id} className="attachment">
+                <img src={f.dataUrl} alt={`Preview of ${f.name}`} />
+                <button type="button" className="attachment-remove" aria-label={`Remove ${f.name}`}
+                  onClick={() => setFiles((cur) => cur.filter((x) => x.id !== f.id))}><IconClose size={12} /></button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {files.length > 0 && !vision && <div className="composer-hint warn">The selected model can't see images; pick a vision model.</div>}
+        <div className="composer-row">
+          <button type="button" className="icon-btn" aria-label="Attach images" title="Attach images" onClick={() => picker.current?.click()}>
+            <IconPaperclip />
+          </button>
+          <input ref={picker} type="file" accept={limits.imageTypes.join(',')} multiple hidden data-testid="file-input"
+            aria-label="Choose images to attach" onChange={(e) => { if (e.target.files) void addFiles(e.target.files); e.target.value = ''; }} />
+          <label htmlFor="composer-input" className="sr-only">Message</label>
+          <textarea id="composer-input" ref={area} rows={1} value={text} placeholder="Message Parley"
+            onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown} onPaste={onPaste} />
+          {streaming ? (
+            <button type="button" className="send-btn stop" aria-label="Stop generating" title="Stop (Esc)" onClick={onStop}><IconStop /></button>
+          ) : (
+            <button type="submit" className="send-btn" aria-label="Send message" title="Send (Enter)" disabled={!canSend}><IconSend /></button>
+          )}
+        </div>
+      </div>
+      <div className="composer-foot">Enter to send · Shift+Enter for a new line · Esc to stop</div>
+    </form>
+  );
+});

@@ -1,0 +1,35 @@
+// Sidebar groups: Today, Yesterday, Previous 7 days, Previous 30 days, Older.
+
+export interface Dated {
+  updatedAt: string;
+}
+
+export interface Group<T> {
+  label: string;
+  items: T[];
+}
+
+const LABELS = ['Today', 'Yesterday', 'Previous 7 days', 'Previous 30 days', 'Older'] as const;
+
+function startOfDay(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+export function dayBucket(iso: string, now: Date): number {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return 4;
+  const days = Math.round((startOfDay(now) - startOfDay(t)) / 86_400_000);
+  if (days <= 0) return 0;
+  if (days === 1) return 1;
+  if (days <= 7) return 2;
+  if (days <= 30) return 3;
+  return 4;
+}
+
+/** Groups items newest first (by updatedAt) into day buckets, keeping empty groups out. */
+export function groupByDay<T extends Dated>(items: readonly T[], now = new Date()): Group<T>[] {
+  const sorted = [...items].sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
+  const buckets: T[][] = LABELS.map(() => []);
+  for (const item of sorted) buckets[dayBucket(item.updatedAt, now)].push(item);
+  return LABELS.map((label, i) => ({ label, items: buckets[i] })).filter((g) => g.items.length > 0);
+}

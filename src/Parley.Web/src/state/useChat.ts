@@ -1,0 +1,265 @@
+// The conversation hook: loads the conversation named by the URL, sends, streams
+// (text batched per animation frame), stops, regenerates, edits and switches versions.
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import * as api from '../api/conversations';
+import { ApiError, friendlyMessage } from '../api/http';
+import type { ConversationSettings, Message, SendBody, StreamEvent } from '../api/types';
+import { readAsDataUrl } from '../lib/files';
+import { navigate } from '../lib/route';
+import { activePath, buildIndex, switchVersion as switchLeaf } from '../lib/tree';
+import { chatReducer, initialChatState, type RetryPlan } from './chatReducer';
+
+export interface ChatOptions {
+  /** Called after anything that changes the conversation list (sidebar refresh). */
+  onListChanged: () => void;
+}
+
+function imageUrls(m: Message): string[] {
+  return m.content.flatMap((p) => (p.type === 'image' ? [p.url] : []));
+}
+
+async function toDataUrl(url: string): Promise<string> {
+  if (url.startsWith('data:')) return url;
+  const res = await fetch(url);
+  return readAsDataUrl(await res.blob());
+}
+
+export function useChat(routeId: string | null, { onListChanged }: ChatOptions) {
+  const [state, dispatch] = useReducer(chatReducer, initialChatState);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const abortRef = useRef<AbortController | null>(null);
+  const listChanged = useRef(onListChanged);
+  listChanged.current = onListChanged;
+
+  const load = useCallback(async (id: string, signal?: AbortSignal) => {
+    try {
+      const conversation = await api.getConversation(id, signal);
+      dispatch({ type: 'loaded', conversation });
+      if (conversation.id !== id) navigate(conversation.id, { replace: true });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') return;
+      const err = e as ApiError;
+      dispatch({ type: 'load_failed', message: err.message, missing: err.status === 404 });
+    }
+  }, []);
+
+  // Follow the URL: /c/{id} (or ?sid=) loads that conversation; / is a new chat.
+  useEffect(() => {
+    if (routeId === stateRef.current.conversationId && stateRef.current.status !== 'idle') return;
+    dispatch({ type: 'reset', conversationId: routeId });
+    if (!routeId) return;
+    const ctl = new AbortController();
+    void load(routeId, ctl.signal).then(() => {
+      if (new URLSearchParams(window.location.search).has('sid') && stateRef.current.status === 'ready') {
+        navigate(routeId, { replace: true });
+      }
+    });
+    return () => ctl.abort();
+  }, [routeId, load]);
+
+  const index = useMemo(() => buildIndex(state.nodes), [state.nodes]);
+  const path = useMemo(() => activePath(index, state.leafId), [index, state.leafId]);
+
+  /** Runs one stream to its end; returns true when the reply completed without error. */
+  const run = useCallback(
+    async (conversationId: string, start: (signal: AbortSignal) => AsyncGenerator<StreamEvent>, plan: RetryPlan) => {
+      const ctl = new AbortController();
+      abortRef.current = ctl;
+      dispatch({ type: 'stream_started' });
+      let pending = '';
+      let frame = 0;
+      const visible = () => stateRef.current.conversationId === conversationId;
+      const flush = () => {
+        if (frame) cancelAnimationFrame(frame);
+        frame = 0;
+        if (pending && visible()) dispatch({ type: 'text', text: pending });
+        pending = '';
+      };
+      let ok = true;
+      let userId: string | null = plan.kind === 'regenerate' ? plan.messageId : null;
+      try {
+        for await (const ev of start(ctl.signal)) {
+          if (ev.type === 'text') {
+            pending += ev.content;
+            if (!frame) frame = requestAnimationFrame(flush);
+            continue;
+          }
+          flush();
+          if (ev.type === 'user_message') userId = ev.message.id;
+          if (visible()) dispatch({ type: 'event', event: ev });
+          if (ev.type === 'error' && ev.code !== 'cancelled') {
+            ok = false;
+            const retry: RetryPlan = userId ? { kind: 'regenerate', messageId: userId } : plan;
+            if (visible()) dispatch({ type: 'failed', failure: { message: friendlyMessage(ev.code, ev.content), code: ev.code ?? 'internal', retry } });
+          }
+          if (ev.type === 'title') listChanged.current();
+        }
+        flush();
+      } catch (e) {
+        flush();
+        if ((e as Error).name === 'AbortError' || ctl.signal.aborted) {
+          if (visible()) dispatch({ type: 'stopped' });
+        } else {
+          ok = false;
+          const err = e instanceof ApiError ? e : new ApiError(friendlyMessage('network'), 0, 'network');
+          const retry: RetryPlan = userId ? { kind: 'regenerate', messageId: userId } : plan;
+          if (visible()) dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry } });
+        }
+      } finally {
+        if (abortRef.current === ctl) abortRef.current = null;
+        if (visible()) dispatch({ type: 'stream_ended' });
+        // Reconcile with what the store kept (ids, final content, usage); a cancelled
+        // reply is saved by the server a moment after the stream closes.
+        if (ctl.signal.aborted) await new Promise((r) => setTimeout(r, 400));
+        if (visible()) await load(conversationId);
+        listChanged.current();
+      }
+      return ok;
+    },
+    [load],
+  );
+
+  const ensureConversation = useCallback(async (): Promise<string> => {
+    const s = stateRef.current;
+    if (s.conversationId && s.conversation) return s.conversationId;
+    const created = await api.createConversation(s.draft);
+    dispatch({ type: 'loaded', conversation: { ...created, messages: [] } });
+    stateRef.current = { ...stateRef.current, conversationId: created.id };
+    navigate(created.id);
+    listChanged.current();
+    return created.id;
+  }, []);
+
+  const sendBody = useCallback(
+    async (body: SendBody): Promise<boolean> => {
+      if (stateRef.current.streaming) return false;
+      let id: string;
+      try {
+        id = await ensureConversation();
+      } catch (e) {
+        const err = e as ApiError;
+        dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry: { kind: 'send', body } } });
+        return false;
+      }
+      return run(id, (signal) => api.sendMessage(id, body, signal), { kind: 'send', body });
+    },
+    [ensureConversation, run],
+  );
+
+  const send = useCallback(
+    (content: string, images: string[] = []) => {
+      const body: SendBody = { content };
+      if (images.length) body.images = images;
+      return sendBody(body);
+    },
+    [sendBody],
+  );
+
+  const regenerateFrom = useCallback(
+    (messageId: string) => {
+      const id = stateRef.current.conversationId;
+      if (!id || stateRef.current.streaming) return Promise.resolve(false);
+      return run(id, (signal) => api.regenerate(id, messageId, signal), { kind: 'regenerate', messageId });
+    },
+    [run],
+  );
+
+  /** New reply for the turn of assistant message `assistantId`: regenerated from its user message. */
+  const regenerate = useCallback(
+    (assistantId: string) => {
+      const { messages } = stateRef.current;
+      let cur: Message | undefined = messages[assistantId];
+      while (cur && cur.role !== 'user' && cur.parentId) cur = messages[cur.parentId];
+      return regenerateFrom(cur?.role === 'user' ? cur.id : assistantId);
+    },
+    [regenerateFrom],
+  );
+
+  const edit = useCallback(
+    async (messageId: string, content: string) => {
+      const m = stateRef.current.messages[messageId];
+      if (!m) return false;
+      let images: string[] = [];
+      try {
+        images = await Promise.all(imageUrls(m).map(toDataUrl));
+      } catch {
+        images = [];
+      }
+      const body: SendBody = { content, parentId: m.parentId };
+      if (images.length) body.images = images;
+      return sendBody(body);
+    },
+    [sendBody],
+  );
+
+  const stop = useCallback(() => {
+    const id = stateRef.current.conversationId;
+    if (!stateRef.current.streaming || !id) return;
+    api.cancelReply(id).catch(() => undefined);
+    abortRef.current?.abort();
+    dispatch({ type: 'stopped' });
+  }, []);
+
+  const retry = useCallback(() => {
+    const plan = stateRef.current.failure?.retry;
+    dispatch({ type: 'dismiss_failure' });
+    if (!plan) return Promise.resolve(false);
+    return plan.kind === 'send' ? sendBody(plan.body) : regenerateFrom(plan.messageId);
+  }, [sendBody, regenerateFrom]);
+
+  const switchVersion = useCallback(
+    (messageId: string, delta: number) => {
+      const leaf = switchLeaf(index, messageId, delta);
+      if (leaf) dispatch({ type: 'select_leaf', leafId: leaf });
+    },
+    [index],
+  );
+
+  const updateSettings = useCallback(async (patch: ConversationSettings) => {
+    const id = stateRef.current.conversationId;
+    if (!id || !stateRef.current.conversation) {
+      dispatch({ type: 'draft', patch });
+      return;
+    }
+    try {
+      const conversation = await api.updateConversation(id, patch);
+      dispatch({ type: 'conversation', conversation });
+      listChanged.current();
+    } catch (e) {
+      dispatch({ type: 'failed', failure: { message: (e as ApiError).message, code: (e as ApiError).code, retry: null } });
+    }
+  }, []);
+
+  const clear = useCallback(async () => {
+    const id = stateRef.current.conversationId;
+    if (!id) return;
+    try {
+      await api.clearConversation(id);
+      dispatch({ type: 'cleared' });
+      listChanged.current();
+    } catch (e) {
+      dispatch({ type: 'failed', failure: { message: (e as ApiError).message, code: (e as ApiError).code, retry: null } });
+    }
+  }, []);
+
+  const dismissFailure = useCallback(() => dispatch({ type: 'dismiss_failure' }), []);
+
+  return {
+    state,
+    index,
+    path,
+    send,
+    stop,
+    retry,
+    regenerate,
+    edit,
+    switchVersion,
+    updateSettings,
+    clear,
+    dismissFailure,
+    reload: load,
+  };
+}
+
+export type Chat = ReturnType<typeof useChat>;

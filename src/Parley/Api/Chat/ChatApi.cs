@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Parley.Api.OpenAI;
+using Parley.Chat;
+using Parley.Configuration;
+using Parley.Conversations;
+using Parley.Errors;
+using Parley.Streaming;
+
+namespace Parley.Api.Chat;
+
+/// <summary>
+/// Seed 002's stateless streaming API: the client sends its context, gets the reply as
+/// <c>text</c>/<c>tool_start</c>/<c>tool_end</c> events and the updated context as <c>context_update</c>.
+/// </summary>
+public static class ChatApi
+{
+    public static RouteHandlerBuilder MapChatApi(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/chat", Chat)
+            .WithTags("Stateless chat")
+            .Accepts<StatelessChatRequest>("application/json")
+            .Produces(200, contentType: "text/event-stream");
+
+    public static async Task Chat(HttpContext context, JsonElement body, TurnFactory turns, ChatRunner runner, IOptions<ParleyOptions> options)
+    {
+        var parley = options.Value;
+        var request = StatelessChatRequest.Parse(body, parley);
+        var model = turns.ResolveModel(request.Model);
+        var history = ContextWindow.Fit(request.Context, parley.MaxHistoryMessages, int.MaxValue);
+        ChatMessage user = new(ChatRole.User, [new TextContent(request.Message), .. request.Images]);
+        var turn = turns.Create(model, request.SystemPrompt, [.. history, user], new TurnSettings(request.Temperature, request.MaxTokens));
+
+        var cancellationToken = context.RequestAborted;
+        using var sse = SseWriter.Begin(context);
+        var reply = new ReplyAccumulator();
+        await foreach (var chatEvent in runner.StreamAsync(turn, cancellationToken))
+        {
+            reply.Add(chatEvent);
+            if (StatelessEvents.Write(chatEvent) is { } write)
+                await sse.WriteAsync(write, cancellationToken);
+        }
+
+        if (reply.Failure is null)
+        {
+            var replyMessages = ContextBuilder.Unfold(new StoredMessage
+            {
+                Id = "", ConversationId = "", Role = MessageRoles.Assistant, Parts = reply.Parts,
+            });
+            var updated = ContextWindow.Fit([.. history, user, .. replyMessages], parley.MaxHistoryMessages, int.MaxValue);
+            await sse.WriteAsync(w => StatelessEvents.ContextUpdate(w, updated), cancellationToken);
+        }
+        await sse.WriteDoneAsync(cancellationToken);
+    }
+}
+
+/// <summary>The body of <c>POST /api/chat</c>; <c>system_prompt</c> and <c>systemPrompt</c> are both accepted.</summary>
+public sealed record StatelessChatRequest(
+    string Message, string? SystemPrompt, string? Model, List<ChatMessage> Context, List<AIContent> Images, double? Temperature, int? MaxTokens)
+{
+    public static StatelessChatRequest Parse(JsonElement body, ParleyOptions options)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+            throw new ParleyException(ErrorCodes.InvalidRequest, 400, "The body must be a JSON object with a 'message'.");
+        var message = OpenAIMessages.StringProperty(body, "message") ?? "";
+        var images = body.TryGetProperty("images", out var i) && i.ValueKind == JsonValueKind.Array
+            ? i.EnumerateArray().Select(e => OpenAIMessages.Image(e.GetString() ?? "", options.MaxImageBytes)).ToList()
+            : [];
+        if (string.IsNullOrWhiteSpace(message) && images.Count == 0)
+            throw new ParleyException(ErrorCodes.EmptyMessage, 400, "The message is empty. Send a non-empty 'message'.");
+        if (message.Length > options.MaxMessageChars)
+            throw new ParleyException(ErrorCodes.InvalidRequest, 413, $"The message is longer than {options.MaxMessageChars:N0} characters.");
+
+        var context = new List<ChatMessage>();
+        if (body.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("messages", out var messages))
+            context = OpenAIMessages.Read(messages, options.MaxImageBytes).Where(m => m.Role != ChatRole.System).ToList();
+        else if (c.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
+            throw new ParleyException(ErrorCodes.InvalidRequest, 400, "'context' must be the object from the last context_update, e.g. {\"messages\": [...]}.");
+
+        return new StatelessChatRequest(
+            message,
+            OpenAIMessages.StringProperty(body, "system_prompt") ?? OpenAIMessages.StringProperty(body, "systemPrompt"),
+            OpenAIMessages.StringProperty(body, "model"),
+            context,
+            images,
+            body.TryGetProperty("temperature", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null,
+            body.TryGetProperty("max_tokens", out var mt) && mt.ValueKind == JsonValueKind.Number ? mt.GetInt32() : null);
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Parley.Configuration;
+using Parley.Conversations;
+using Parley.Providers;
+
+namespace Parley.Api;
+
+/// <summary><c>GET /api/config</c>: what a UI needs to render (seed 003's function headers and preloaded messages, limits).</summary>
+public static class ClientConfigApi
+{
+    public static RouteHandlerBuilder MapClientConfigApi(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/config", Get).WithTags("Client configuration");
+
+    public static Ok<ClientConfig> Get(IOptions<ParleyOptions> options, ModelCatalog catalog)
+    {
+        var parley = options.Value;
+        return TypedResults.Ok(new ClientConfig(
+            parley.Name,
+            catalog.Default.Id,
+            parley.FunctionHeaders,
+            [.. parley.PreloadedMessages.Select(m => new ClientMessage(m.Role, m.Content))],
+            new ClientLimits(parley.MaxImageBytes, parley.MaxMessageChars, parley.MaxImagesPerMessage, ImageInput.AllowedTypes)));
+    }
+}
+
+public sealed record ClientConfig(
+    string Name, string DefaultModel, IReadOnlyDictionary<string, string> Functions, IReadOnlyList<ClientMessage> Messages, ClientLimits Limits);
+
+public sealed record ClientMessage(string Role, string Content);
+
+public sealed record ClientLimits(int MaxImageBytes, int MaxMessageChars, int MaxImagesPerMessage, IReadOnlyList<string> ImageTypes);

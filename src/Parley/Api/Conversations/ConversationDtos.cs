@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Parley.Conversations;
+
+namespace Parley.Api.Conversations;
+
+public sealed record CreateConversationRequest(string? Title, string? Model, string? SystemPrompt, double? Temperature, int? MaxTokens);
+
+/// <summary>PATCH body: an absent property is left alone, <c>null</c> clears it (so these stay raw JSON).</summary>
+public sealed record UpdateConversationRequest(
+    JsonElement Title, JsonElement Model, JsonElement SystemPrompt, JsonElement Temperature, JsonElement MaxTokens);
+
+/// <summary><c>parentId</c> absent means "after the newest message"; <c>null</c> means "a new first message".</summary>
+public sealed record SendMessageRequest(string? Content, List<string>? Images, JsonElement ParentId, string? Model);
+
+public sealed record RegenerateRequest(string? Model);
+
+public sealed record ConversationSummaryDto(
+    string Id, string Title, string? Model, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount, string? Snippet);
+
+public sealed record ConversationPageDto(IReadOnlyList<ConversationSummaryDto> Items, string? NextCursor);
+
+public sealed record ConversationDto(
+    string Id, string Title, string? Model, string? SystemPrompt, double? Temperature, int? MaxTokens,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount, UsageDto Usage, IReadOnlyList<MessageDto>? Messages);
+
+public sealed record UsageDto(long PromptTokens, long CompletionTokens, long TotalTokens);
+
+public sealed record MessageDto(
+    string Id, string? ParentId, string Role, IReadOnlyList<PartDto> Content, string Text, string? Model, string Status,
+    MessageError? Error, UsageDto? Usage, MessageTimings? Timings, DateTimeOffset CreatedAt);
+
+/// <summary>One content part as the API shows it (see docs/api.md); unused fields are omitted.</summary>
+public sealed record PartDto(
+    string Type,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Text = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Url = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MediaType = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CallId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Arguments = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Result = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? IsError = null);

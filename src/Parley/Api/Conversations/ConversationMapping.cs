@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Parley.Conversations;
+using Parley.Storage;
+
+namespace Parley.Api.Conversations;
+
+/// <summary>Store records → the conversations API's JSON shapes.</summary>
+internal static class ConversationMapping
+{
+    public static ConversationSummaryDto ToSummary(ConversationListItem item) =>
+        new(item.Conversation.Id, item.Conversation.Title, item.Conversation.Model, item.Conversation.CreatedAt,
+            item.Conversation.UpdatedAt, item.Conversation.MessageCount, item.Snippet);
+
+    public static ConversationDto ToDto(Conversation c, IReadOnlyList<StoredMessage>? messages)
+    {
+        var usage = messages?.Where(m => m.Usage is not null).Aggregate(new TokenUsage(0, 0, 0), (sum, m) => sum + m.Usage!)
+            ?? new TokenUsage(0, 0, 0);
+        return new ConversationDto(c.Id, c.Title, c.Model, c.SystemPrompt, c.Temperature, c.MaxTokens, c.CreatedAt, c.UpdatedAt,
+            messages?.Count ?? c.MessageCount, ToDto(usage), messages?.Select(ToDto).ToList());
+    }
+
+    public static MessageDto ToDto(StoredMessage m) =>
+        new(m.Id, m.ParentId, m.Role, [.. m.Parts.Select(p => ToDto(m.ConversationId, p))], m.Text, m.Model, m.Status, m.Error,
+            m.Usage is null ? null : ToDto(m.Usage), m.Timings, m.CreatedAt);
+
+    public static UsageDto ToDto(TokenUsage u) => new(u.PromptTokens, u.CompletionTokens, u.TotalTokens);
+
+    private static PartDto ToDto(string conversationId, MessagePart part) => part switch
+    {
+        TextPart t => new PartDto("text", Text: t.Text),
+        ImagePart i => new PartDto("image", Url: $"/api/conversations/{conversationId}/images/{i.ImageId}", MediaType: i.MediaType),
+        ToolCallPart c => new PartDto("tool_call", CallId: c.CallId, Name: c.Name, Arguments: ParseArguments(c.Arguments)),
+        ToolResultPart r => new PartDto("tool_result", CallId: r.CallId, Name: r.Name, Result: r.Result, IsError: r.IsError),
+        _ => throw new InvalidOperationException($"Unknown part {part.GetType().Name}"),
+    };
+
+    private static JsonElement ParseArguments(string json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(json);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Parley.Conversations;
+using Parley.Errors;
+using Parley.Providers;
+using Parley.Storage;
+
+namespace Parley.Api.Conversations;
+
+/// <summary>The stateful conversations API (docs/api.md): CRUD, streamed replies, edit/regenerate branches, cancel.</summary>
+public static class ConversationsApi
+{
+    public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/conversations").WithTags("Conversations");
+        group.MapGet("/", List);
+        group.MapPost("/", Create);
+        group.MapGet("/{id}", Get);
+        group.MapPatch("/{id}", Update);
+        group.MapDelete("/{id}", Delete);
+        group.MapDelete("/{id}/messages", Clear);
+        group.MapPost("/{id}/messages", Send).Produces(200, contentType: "text/event-stream");
+        group.MapPost("/{id}/messages/{messageId}/regenerate", Regenerate).Produces(200, contentType: "text/event-stream");
+        group.MapPost("/{id}/cancel", Cancel);
+        group.MapGet("/{id}/images/{imageId}", GetImage);
+        return group;
+    }
+
+    public static async Task<Ok<ConversationPageDto>> List(
+        HttpContext context, IConversationStore store, int? limit, string? cursor, string? q, CancellationToken cancellationToken)
+    {
+        var page = await store.ListConversationsAsync(Owners.Of(context), new ConversationQuery(limit ?? 50, cursor, q), cancellationToken);
+        return TypedResults.Ok(new ConversationPageDto([.. page.Items.Select(ConversationMapping.ToSummary)], page.NextCursor));
+    }
+
+    public static async Task<Created<ConversationDto>> Create(
+        HttpContext context, CreateConversationRequest? body, IConversationStore store, ModelCatalog models, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        body ??= new CreateConversationRequest(null, null, null, null, null);
+        var model = body.Model is null ? null : models.Resolve(body.Model).Id;
+        Validate(body.Temperature, body.MaxTokens);
+        var now = time.GetUtcNow();
+        var conversation = new Parley.Conversations.Conversation
+        {
+            Id = Parley.Conversations.Conversation.NewId(),
+            Owner = Owners.Of(context),
+            Title = string.IsNullOrWhiteSpace(body.Title) ? "New chat" : body.Title.Trim(),
+            HasTitle = !string.IsNullOrWhiteSpace(body.Title),
+            Model = model,
+            SystemPrompt = body.SystemPrompt,
+            Temperature = body.Temperature,
+            MaxTokens = body.MaxTokens,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await store.CreateConversationAsync(conversation, cancellationToken);
+        return TypedResults.Created($"/api/conversations/{conversation.Id}", ConversationMapping.ToDto(conversation, []));
+    }
+
+    public static async Task<Ok<ConversationDto>> Get(HttpContext context, string id, IConversationStore store, CancellationToken cancellationToken)
+    {
+        var conversation = await Require(store, context, id, cancellationToken);
+        var messages = await store.GetMessagesAsync(id, cancellationToken);
+        return TypedResults.Ok(ConversationMapping.ToDto(conversation, messages));
+    }
+
+    public static async Task<Ok<ConversationDto>> Update(
+        HttpContext context, string id, UpdateConversationRequest body, IConversationStore store, ModelCatalog models, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var conversation = await Require(store, context, id, cancellationToken);
+        if (Present(body.Title))
+        {
+            var title = body.Title.ValueKind == JsonValueKind.String ? body.Title.GetString()!.Trim() : "";
+            if (title.Length is 0 or > 200)
+                throw new ParleyException(ErrorCodes.InvalidRequest, 400, "A title must be 1 to 200 characters.");
+            conversation = conversation with { Title = title, HasTitle = true };
+        }
+        if (Present(body.Model))
+            conversation = conversation with { Model = String(body.Model, "model") is { } m ? models.Resolve(m).Id : null };
+        if (Present(body.SystemPrompt))
+            conversation = conversation with { SystemPrompt = String(body.SystemPrompt, "systemPrompt") };
+        if (Present(body.Temperature))
+            conversation = conversation with { Temperature = Number(body.Temperature, "temperature") };
+        if (Present(body.MaxTokens))
+            conversation = conversation with { MaxTokens = Number(body.MaxTokens, "maxTokens") is { } n ? (int)n : null };
+        Validate(conversation.Temperature, conversation.MaxTokens);
+
+        conversation = conversation with { UpdatedAt = time.GetUtcNow() };
+        if (!await store.UpdateConversationAsync(conversation, cancellationToken))
+            throw NotFound(id);
+        return TypedResults.Ok(ConversationMapping.ToDto(conversation, null));
+    }
+
+    public static async Task<NoContent> Delete(HttpContext context, string id, IConversationStore store, ActiveReplies active, CancellationToken cancellationToken)
+    {
+        active.Cancel(id);
+        if (!await store.DeleteConversationAsync(Owners.Of(context), id, cancellationToken))
+            throw NotFound(id);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<NoContent> Clear(HttpContext context, string id, IConversationStore store, ActiveReplies active, CancellationToken cancellationToken)
+    {
+        await Require(store, context, id, cancellationToken);
+        active.Cancel(id);
+        await store.ClearMessagesAsync(id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task Send(HttpContext context, string id, SendMessageRequest body, ConversationEngine engine)
+    {
+        var hasParent = body.ParentId.ValueKind is JsonValueKind.String or JsonValueKind.Null;
+        var send = new SendMessage(body.Content ?? "", body.Images ?? [], hasParent ? body.ParentId.GetString() : null, hasParent, body.Model);
+        var prepared = await engine.PrepareSendAsync(Owners.Of(context), id, send, context.RequestAborted);
+        await Stream(context, engine, prepared);
+    }
+
+    public static async Task Regenerate(HttpContext context, string id, string messageId, RegenerateRequest? body, ConversationEngine engine)
+    {
+        var prepared = await engine.PrepareRegenerateAsync(Owners.Of(context), id, messageId, body?.Model, context.RequestAborted);
+        await Stream(context, engine, prepared);
+    }
+
+    private static async Task Stream(HttpContext context, ConversationEngine engine, PreparedReply prepared)
+    {
+        using (prepared.Lease)
+            await ConversationStream.WriteAsync(context, engine.StreamAsync(prepared, context.RequestAborted));
+    }
+
+    public static async Task<Accepted> Cancel(HttpContext context, string id, IConversationStore store, ActiveReplies active, CancellationToken cancellationToken)
+    {
+        await Require(store, context, id, cancellationToken);
+        active.Cancel(id);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    public static async Task<FileContentHttpResult> GetImage(
+        HttpContext context, string id, string imageId, IConversationStore store, CancellationToken cancellationToken)
+    {
+        await Require(store, context, id, cancellationToken);
+        var image = await store.GetImageAsync(id, imageId, cancellationToken)
+            ?? throw new ParleyException(ErrorCodes.InvalidRequest, 404, $"There is no image '{imageId}' in this conversation.");
+        context.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
+        context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+        return TypedResults.File(image.Data, image.MediaType);
+    }
+
+    private static async Task<Parley.Conversations.Conversation> Require(IConversationStore store, HttpContext context, string id, CancellationToken cancellationToken) =>
+        await store.GetConversationAsync(Owners.Of(context), id, cancellationToken) ?? throw NotFound(id);
+
+    private static ParleyException NotFound(string id) =>
+        new(ErrorCodes.ConversationNotFound, 404, $"There is no conversation '{id}'.");
+
+    private static bool Present(JsonElement element) => element.ValueKind != JsonValueKind.Undefined;
+
+    private static string? String(JsonElement element, string name) => element.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => element.GetString() is { Length: > 0 } s ? s : null,
+        _ => throw new ParleyException(ErrorCodes.InvalidRequest, 400, $"'{name}' must be a string or null."),
+    };
+
+    private static double? Number(JsonElement element, string name) => element.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.Number => element.GetDouble(),
+        _ => throw new ParleyException(ErrorCodes.InvalidRequest, 400, $"'{name}' must be a number or null."),
+    };
+
+    private static void Validate(double? temperature, int? maxTokens)
+    {
+        if (temperature is < 0 or > 2)
+            throw new ParleyException(ErrorCodes.InvalidRequest, 400, "temperature must be between 0 and 2.");
+        if (maxTokens is < 1 or > 1_000_000)
+            throw new ParleyException(ErrorCodes.InvalidRequest, 400, "maxTokens must be between 1 and 1,000,000.");
+    }
+}

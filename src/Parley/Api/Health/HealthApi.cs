@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Parley.Providers;
+using Parley.Storage;
+
+namespace Parley.Api.Health;
+
+/// <summary><c>/health</c> (store, providers, warnings for the UI banner), <c>/health/live</c> and <c>/health/ready</c>.</summary>
+public static class HealthApi
+{
+    public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/health").WithTags("Health");
+        group.MapGet("/", Health);
+        group.MapGet("/live", () => TypedResults.Ok(new { status = "alive" }));
+        group.MapGet("/ready", Ready);
+        return group;
+    }
+
+    public static async Task<JsonHttpResult<HealthReport>> Health(IConversationStore store, ModelCatalog catalog, CancellationToken cancellationToken)
+    {
+        var storeHealthy = await store.IsHealthyAsync(cancellationToken);
+        var warnings = new List<string>();
+        if (!storeHealthy)
+            warnings.Add($"The {store.Kind} store is not answering; conversations cannot be saved right now.");
+        if (catalog.Default.IsMock)
+            warnings.Add("No LLM provider is configured, so replies come from the offline mock model. Set OPENAI_API_KEY or ANTHROPIC_API_KEY to use a real model.");
+
+        var providers = catalog.Providers.Select(p => new ProviderHealth(
+            p.Key, p.Value.Kind, Configured: p.Value.Kind == ProviderKinds.Mock || !string.IsNullOrEmpty(p.Value.ApiKey) || !string.IsNullOrEmpty(p.Value.BaseUrl),
+            BaseUrl: p.Value.BaseUrl)).ToList();
+        var report = new HealthReport(storeHealthy ? "healthy" : "degraded", new StoreHealth(store.Kind, storeHealthy), catalog.Default.Id, providers, warnings);
+        return TypedResults.Json(report, statusCode: storeHealthy ? 200 : 503);
+    }
+
+    public static async Task<Results<Ok<object>, JsonHttpResult<object>>> Ready(IConversationStore store, CancellationToken cancellationToken) =>
+        await store.IsHealthyAsync(cancellationToken)
+            ? TypedResults.Ok<object>(new { status = "ready" })
+            : TypedResults.Json<object>(new { status = "not_ready", reason = $"{store.Kind} store unavailable" }, statusCode: 503);
+}
+
+public sealed record HealthReport(string Status, StoreHealth Store, string DefaultModel, IReadOnlyList<ProviderHealth> Providers, IReadOnlyList<string> Warnings);
+
+public sealed record StoreHealth(string Kind, bool Healthy);
+
+public sealed record ProviderHealth(string Name, string Kind, bool Configured, string? BaseUrl);

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Parley.Errors;
+
+namespace Parley.Api.OpenAI;
+
+/// <summary>A parsed <c>POST /v1/chat/completions</c> body.</summary>
+public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage)
+{
+    public static OpenAIChatRequest Parse(JsonElement body, int maxImageBytes)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+            throw Invalid("The body must be a JSON object.");
+        var model = OpenAIMessages.StringProperty(body, "model") ?? throw Invalid("'model' is required.");
+        if (!body.TryGetProperty("messages", out var messagesElement))
+            throw Invalid("'messages' is required.");
+        var messages = OpenAIMessages.Read(messagesElement, maxImageBytes);
+        if (messages.Count == 0)
+            throw new ParleyException(ErrorCodes.EmptyMessage, 400, "'messages' must contain at least one message.");
+        if (Number(body, "n") is { } n && n != 1)
+            throw Invalid("Only n = 1 is supported.");
+
+        var options = new ChatOptions
+        {
+            Temperature = (float?)Number(body, "temperature"),
+            TopP = (float?)Number(body, "top_p"),
+            MaxOutputTokens = (int?)(Number(body, "max_completion_tokens") ?? Number(body, "max_tokens")),
+            FrequencyPenalty = (float?)Number(body, "frequency_penalty"),
+            PresencePenalty = (float?)Number(body, "presence_penalty"),
+            Seed = (long?)Number(body, "seed"),
+            StopSequences = Stops(body),
+            Tools = Tools(body),
+            ToolMode = ToolMode(body),
+            ResponseFormat = ResponseFormat(body),
+        };
+        if (options.Temperature is < 0 or > 2)
+            throw Invalid("'temperature' must be between 0 and 2.");
+        if (options.MaxOutputTokens is < 1)
+            throw Invalid("'max_tokens' must be at least 1.");
+
+        var stream = body.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+        var includeUsage = body.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
+            && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
+        return new OpenAIChatRequest(model, messages, options, stream, includeUsage);
+    }
+
+    private static double? Number(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.Number => value.GetDouble(),
+            JsonValueKind.Null => null,
+            _ => throw Invalid($"'{name}' must be a number."),
+        } : null;
+
+    private static List<string>? Stops(JsonElement body) =>
+        !body.TryGetProperty("stop", out var stop) ? null : stop.ValueKind switch
+        {
+            JsonValueKind.String => [stop.GetString()!],
+            JsonValueKind.Array => [.. stop.EnumerateArray().Select(e => e.GetString() ?? "")],
+            JsonValueKind.Null => null,
+            _ => throw Invalid("'stop' must be a string or an array of strings."),
+        };
+
+    /// <summary>The client's tools, as declarations only: Parley passes the model's calls back instead of running them.</summary>
+    private static List<AITool>? Tools(JsonElement body)
+    {
+        if (!body.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
+            return null;
+        if (tools.ValueKind != JsonValueKind.Array)
+            throw Invalid("'tools' must be an array.");
+        var result = new List<AITool>();
+        foreach (var tool in tools.EnumerateArray())
+        {
+            if (OpenAIMessages.StringProperty(tool, "type") != "function" || !tool.TryGetProperty("function", out var function))
+                throw Invalid("Only tools of type 'function' are supported.");
+            var name = OpenAIMessages.StringProperty(function, "name") ?? throw Invalid("Every tool needs function.name.");
+            var schema = function.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object
+                ? p.Clone()
+                : JsonSerializer.SerializeToElement(new { type = "object", properties = new { } });
+            result.Add(AIFunctionFactory.CreateDeclaration(name, OpenAIMessages.StringProperty(function, "description") ?? "", schema));
+        }
+        return result;
+    }
+
+    private static ChatToolMode? ToolMode(JsonElement body)
+    {
+        if (!body.TryGetProperty("tool_choice", out var choice))
+            return null;
+        return choice.ValueKind switch
+        {
+            JsonValueKind.String => choice.GetString() switch
+            {
+                "auto" => ChatToolMode.Auto,
+                "none" => ChatToolMode.None,
+                "required" => ChatToolMode.RequireAny,
+                var other => throw Invalid($"Unknown tool_choice '{other}'."),
+            },
+            JsonValueKind.Object when choice.TryGetProperty("function", out var f) && OpenAIMessages.StringProperty(f, "name") is { } name =>
+                ChatToolMode.RequireSpecific(name),
+            JsonValueKind.Null => null,
+            _ => throw Invalid("'tool_choice' must be auto, none, required or {\"type\":\"function\",\"function\":{\"name\":...}}."),
+        };
+    }
+
+    private static ChatResponseFormat? ResponseFormat(JsonElement body)
+    {
+        if (!body.TryGetProperty("response_format", out var format) || format.ValueKind != JsonValueKind.Object)
+            return null;
+        return OpenAIMessages.StringProperty(format, "type") switch
+        {
+            "json_object" => ChatResponseFormat.Json,
+            "json_schema" when format.TryGetProperty("json_schema", out var js) && js.TryGetProperty("schema", out var schema) =>
+                ChatResponseFormat.ForJsonSchema(schema.Clone(), OpenAIMessages.StringProperty(js, "name")),
+            _ => ChatResponseFormat.Text,
+        };
+    }
+
+    private static ParleyException Invalid(string message) => new(ErrorCodes.InvalidRequest, 400, message);
+}

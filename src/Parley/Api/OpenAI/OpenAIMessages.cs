@@ -1,0 +1,204 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Parley.Conversations;
+using Parley.Errors;
+
+namespace Parley.Api.OpenAI;
+
+/// <summary>
+/// OpenAI's chat message JSON ⇄ Microsoft.Extensions.AI messages. Used by <c>/v1</c> and by the
+/// stateless API's context (seed 002 keeps OpenAI-shaped messages on the client).
+/// </summary>
+public static class OpenAIMessages
+{
+    public static List<ChatMessage> Read(JsonElement messages, int maxImageBytes)
+    {
+        if (messages.ValueKind != JsonValueKind.Array)
+            throw Invalid("'messages' must be an array of chat messages.");
+        var result = new List<ChatMessage>();
+        var index = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            result.Add(ReadMessage(message, index, maxImageBytes));
+            index++;
+        }
+        return result;
+    }
+
+    public static void Write(Utf8JsonWriter w, ChatMessage message)
+    {
+        w.WriteStartObject();
+        w.WriteString("role", message.Role.Value);
+        if (message.Role == ChatRole.Tool && message.Contents.OfType<FunctionResultContent>().FirstOrDefault() is { } result)
+        {
+            w.WriteString("tool_call_id", result.CallId);
+            w.WriteString("content", ResultText(result.Result));
+            w.WriteEndObject();
+            return;
+        }
+
+        var images = message.Contents.Where(c => c is DataContent or UriContent).ToList();
+        if (images.Count == 0)
+        {
+            w.WriteString("content", message.Text);
+        }
+        else
+        {
+            w.WriteStartArray("content");
+            if (message.Text.Length > 0)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "text");
+                w.WriteString("text", message.Text);
+                w.WriteEndObject();
+            }
+            foreach (var image in images)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "image_url");
+                w.WriteStartObject("image_url");
+                w.WriteString("url", image is DataContent data ? data.Uri : ((UriContent)image).Uri.ToString());
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+
+        var calls = message.Contents.OfType<FunctionCallContent>().ToList();
+        if (calls.Count > 0)
+        {
+            w.WriteStartArray("tool_calls");
+            foreach (var call in calls)
+                WriteToolCall(w, call, index: null);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+
+    /// <summary>One <c>tool_calls</c> entry; <paramref name="index"/> is set in streamed deltas.</summary>
+    public static void WriteToolCall(Utf8JsonWriter w, FunctionCallContent call, int? index) =>
+        WriteToolCall(w, call.CallId, call.Name, call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments), index);
+
+    public static void WriteToolCall(Utf8JsonWriter w, string callId, string name, string arguments, int? index)
+    {
+        w.WriteStartObject();
+        if (index is { } i)
+            w.WriteNumber("index", i);
+        w.WriteString("id", callId);
+        w.WriteString("type", "function");
+        w.WriteStartObject("function");
+        w.WriteString("name", name);
+        w.WriteString("arguments", arguments);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    public static string ResultText(object? result) => result switch
+    {
+        null => "",
+        string s => s,
+        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? "",
+        JsonElement e => e.GetRawText(),
+        _ => JsonSerializer.Serialize(result),
+    };
+
+    private static ChatMessage ReadMessage(JsonElement message, int index, int maxImageBytes)
+    {
+        if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("role", out var roleElement) || roleElement.ValueKind != JsonValueKind.String)
+            throw Invalid($"messages[{index}] needs a 'role'.");
+        var role = roleElement.GetString();
+        message.TryGetProperty("content", out var content);
+        return role switch
+        {
+            "system" or "developer" => new ChatMessage(ChatRole.System, Text(content, index)),
+            "user" => new ChatMessage(ChatRole.User, Contents(content, index, maxImageBytes)),
+            "assistant" => Assistant(message, content, index),
+            "tool" => new ChatMessage(ChatRole.Tool,
+                [new FunctionResultContent(StringProperty(message, "tool_call_id") ?? throw Invalid($"messages[{index}] (tool) needs 'tool_call_id'."), Text(content, index))]),
+            _ => throw Invalid($"messages[{index}] has an unknown role '{role}'. Use system, user, assistant or tool."),
+        };
+    }
+
+    private static ChatMessage Assistant(JsonElement message, JsonElement content, int index)
+    {
+        var contents = new List<AIContent>();
+        var text = Text(content, index);
+        if (text.Length > 0)
+            contents.Add(new TextContent(text));
+        if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var call in calls.EnumerateArray())
+            {
+                var function = call.TryGetProperty("function", out var f) ? f : default;
+                var arguments = function.ValueKind == JsonValueKind.Object ? StringProperty(function, "arguments") ?? "{}" : "{}";
+                contents.Add(new FunctionCallContent(
+                    StringProperty(call, "id") ?? throw Invalid($"messages[{index}].tool_calls needs 'id'."),
+                    function.ValueKind == JsonValueKind.Object ? StringProperty(function, "name") ?? "" : "",
+                    ParseArguments(arguments)));
+            }
+        }
+        return new ChatMessage(ChatRole.Assistant, contents);
+    }
+
+    private static List<AIContent> Contents(JsonElement content, int index, int maxImageBytes)
+    {
+        if (content.ValueKind != JsonValueKind.Array)
+            return [new TextContent(Text(content, index))];
+        var parts = new List<AIContent>();
+        foreach (var part in content.EnumerateArray())
+        {
+            var type = StringProperty(part, "type");
+            if (type == "text")
+            {
+                parts.Add(new TextContent(StringProperty(part, "text") ?? ""));
+            }
+            else if (type == "image_url")
+            {
+                var url = part.TryGetProperty("image_url", out var image)
+                    ? image.ValueKind == JsonValueKind.String ? image.GetString() : StringProperty(image, "url")
+                    : null;
+                parts.Add(Image(url ?? throw Invalid($"messages[{index}] has an image_url part without a url."), maxImageBytes));
+            }
+            else
+            {
+                throw Invalid($"messages[{index}] has an unsupported content part type '{type}'.");
+            }
+        }
+        return parts;
+    }
+
+    public static AIContent Image(string url, int maxImageBytes)
+    {
+        if (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            return new UriContent(new Uri(url), "image/*");
+        var (data, mediaType) = ImageInput.Decode(url, maxImageBytes);
+        return new DataContent(data, mediaType);
+    }
+
+    private static string Text(JsonElement content, int index) => content.ValueKind switch
+    {
+        JsonValueKind.String => content.GetString() ?? "",
+        JsonValueKind.Null or JsonValueKind.Undefined => "",
+        JsonValueKind.Array => string.Concat(content.EnumerateArray().Where(p => StringProperty(p, "type") == "text").Select(p => StringProperty(p, "text"))),
+        _ => throw Invalid($"messages[{index}].content must be a string or an array of parts."),
+    };
+
+    private static Dictionary<string, object?> ParseArguments(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, object?>>(json) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    internal static string? StringProperty(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static ParleyException Invalid(string message) => new(ErrorCodes.InvalidRequest, 400, message);
+}

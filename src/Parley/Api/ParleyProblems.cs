@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Parley.Errors;
+
+namespace Parley.Api;
+
+/// <summary>
+/// Turns every failure into the error shape of the surface it happened on: problem details with a
+/// stable <c>code</c> on Parley's APIs, OpenAI's <c>{"error":{...}}</c> on <c>/v1</c>. Unknown
+/// failures are logged in full and answered with a sentence, never a stack trace.
+/// </summary>
+internal sealed partial class ParleyProblems(IProblemDetailsService problems, ILogger<ParleyProblems> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var error = Classify(exception);
+        if (error.Code == ErrorCodes.Internal)
+            LogUnhandled(logger, context.Request.Method, context.Request.Path, exception);
+        if (context.Response.HasStarted)
+            return true;
+
+        context.Response.StatusCode = error.Status;
+        if (error.Exception is ProviderException { RetryAfter: { } retryAfter })
+            context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        if (context.Request.Path.StartsWithSegments("/v1"))
+        {
+            await context.Response.WriteAsJsonAsync(OpenAI.OpenAIErrors.Body(error.Code, error.Message, error.Status), cancellationToken);
+            return true;
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = Create(error.Code, error.Status, error.Message),
+        });
+    }
+
+    public static ProblemDetails Create(string code, int status, string detail) => new()
+    {
+        Type = $"https://parley.dev/errors/{code}",
+        Title = Titles.GetValueOrDefault(code, "Request failed"),
+        Status = status,
+        Detail = detail,
+        Extensions = { ["code"] = code },
+    };
+
+    private static (string Code, int Status, string Message, Exception Exception) Classify(Exception exception) => exception switch
+    {
+        ParleyException p => (p.Code, p.Status, p.Message, p),
+        OperationCanceledException c => (ErrorCodes.Cancelled, 499, "The request was cancelled.", c),
+        BadHttpRequestException { StatusCode: 413 } b => (ErrorCodes.BodyTooLarge, 413, "The request body is larger than the server accepts.", b),
+        BadHttpRequestException { InnerException: JsonException json } b =>
+            (ErrorCodes.InvalidJson, 400, $"The request body is not valid JSON for this endpoint: {JsonProblem(json)}", b),
+        BadHttpRequestException b when b.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
+            (ErrorCodes.InvalidJson, b.StatusCode, "The request needs a JSON body (Content-Type: application/json).", b),
+        BadHttpRequestException b => (ErrorCodes.InvalidRequest, b.StatusCode, "The request is not valid: " + b.Message, b),
+        JsonException json => (ErrorCodes.InvalidJson, 400, $"The request body is not valid JSON: {JsonProblem(json)}", json),
+        _ => (ErrorCodes.Internal, 500, "Something went wrong on the server. Try again; if it keeps happening, check the server log.", exception),
+    };
+
+    private static string JsonProblem(JsonException json) =>
+        json.Path is { Length: > 1 } path ? $"problem at {path}" + (json.LineNumber is { } line ? $" (line {line + 1})" : "") : "it could not be parsed";
+
+    private static readonly Dictionary<string, string> Titles = new()
+    {
+        [ErrorCodes.InvalidRequest] = "Invalid request",
+        [ErrorCodes.InvalidJson] = "Invalid JSON",
+        [ErrorCodes.EmptyMessage] = "Empty message",
+        [ErrorCodes.BodyTooLarge] = "Request too large",
+        [ErrorCodes.InvalidImage] = "Invalid image",
+        [ErrorCodes.ModelNotFound] = "Unknown model",
+        [ErrorCodes.ConversationNotFound] = "Conversation not found",
+        [ErrorCodes.MessageNotFound] = "Message not found",
+        [ErrorCodes.ProviderAuth] = "Provider rejected the API key",
+        [ErrorCodes.ProviderRateLimited] = "Provider rate limit",
+        [ErrorCodes.ProviderUnavailable] = "Provider unavailable",
+        [ErrorCodes.ProviderTimeout] = "Provider timed out",
+        [ErrorCodes.ContextTooLong] = "Conversation too long",
+        [ErrorCodes.ContentFiltered] = "Blocked by content filter",
+        [ErrorCodes.ReplyInProgress] = "Reply in progress",
+        [ErrorCodes.Internal] = "Server error",
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled failure in {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.FileProviders;
+
+namespace Parley.Api.WebApp;
+
+/// <summary>
+/// Serves the web app that the build embeds into this assembly (src/Parley.Web/dist), with
+/// index.html as the fallback for client routes such as <c>/c/{id}</c>.
+/// </summary>
+public static class WebAppHosting
+{
+    public static WebApplication MapWebApp(this WebApplication app)
+    {
+        var files = OpenEmbedded();
+        if (files is null)
+        {
+            app.MapGet("/", () => Results.Content(
+                "<!doctype html><title>Parley</title><p>The web app was not built into this server (built with -p:SkipWebBuild=true). The APIs work: see <a href=\"/api/docs\">/api/docs</a>.",
+                "text/html"));
+            return app;
+        }
+
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            OnPrepareResponse = context =>
+            {
+                var immutable = context.Context.Request.Path.StartsWithSegments("/assets");
+                context.Context.Response.Headers.CacheControl = immutable ? "public, max-age=31536000, immutable" : "no-cache";
+            },
+        });
+        app.MapFallback("{*path:nonfile}", async context =>
+        {
+            if (IsApiPath(context.Request.Path))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-cache";
+            await using var index = files.GetFileInfo("index.html").CreateReadStream();
+            await index.CopyToAsync(context.Response.Body, context.RequestAborted);
+        });
+        return app;
+    }
+
+    private static bool IsApiPath(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/v1") || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
+
+    private static ManifestEmbeddedFileProvider? OpenEmbedded()
+    {
+        try
+        {
+            var provider = new ManifestEmbeddedFileProvider(typeof(WebAppHosting).Assembly, "dist");
+            return provider.GetFileInfo("index.html").Exists ? provider : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Parley.Conversations;
+using Parley.Errors;
+using Parley.Providers;
+using Parley.Streaming;
+
+namespace Parley.Chat;
+
+/// <summary>
+/// Runs one <see cref="ChatTurn"/> through the pipeline of its model and yields Parley's events.
+/// Failures become a final <see cref="ReplyFailed"/> event (logged in full, told in a sentence);
+/// the caller's cancellation stops the provider call and ends the stream quietly.
+/// </summary>
+public sealed partial class ChatRunner(ChatClients clients, ILogger<ChatRunner> logger)
+{
+    public async IAsyncEnumerable<ChatEvent> StreamAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var client = clients.Get(turn.Model);
+        var options = turn.Options.Clone();
+        options.ModelId = turn.Model.ModelId;
+
+        await using var updates = client.GetStreamingResponseAsync(turn.Messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        string? finishReason = null;
+        var announced = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (true)
+        {
+            ChatResponseUpdate update;
+            ChatEvent? failure = null;
+            try
+            {
+                if (!await updates.MoveNextAsync())
+                    break;
+                update = updates.Current;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+            catch (Exception ex)
+            {
+                failure = Fail(turn.Model, ex);
+                update = null!;
+            }
+
+            if (failure is not null)
+            {
+                yield return failure;
+                yield break;
+            }
+
+            finishReason = update.FinishReason?.Value ?? finishReason;
+            foreach (var content in update.Contents)
+            {
+                switch (content)
+                {
+                    case TextContent { Text.Length: > 0 } text:
+                        yield return new TextDelta(text.Text);
+                        break;
+                    case FunctionCallContent call when announced.TryAdd(call.CallId, call.Name):
+                        yield return ToolStarted(call, options);
+                        break;
+                    case FunctionResultContent result:
+                        yield return ToolEvents.Completed(result, announced);
+                        break;
+                    case UsageContent usage:
+                        yield return new UsageReported(ToUsage(usage.Details));
+                        break;
+                }
+            }
+        }
+        yield return new ReplyFinished(finishReason, turn.Model.Id);
+    }
+
+    /// <summary>The non-streaming path (OpenAI-compatible API without <c>stream</c>); throws <see cref="ParleyException"/>s.</summary>
+    public async Task<ChatResponse> CompleteAsync(ChatTurn turn, CancellationToken cancellationToken)
+    {
+        var options = turn.Options.Clone();
+        options.ModelId = turn.Model.ModelId;
+        try
+        {
+            return await clients.Get(turn.Model).GetResponseAsync(turn.Messages, options, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var failed = Fail(turn.Model, ex);
+            throw ex as ParleyException ?? new ParleyException(failed.Code, failed.Status, failed.Message, ex);
+        }
+    }
+
+    public static TokenUsage ToUsage(UsageDetails details)
+    {
+        var input = details.InputTokenCount ?? 0;
+        var output = details.OutputTokenCount ?? 0;
+        return new TokenUsage(input, output, details.TotalTokenCount ?? input + output);
+    }
+
+    private ReplyFailed Fail(ModelEntry model, Exception ex)
+    {
+        if (ex is ParleyException known)
+        {
+            LogProviderFailure(logger, model.Id, known.Code, known.Message);
+            return new ReplyFailed(known.Code, known.Message, known.Status);
+        }
+        LogUnexpectedFailure(logger, model.Id, ex);
+        return new ReplyFailed(ErrorCodes.Internal, "Something went wrong while writing the reply. Try again; if it keeps happening, check the server log.", 500);
+    }
+
+    private static ToolCallStarted ToolStarted(FunctionCallContent call, ChatOptions options)
+    {
+        var arguments = call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments);
+        var description = options.Tools?.FirstOrDefault(t => t.Name == call.Name)?.Description ?? "";
+        return new ToolCallStarted(call.CallId, call.Name, arguments, description, ToolEvents.DescribeAction(call));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model} failed with {Code}: {Reason}")]
+    private static partial void LogProviderFailure(ILogger logger, string model, string code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Model {Model} failed unexpectedly")]
+    private static partial void LogUnexpectedFailure(ILogger logger, string model, Exception exception);
+}

@@ -1,0 +1,56 @@
+using Parley.Providers;
+
+namespace Parley.Configuration;
+
+/// <summary>The <c>Parley</c> configuration section. Seed environment names map onto it in <see cref="SeedEnvironment"/>.</summary>
+public sealed class ParleyOptions
+{
+    public const string Section = "Parley";
+
+    /// <summary><c>provider/model</c> or an alias; when empty, the first configured real provider's model, else <c>mock/echo</c>.</summary>
+    public string? DefaultModel { get; set; }
+
+    /// <summary>Short names for models, e.g. <c>fast → openai/gpt-4o-mini</c>.</summary>
+    public Dictionary<string, string> Aliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Where the SQLite database (and later files) live; relative paths are under the working directory.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Seed 002's MAX_HISTORY_MESSAGES: history messages sent to the model (system prompt not counted).</summary>
+    public int MaxHistoryMessages { get; set; } = 50;
+
+    /// <summary>Token budget for history when a model's provider sets no context window.</summary>
+    public int DefaultContextWindowTokens { get; set; } = 32_000;
+
+    /// <summary>Seeds' OPENAI_MAX_TOKENS: the default cap on reply tokens.</summary>
+    public int? MaxTokens { get; set; }
+
+    /// <summary>Seeds' OPENAI_TEMPERATURE: the default sampling temperature (0–2).</summary>
+    public double? Temperature { get; set; }
+
+    public long MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;
+
+    public int MaxImageBytes { get; set; } = 5 * 1024 * 1024;
+
+    public int MaxImagesPerMessage { get; set; } = 8;
+
+    public int MaxMessageChars { get; set; } = 100_000;
+
+    /// <summary>Display name shown by the web app.</summary>
+    public string Name { get; set; } = "Parley";
+
+    /// <summary>Seed 003's <c>functions</c>: markdown headers shown on tool-call cards, by function name.</summary>
+    public Dictionary<string, string> FunctionHeaders { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Seed 003's <c>messages</c>: shown at the start of every new chat.</summary>
+    public List<PreloadedMessage> PreloadedMessages { get; set; } = [];
+}
+
+public sealed class PreloadedMessage
+{
+    public string Role { get; set; } = "assistant";
+
+    public string Content { get; set; } = "";
+}

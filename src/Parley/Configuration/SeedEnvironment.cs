@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Parley.Configuration;
+
+/// <summary>
+/// The seeds' environment variable names (OPENAI_API_KEY, MAX_HISTORY_MESSAGES, HOST, PORT, ...)
+/// mapped onto Parley's configuration keys, in this one place. They win over appsettings.json.
+/// </summary>
+public static class SeedEnvironment
+{
+    /// <summary>Seed name → configuration key, for names that map one to one.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DirectKeys = new Dictionary<string, string>
+    {
+        ["OPENAI_API_KEY"] = "Parley:Providers:openai:ApiKey",
+        ["OPENAI_API_BASE"] = "Parley:Providers:openai:BaseUrl",
+        ["OPENAI_BASE_URL"] = "Parley:Providers:openai:BaseUrl",
+        ["OPENAI_MAX_TOKENS"] = "Parley:MaxTokens",
+        ["OPENAI_TEMPERATURE"] = "Parley:Temperature",
+        ["MAX_HISTORY_MESSAGES"] = "Parley:MaxHistoryMessages",
+        ["ANTHROPIC_API_KEY"] = "Parley:Providers:anthropic:ApiKey",
+        ["ANTHROPIC_BASE_URL"] = "Parley:Providers:anthropic:BaseUrl",
+        ["PARLEY_DATA_DIR"] = "Parley:DataDirectory",
+        ["PARLEY_DEFAULT_MODEL"] = "Parley:DefaultModel",
+    };
+
+    public static void AddSeedEnvironment(this IConfigurationBuilder builder, IReadOnlyDictionary<string, string?> environment)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, key) in DirectKeys)
+        {
+            if (Get(environment, name) is { } value)
+                values[key] = value;
+        }
+
+        var openAI = Get(environment, "OPENAI_API_KEY") is not null || Get(environment, "OPENAI_API_BASE") is not null
+            || Get(environment, "OPENAI_BASE_URL") is not null;
+        if (openAI)
+        {
+            values["Parley:Providers:openai:Kind"] = "openai";
+            if (Get(environment, "OPENAI_MODEL") is { } model)
+                values["Parley:Providers:openai:Models:0"] = model;
+        }
+        if (Get(environment, "ANTHROPIC_API_KEY") is not null)
+        {
+            values["Parley:Providers:anthropic:Kind"] = "anthropic";
+            if (Get(environment, "ANTHROPIC_MODEL") is { } model)
+                values["Parley:Providers:anthropic:Models:0"] = model;
+        }
+
+        if (Urls(environment) is { } urls)
+            values["urls"] = urls;
+
+        builder.AddInMemoryCollection(values);
+    }
+
+    /// <summary>HOST and PORT (seed 002) become Kestrel's URL; either alone keeps the other's default.</summary>
+    private static string? Urls(IReadOnlyDictionary<string, string?> environment)
+    {
+        var host = Get(environment, "HOST");
+        var port = Get(environment, "PORT");
+        if (host is null && port is null)
+            return null;
+        host ??= "127.0.0.1";
+        if (host is "0.0.0.0" or "*")
+            host = "*";
+        else if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('['))
+            host = $"[{host}]";
+        return $"http://{host}:{port ?? ServerDefaults.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
+    private static string? Get(IReadOnlyDictionary<string, string?> environment, string name) =>
+        environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+}
+
+public static class ServerDefaults
+{
+    public const int Port = 8080;
+
+    public const string Url = "http://127.0.0.1:8080";
+}

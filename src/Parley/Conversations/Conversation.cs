@@ -1,0 +1,31 @@
+namespace Parley.Conversations;
+
+/// <summary>A stored conversation's settings; its messages are kept separately as a tree.</summary>
+public sealed record Conversation
+{
+    public required string Id { get; init; }
+
+    public required string Owner { get; init; }
+
+    public string Title { get; init; } = "New chat";
+
+    /// <summary>Set once an automatic or user title replaced the default.</summary>
+    public bool HasTitle { get; init; }
+
+    public string? SystemPrompt { get; init; }
+
+    /// <summary><c>provider/model</c>, or null for the server's default model.</summary>
+    public string? Model { get; init; }
+
+    public double? Temperature { get; init; }
+
+    public int? MaxTokens { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public int MessageCount { get; init; }
+
+    public static string NewId() => Ids.New("c");
+}

@@ -1,0 +1,164 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using Parley.Chat;
+using Parley.Configuration;
+using Parley.Errors;
+using Parley.Providers;
+using Parley.Storage;
+using Parley.Streaming;
+
+namespace Parley.Conversations;
+
+/// <summary>
+/// The stateful engine: validates a send or regenerate before anything is streamed, stores the
+/// user's message first, streams the reply, and stores what was generated even when the provider
+/// fails or the client goes away (status <c>incomplete</c> or <c>error</c>).
+/// </summary>
+public sealed class ConversationEngine(
+    IConversationStore store,
+    TurnFactory turns,
+    ChatRunner runner,
+    ActiveReplies active,
+    IOptions<ParleyOptions> options,
+    TimeProvider time)
+{
+    public async Task<PreparedReply> PrepareSendAsync(string owner, string conversationId, SendMessage send, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (string.IsNullOrWhiteSpace(send.Content) && send.Images.Count == 0)
+            throw new ParleyException(ErrorCodes.EmptyMessage, 400, "The message is empty. Type something or attach an image.");
+        if (send.Content.Length > limits.MaxMessageChars)
+            throw new ParleyException(ErrorCodes.InvalidRequest, 413,
+                $"The message is {send.Content.Length:N0} characters; the limit is {limits.MaxMessageChars:N0}.");
+        if (send.Images.Count > limits.MaxImagesPerMessage)
+            throw new ParleyException(ErrorCodes.InvalidImage, 400, $"At most {limits.MaxImagesPerMessage} images can be attached to one message.");
+
+        var conversation = await RequireConversationAsync(owner, conversationId, cancellationToken);
+        var messages = await store.GetMessagesAsync(conversationId, cancellationToken);
+        var parentId = send.HasParentId ? send.ParentId : MessageTree.NewestLeaf(messages);
+        if (parentId is not null && messages.All(m => m.Id != parentId))
+            throw new ParleyException(ErrorCodes.MessageNotFound, 404, $"There is no message '{parentId}' in this conversation.");
+
+        var images = send.Images.Select(i => ImageInput.Decode(i, limits.MaxImageBytes)).ToList();
+        var model = turns.ResolveModel(send.Model ?? conversation.Model);
+        var now = time.GetUtcNow();
+        var imageParts = images.Select(i => new StoredImage(Ids.New("i"), conversationId, i.MediaType, i.Data)).ToList();
+        List<MessagePart> parts = [.. imageParts.Select(i => new ImagePart(i.Id, i.MediaType))];
+        if (!string.IsNullOrWhiteSpace(send.Content))
+            parts.Insert(0, new TextPart(send.Content));
+        var user = new StoredMessage
+        {
+            Id = StoredMessage.NewId(), ConversationId = conversationId, ParentId = parentId,
+            Role = MessageRoles.User, Parts = parts, CreatedAt = now,
+        };
+
+        var lease = active.Start(conversationId);
+        return new PreparedReply(conversation, model, MessageTree.PathTo(messages, parentId), user, imageParts, lease);
+    }
+
+    /// <summary>A new reply to the user message that <paramref name="messageId"/> is (or answers).</summary>
+    public async Task<PreparedReply> PrepareRegenerateAsync(string owner, string conversationId, string messageId, string? model, CancellationToken cancellationToken)
+    {
+        var conversation = await RequireConversationAsync(owner, conversationId, cancellationToken);
+        var messages = await store.GetMessagesAsync(conversationId, cancellationToken);
+        var target = messages.FirstOrDefault(m => m.Id == messageId)
+            ?? throw new ParleyException(ErrorCodes.MessageNotFound, 404, $"There is no message '{messageId}' in this conversation.");
+        var userId = target.Role == MessageRoles.User ? target.Id : target.ParentId;
+        if (userId is null)
+            throw new ParleyException(ErrorCodes.InvalidRequest, 400, "Only replies to a user message can be regenerated.");
+
+        var resolved = turns.ResolveModel(model ?? conversation.Model);
+        var path = MessageTree.PathTo(messages, userId);
+        var lease = active.Start(conversationId);
+        return new PreparedReply(conversation, resolved, path, null, [], lease);
+    }
+
+    public async IAsyncEnumerable<ChatEvent> StreamAsync(PreparedReply prepared, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var lease = prepared.Lease;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Token);
+        var path = prepared.Path;
+        if (prepared.UserMessage is { } user)
+        {
+            foreach (var image in prepared.Images)
+                await store.SaveImageAsync(image, CancellationToken.None);
+            await store.AddMessageAsync(user, CancellationToken.None);
+            path = [.. path, user];
+            yield return new UserMessageStored(user);
+        }
+
+        var reply = new StoredMessage
+        {
+            Id = StoredMessage.NewId(), ConversationId = prepared.Conversation.Id, ParentId = path[^1].Id,
+            Role = MessageRoles.Assistant, Model = prepared.Model.Id, Status = MessageStatus.Incomplete,
+            CreatedAt = time.GetUtcNow(),
+        };
+        await store.AddMessageAsync(reply, CancellationToken.None);
+        yield return new ReplyStarted(reply);
+
+        var accumulator = new ReplyAccumulator();
+        try
+        {
+            var history = await ContextBuilder.ToChatMessagesAsync(path, store, linked.Token);
+            var conversation = prepared.Conversation;
+            var turn = TryCreateTurn(prepared.Model, conversation, history, accumulator);
+            if (turn is not null)
+            {
+                await foreach (var chatEvent in runner.StreamAsync(turn, linked.Token))
+                {
+                    accumulator.Add(chatEvent);
+                    if (chatEvent is not ReplyFinished)
+                        yield return chatEvent;
+                }
+            }
+            else
+            {
+                yield return accumulator.Failure!;
+            }
+        }
+        finally
+        {
+            reply = reply with
+            {
+                Parts = accumulator.Parts, Status = accumulator.Status, Error = accumulator.Error,
+                Usage = accumulator.Usage, Timings = accumulator.Timings,
+            };
+            await store.UpdateMessageAsync(reply, CancellationToken.None);
+        }
+
+        if (!prepared.Conversation.HasTitle && prepared.UserMessage is not null && path.Count == 1)
+        {
+            var title = Titles.FromFirstMessage(prepared.UserMessage.Text);
+            await store.UpdateConversationAsync(
+                prepared.Conversation with { Title = title, HasTitle = true, UpdatedAt = time.GetUtcNow() }, CancellationToken.None);
+            yield return new TitleChanged(title);
+        }
+        yield return new ReplyStored(reply);
+    }
+
+    private ChatTurn? TryCreateTurn(ModelEntry model, Conversation conversation, List<Microsoft.Extensions.AI.ChatMessage> history, ReplyAccumulator accumulator)
+    {
+        try
+        {
+            return turns.Create(model, conversation.SystemPrompt, history, new TurnSettings(conversation.Temperature, conversation.MaxTokens));
+        }
+        catch (ParleyException ex)
+        {
+            accumulator.Add(new ReplyFailed(ex.Code, ex.Message, ex.Status));
+            return null;
+        }
+    }
+
+    private async Task<Conversation> RequireConversationAsync(string owner, string conversationId, CancellationToken cancellationToken) =>
+        await store.GetConversationAsync(owner, conversationId, cancellationToken)
+        ?? throw new ParleyException(ErrorCodes.ConversationNotFound, 404, $"There is no conversation '{conversationId}'.");
+}
+
+/// <summary>A validated send or regenerate, holding the conversation's reply slot until streamed.</summary>
+public sealed record PreparedReply(
+    Conversation Conversation,
+    ModelEntry Model,
+    List<StoredMessage> Path,
+    StoredMessage? UserMessage,
+    IReadOnlyList<StoredImage> Images,
+    ActiveReplies.Lease Lease);

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text;
+using Parley.Streaming;
+
+namespace Parley.Conversations;
+
+/// <summary>Folds a reply's events into the parts, usage and timings that get stored.</summary>
+public sealed class ReplyAccumulator
+{
+    private readonly List<MessagePart> _parts = [];
+    private readonly StringBuilder _text = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private long? _firstTokenMs;
+
+    public TokenUsage? Usage { get; private set; }
+
+    public ReplyFailed? Failure { get; private set; }
+
+    public bool Finished { get; private set; }
+
+    public void Add(ChatEvent chatEvent)
+    {
+        switch (chatEvent)
+        {
+            case TextDelta delta:
+                _firstTokenMs ??= _clock.ElapsedMilliseconds;
+                _text.Append(delta.Text);
+                break;
+            case ToolCallStarted call:
+                _firstTokenMs ??= _clock.ElapsedMilliseconds;
+                FlushText();
+                _parts.Add(new ToolCallPart(call.CallId, call.Name, call.Arguments));
+                break;
+            case ToolCallCompleted result:
+                FlushText();
+                _parts.Add(new ToolResultPart(result.CallId, result.Name, result.Result, result.IsError));
+                break;
+            case UsageReported usage:
+                Usage = Usage is null ? usage.Usage : Usage + usage.Usage;
+                break;
+            case ReplyFailed failed:
+                Failure = failed;
+                break;
+            case ReplyFinished:
+                Finished = true;
+                break;
+        }
+    }
+
+    public IReadOnlyList<MessagePart> Parts
+    {
+        get
+        {
+            FlushText();
+            return [.. _parts];
+        }
+    }
+
+    public string Text => string.Concat(Parts.OfType<TextPart>().Select(p => p.Text));
+
+    public MessageTimings Timings => new(_firstTokenMs, _clock.ElapsedMilliseconds);
+
+    public string Status => Failure is not null ? MessageStatus.Error : Finished ? MessageStatus.Complete : MessageStatus.Incomplete;
+
+    public MessageError? Error => Failure is null ? null : new MessageError(Failure.Code, Failure.Message);
+
+    private void FlushText()
+    {
+        if (_text.Length == 0)
+            return;
+        _parts.Add(new TextPart(_text.ToString()));
+        _text.Clear();
+    }
+}

@@ -1,0 +1,59 @@
+namespace Parley.Conversations;
+
+/// <summary>One node of a conversation's message tree. Siblings (same parent) are versions.</summary>
+public sealed record StoredMessage
+{
+    public required string Id { get; init; }
+
+    public required string ConversationId { get; init; }
+
+    public string? ParentId { get; init; }
+
+    public required string Role { get; init; }
+
+    public IReadOnlyList<MessagePart> Parts { get; init; } = [];
+
+    /// <summary>The <c>provider/model</c> that wrote an assistant message.</summary>
+    public string? Model { get; init; }
+
+    public string Status { get; init; } = MessageStatus.Complete;
+
+    public MessageError? Error { get; init; }
+
+    public TokenUsage? Usage { get; init; }
+
+    public MessageTimings? Timings { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public string Text => string.Concat(Parts.OfType<TextPart>().Select(p => p.Text));
+
+    public static string NewId() => Ids.New("m");
+}
+
+public static class MessageRoles
+{
+    public const string User = "user";
+    public const string Assistant = "assistant";
+    public const string Tool = "tool";
+}
+
+public static class MessageStatus
+{
+    public const string Complete = "complete";
+
+    /// <summary>Cut short (cancelled, disconnected, or still being written when the server stopped).</summary>
+    public const string Incomplete = "incomplete";
+
+    public const string Error = "error";
+}
+
+public sealed record MessageError(string Code, string Message);
+
+public sealed record TokenUsage(long PromptTokens, long CompletionTokens, long TotalTokens)
+{
+    public static TokenUsage operator +(TokenUsage a, TokenUsage b) =>
+        new(a.PromptTokens + b.PromptTokens, a.CompletionTokens + b.CompletionTokens, a.TotalTokens + b.TotalTokens);
+}
+
+public sealed record MessageTimings(long? FirstTokenMs, long TotalMs);

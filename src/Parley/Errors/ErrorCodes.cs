@@ -1,0 +1,23 @@
+namespace Parley.Errors;
+
+/// <summary>Stable machine-readable error codes shared by every surface (see docs/api.md).</summary>
+public static class ErrorCodes
+{
+    public const string InvalidRequest = "invalid_request";
+    public const string InvalidJson = "invalid_json";
+    public const string EmptyMessage = "empty_message";
+    public const string BodyTooLarge = "body_too_large";
+    public const string InvalidImage = "invalid_image";
+    public const string ModelNotFound = "model_not_found";
+    public const string ConversationNotFound = "conversation_not_found";
+    public const string MessageNotFound = "message_not_found";
+    public const string ProviderAuth = "provider_auth";
+    public const string ProviderRateLimited = "provider_rate_limited";
+    public const string ProviderUnavailable = "provider_unavailable";
+    public const string ProviderTimeout = "provider_timeout";
+    public const string ContextTooLong = "context_too_long";
+    public const string ContentFiltered = "content_filtered";
+    public const string ReplyInProgress = "reply_in_progress";
+    public const string Cancelled = "cancelled";
+    public const string Internal = "internal";
+}

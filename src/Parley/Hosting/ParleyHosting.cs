@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Parley.Api;
+using Parley.Api.Chat;
+using Parley.Api.Conversations;
+using Parley.Api.Docs;
+using Parley.Api.Health;
+using Parley.Api.OpenAI;
+using Parley.Api.WebApp;
+using Parley.Chat;
+using Parley.Configuration;
+using Parley.Conversations;
+using Parley.Providers;
+using Parley.Providers.Mock;
+using Parley.Storage;
+using Parley.Storage.Sqlite;
+
+namespace Parley.Hosting;
+
+/// <summary>Parley's composition root: <c>builder.AddParley()</c> registers everything, <c>app.MapParley()</c> maps every surface.</summary>
+public static class ParleyHosting
+{
+    public static WebApplicationBuilder AddParley(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddSeedEnvironment(DotEnvFile.CurrentEnvironment());
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls(ServerDefaults.Url);
+
+        var services = builder.Services;
+        services.AddOptions<ParleyOptions>().BindConfiguration(ParleyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ParleyOptions>, ParleyOptionsValidator>();
+        services.AddOptions<MockOptions>().BindConfiguration(MockOptions.Section);
+
+        var maxBody = builder.Configuration.GetValue<long?>($"{ParleyOptions.Section}:{nameof(ParleyOptions.MaxRequestBodyBytes)}")
+            ?? new ParleyOptions().MaxRequestBodyBytes;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ParleyProblems>();
+        services.AddHttpClient();
+        services.AddParleyApiDocs();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IConversationStore>(sp => SqliteConversationStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.AddHostedService<StoreInitializer>();
+        services.AddHostedService<StartupReport>();
+        services.AddSingleton<ModelCatalog>();
+        services.TryAddSingleton(new ChatPipelineBuilder());
+        services.AddSingleton<ChatClients>();
+        services.AddSingleton<ChatRunner>();
+        services.AddSingleton<TurnFactory>();
+        services.AddSingleton<ActiveReplies>();
+        services.AddSingleton<ConversationEngine>();
+        return builder;
+    }
+
+    public static WebApplication MapParley(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.MapParleyApiDocs();
+        app.MapHealthApi();
+        app.MapClientConfigApi();
+        app.MapOpenAIApi();
+        app.MapConversationsApi();
+        app.MapChatApi();
+        app.MapWebApp();
+        return app;
+    }
+
+    public static string DatabasePath(ParleyOptions options)
+    {
+        var folder = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, "parley.db");
+    }
+}

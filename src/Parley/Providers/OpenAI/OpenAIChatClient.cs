@@ -1,0 +1,411 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Parley.Errors;
+using OpenAIChat = OpenAI.Chat;
+
+namespace Parley.Providers.OpenAI;
+
+/// <summary>An <see cref="IChatClient"/> over the OpenAI SDK's chat completions client.</summary>
+internal sealed class OpenAIChatClient : IChatClient
+{
+    /// <summary>Where a tool call's arguments are kept verbatim when they are not valid JSON.</summary>
+    public const string RawArgumentsKey = "raw_arguments";
+
+    private readonly string _providerName;
+    private readonly global::OpenAI.OpenAIClient _client;
+    private readonly OpenAIChat.ChatClient _defaultChatClient;
+    private readonly ConcurrentDictionary<string, OpenAIChat.ChatClient> _chatClients = new(StringComparer.Ordinal);
+    private readonly ChatClientMetadata _metadata;
+
+    public OpenAIChatClient(string providerName, global::OpenAI.OpenAIClient client, Uri endpoint, string model)
+    {
+        _providerName = providerName;
+        _client = client;
+        _defaultChatClient = client.GetChatClient(model);
+        _chatClients[model] = _defaultChatClient;
+        _metadata = new ChatClientMetadata("openai", endpoint, model);
+    }
+
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var (chatClient, completionOptions) = ToCompletionOptions(options);
+        try
+        {
+            var result = await chatClient.CompleteChatAsync(ToOpenAIMessages(messages), completionOptions, cancellationToken);
+            return FromCompletion(result.Value);
+        }
+        catch (Exception ex) when (MapFailure(ex, replyStarted: false, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (chatClient, completionOptions) = ToCompletionOptions(options);
+        var updates = chatClient.CompleteChatStreamingAsync(ToOpenAIMessages(messages), completionOptions, cancellationToken);
+        await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);
+        var toolCalls = new SortedDictionary<int, ToolCallBuilder>();
+        var started = false;
+        ChatResponseUpdate? last = null;
+        while (true)
+        {
+            try
+            {
+                if (!await enumerator.MoveNextAsync())
+                    break;
+            }
+            catch (Exception ex) when (MapFailure(ex, started, cancellationToken) is { } mapped)
+            {
+                throw mapped;
+            }
+
+            if (enumerator.Current.CompletionId is null && StreamError(enumerator.Current) is { } streamError)
+                throw streamError;
+            started = true;
+            var update = FromStreamingUpdate(enumerator.Current, toolCalls);
+            last = update;
+            if (update.Contents.Count > 0 || update.FinishReason is not null)
+                yield return update;
+        }
+
+        // A stream that ended without a finish reason still owes its tool calls.
+        if (toolCalls.Count > 0 && last is not null)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, DrainToolCalls(toolCalls))
+            {
+                ResponseId = last.ResponseId, MessageId = last.MessageId, ModelId = last.ModelId, CreatedAt = last.CreatedAt,
+                FinishReason = ChatFinishReason.ToolCalls,
+            };
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+            return null;
+        if (serviceType == typeof(ChatClientMetadata))
+            return _metadata;
+        if (serviceType.IsInstanceOfType(_defaultChatClient))
+            return _defaultChatClient;
+        if (serviceType.IsInstanceOfType(_client))
+            return _client;
+        return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private (OpenAIChat.ChatClient Client, OpenAIChat.ChatCompletionOptions Options) ToCompletionOptions(ChatOptions? options)
+    {
+        var result = new OpenAIChat.ChatCompletionOptions();
+        if (options is null)
+            return (_defaultChatClient, result);
+
+        var client = options.ModelId is { Length: > 0 } modelId
+            ? _chatClients.GetOrAdd(modelId, id => _client.GetChatClient(id))
+            : _defaultChatClient;
+        result.Temperature = options.Temperature;
+        result.TopP = options.TopP;
+        result.MaxOutputTokenCount = options.MaxOutputTokens;
+        result.FrequencyPenalty = options.FrequencyPenalty;
+        result.PresencePenalty = options.PresencePenalty;
+        foreach (var stop in options.StopSequences ?? [])
+            result.StopSequences.Add(stop);
+
+        foreach (var function in (options.Tools ?? []).OfType<AIFunctionDeclaration>())
+        {
+            result.Tools.Add(OpenAIChat.ChatTool.CreateFunctionTool(
+                function.Name, function.Description, BinaryData.FromString(function.JsonSchema.GetRawText())));
+        }
+
+        if (result.Tools.Count > 0)
+        {
+            result.AllowParallelToolCalls = options.AllowMultipleToolCalls;
+            result.ToolChoice = options.ToolMode switch
+            {
+                NoneChatToolMode => OpenAIChat.ChatToolChoice.CreateNoneChoice(),
+                RequiredChatToolMode { RequiredFunctionName: { } name } => OpenAIChat.ChatToolChoice.CreateFunctionChoice(name),
+                RequiredChatToolMode => OpenAIChat.ChatToolChoice.CreateRequiredChoice(),
+                AutoChatToolMode => OpenAIChat.ChatToolChoice.CreateAutoChoice(),
+                _ => null,
+            };
+        }
+
+        result.ResponseFormat = options.ResponseFormat switch
+        {
+            ChatResponseFormatJson { Schema: { } schema } json => OpenAIChat.ChatResponseFormat.CreateJsonSchemaFormat(
+                json.SchemaName ?? "response", BinaryData.FromString(schema.GetRawText()), json.SchemaDescription),
+            ChatResponseFormatJson => OpenAIChat.ChatResponseFormat.CreateJsonObjectFormat(),
+            ChatResponseFormatText => OpenAIChat.ChatResponseFormat.CreateTextFormat(),
+            _ => null,
+        };
+        return (client, result);
+    }
+
+    private static List<OpenAIChat.ChatMessage> ToOpenAIMessages(IEnumerable<ChatMessage> messages)
+    {
+        var result = new List<OpenAIChat.ChatMessage>();
+        foreach (var message in messages)
+        {
+            if (message.RawRepresentation is OpenAIChat.ChatMessage raw)
+            {
+                result.Add(raw);
+                continue;
+            }
+
+            if (message.Role == ChatRole.System)
+                result.Add(new OpenAIChat.SystemChatMessage(message.Text));
+            else if (message.Role == ChatRole.Assistant)
+                result.Add(ToAssistantMessage(message));
+            else if (message.Role == ChatRole.User && message.Contents.All(c => c is TextContent))
+                result.Add(new OpenAIChat.UserChatMessage(message.Text)); // the plain-string form every compatible server understands
+            else if (message.Role == ChatRole.User && message.Contents.Any(c => c is not FunctionResultContent))
+                result.Add(new OpenAIChat.UserChatMessage(ToUserParts(message)));
+
+            foreach (var functionResult in message.Contents.OfType<FunctionResultContent>())
+                result.Add(new OpenAIChat.ToolChatMessage(functionResult.CallId, ToToolResultText(functionResult)));
+        }
+
+        return result;
+    }
+
+    private static List<OpenAIChat.ChatMessageContentPart> ToUserParts(ChatMessage message)
+    {
+        var parts = new List<OpenAIChat.ChatMessageContentPart>();
+        foreach (var content in message.Contents)
+        {
+            switch (content)
+            {
+                case TextContent text:
+                    parts.Add(OpenAIChat.ChatMessageContentPart.CreateTextPart(text.Text));
+                    break;
+                case DataContent data when data.HasTopLevelMediaType("image"):
+                    parts.Add(OpenAIChat.ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(data.Data), data.MediaType));
+                    break;
+                case UriContent uri when uri.HasTopLevelMediaType("image"):
+                    parts.Add(OpenAIChat.ChatMessageContentPart.CreateImagePart(uri.Uri));
+                    break;
+            }
+        }
+
+        return parts;
+    }
+
+    private static OpenAIChat.AssistantChatMessage ToAssistantMessage(ChatMessage message)
+    {
+        var calls = message.Contents.OfType<FunctionCallContent>().Select(call => OpenAIChat.ChatToolCall.CreateFunctionToolCall(
+            call.CallId, call.Name, BinaryData.FromString(ToArgumentsJson(call)))).ToList();
+        var text = message.Text;
+        if (calls.Count == 0)
+            return new OpenAIChat.AssistantChatMessage(text);
+
+        var assistant = new OpenAIChat.AssistantChatMessage(calls);
+        if (text.Length > 0)
+            assistant.Content.Add(OpenAIChat.ChatMessageContentPart.CreateTextPart(text));
+        return assistant;
+    }
+
+    private static string ToArgumentsJson(FunctionCallContent call) =>
+        call.Arguments is null && call.AdditionalProperties?.TryGetValue(RawArgumentsKey, out var raw) == true && raw is string rawText
+            ? rawText
+            : JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions);
+
+    private static string ToToolResultText(FunctionResultContent result) => result switch
+    {
+        { Exception: { } error } => "Error: " + error.Message,
+        { Result: null } => "",
+        { Result: string text } => text,
+        { Result: JsonElement json } => json.ValueKind == JsonValueKind.String ? json.GetString() ?? "" : json.GetRawText(),
+        _ => JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions),
+    };
+
+    private static ChatResponse FromCompletion(OpenAIChat.ChatCompletion completion)
+    {
+        var contents = new List<AIContent>();
+        foreach (var part in completion.Content)
+        {
+            if (part.Kind == OpenAIChat.ChatMessageContentPartKind.Text && !string.IsNullOrEmpty(part.Text))
+                contents.Add(new TextContent(part.Text));
+        }
+
+        if (!string.IsNullOrEmpty(completion.Refusal))
+            contents.Add(new TextContent(completion.Refusal));
+        foreach (var call in completion.ToolCalls)
+            contents.Add(FromToolCall(call.Id, call.FunctionName, call.FunctionArguments?.ToString() ?? ""));
+
+        var message = new ChatMessage(ChatRole.Assistant, contents) { MessageId = completion.Id, RawRepresentation = completion };
+        return new ChatResponse(message)
+        {
+            ResponseId = completion.Id,
+            ModelId = completion.Model,
+            CreatedAt = completion.CreatedAt,
+            FinishReason = FromFinishReason(completion.FinishReason),
+            Usage = completion.Usage is null ? null : FromUsage(completion.Usage),
+            RawRepresentation = completion,
+        };
+    }
+
+    private static ChatResponseUpdate FromStreamingUpdate(OpenAIChat.StreamingChatCompletionUpdate update, SortedDictionary<int, ToolCallBuilder> toolCalls)
+    {
+        var contents = new List<AIContent>();
+        foreach (var part in update.ContentUpdate)
+        {
+            if (!string.IsNullOrEmpty(part.Text))
+                contents.Add(new TextContent(part.Text) { RawRepresentation = part });
+        }
+
+        if (!string.IsNullOrEmpty(update.RefusalUpdate))
+            contents.Add(new TextContent(update.RefusalUpdate));
+
+        foreach (var delta in update.ToolCallUpdates)
+        {
+            if (!toolCalls.TryGetValue(delta.Index, out var builder))
+                toolCalls[delta.Index] = builder = new ToolCallBuilder();
+            builder.Append(delta);
+        }
+
+        var finishReason = update.FinishReason is { } reason ? FromFinishReason(reason) : (ChatFinishReason?)null;
+        if (finishReason is not null)
+            contents.AddRange(DrainToolCalls(toolCalls));
+        if (update.Usage is not null)
+            contents.Add(new UsageContent(FromUsage(update.Usage)) { RawRepresentation = update.Usage });
+
+        return new ChatResponseUpdate(ChatRole.Assistant, contents)
+        {
+            ResponseId = update.CompletionId,
+            MessageId = update.CompletionId,
+            ModelId = update.Model,
+            CreatedAt = update.CreatedAt,
+            FinishReason = finishReason,
+            RawRepresentation = update,
+        };
+    }
+
+    private static List<AIContent> DrainToolCalls(SortedDictionary<int, ToolCallBuilder> toolCalls)
+    {
+        var calls = toolCalls.Values.Select(b => (AIContent)FromToolCall(b.CallId, b.Name, b.Arguments.ToString())).ToList();
+        toolCalls.Clear();
+        return calls;
+    }
+
+    /// <summary>Parses the arguments; invalid JSON still yields the call (raw text kept) so the tool loop can answer with an error.</summary>
+    private static FunctionCallContent FromToolCall(string? callId, string? name, string arguments)
+    {
+        try
+        {
+            var parsed = string.IsNullOrWhiteSpace(arguments)
+                ? new Dictionary<string, object?>()
+                : JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments, AIJsonUtilities.DefaultOptions)
+                  ?? throw new JsonException("The arguments are null.");
+            return new FunctionCallContent(callId ?? "", name ?? "", parsed);
+        }
+        catch (JsonException ex)
+        {
+            return new FunctionCallContent(callId ?? "", name ?? "")
+            {
+                Exception = new InvalidDataException($"The arguments of tool call '{name}' are not a JSON object: {ex.Message}", ex),
+                AdditionalProperties = new() { [RawArgumentsKey] = arguments },
+            };
+        }
+    }
+
+    private static ChatFinishReason FromFinishReason(OpenAIChat.ChatFinishReason reason) => reason switch
+    {
+        OpenAIChat.ChatFinishReason.Length => ChatFinishReason.Length,
+        OpenAIChat.ChatFinishReason.ContentFilter => ChatFinishReason.ContentFilter,
+        OpenAIChat.ChatFinishReason.ToolCalls or OpenAIChat.ChatFinishReason.FunctionCall => ChatFinishReason.ToolCalls,
+        _ => ChatFinishReason.Stop,
+    };
+
+    private static UsageDetails FromUsage(OpenAIChat.ChatTokenUsage usage) => new()
+    {
+        InputTokenCount = usage.InputTokenCount,
+        OutputTokenCount = usage.OutputTokenCount,
+        TotalTokenCount = usage.TotalTokenCount,
+        CachedInputTokenCount = usage.InputTokenDetails?.CachedTokenCount,
+        ReasoningTokenCount = usage.OutputTokenDetails?.ReasoningTokenCount,
+    };
+
+    private ProviderException? MapFailure(Exception exception, bool replyStarted, CancellationToken cancellationToken)
+    {
+        if (exception is ClientResultException { Status: > 0 } http && !cancellationToken.IsCancellationRequested)
+        {
+            var response = http.GetRawResponse();
+            var retryAfter = TransportFailures.ParseRetryAfter(Header(response, "Retry-After"), Header(response, "retry-after-ms"));
+            return ProviderErrors.FromStatus(_providerName, http.Status, ErrorMessage(response) ?? http.Message, retryAfter, http);
+        }
+
+        // With no response, the SDK wraps the transport failure (connection refused, timeout) in a status-0 ClientResultException.
+        var cause = exception is ClientResultException { InnerException: { } inner } ? inner : exception;
+        return TransportFailures.Map(_providerName, cause, replyStarted, cancellationToken);
+    }
+
+    /// <summary>
+    /// OpenAI (and vLLM, LiteLLM...) report a failure after the stream started as a chunk holding only
+    /// <c>{"error": {...}}</c>, which the SDK parses into an empty update; it is recognised here by its missing id.
+    /// </summary>
+    private ProviderException? StreamError(OpenAIChat.StreamingChatCompletionUpdate update)
+    {
+        using var json = JsonDocument.Parse(ModelReaderWriter.Write(update));
+        if (!json.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
+            return null;
+        var type = error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        // The HTTP status was 200; the error's type stands in for it so the usual mapping applies.
+        var status = (type + " " + code) switch
+        {
+            var kind when kind.Contains("rate_limit", StringComparison.Ordinal) => 429,
+            var kind when kind.Contains("invalid_request", StringComparison.Ordinal) => 400,
+            _ => 500,
+        };
+        return ProviderErrors.FromStatus(_providerName, status, code is null ? message : $"{message} ({code})");
+    }
+
+    private static string? Header(PipelineResponse? response, string name) =>
+        response?.Headers.TryGetValue(name, out var value) == true ? value : null;
+
+    /// <summary>Reads OpenAI's <c>{"error": {"message", "code"}}</c>; the code goes along so overflow and filter errors are recognised.</summary>
+    private static string? ErrorMessage(PipelineResponse? response)
+    {
+        try
+        {
+            using var body = JsonDocument.Parse(response?.Content ?? BinaryData.Empty);
+            if (!body.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
+                return null;
+            var message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
+            var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            return code is null || message?.Contains(code, StringComparison.Ordinal) == true ? message : $"{message} ({code})";
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private sealed class ToolCallBuilder
+    {
+        public string? CallId { get; private set; }
+
+        public string? Name { get; private set; }
+
+        public System.Text.StringBuilder Arguments { get; } = new();
+
+        public void Append(OpenAIChat.StreamingChatToolCallUpdate delta)
+        {
+            CallId ??= delta.ToolCallId;
+            Name ??= delta.FunctionName;
+            if (delta.FunctionArgumentsUpdate is { } fragment)
+                Arguments.Append(fragment.ToString());
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace Parley.Providers;
+
+/// <summary>One configured provider: a kind of API, where it is, and the models it serves.</summary>
+public sealed class ProviderOptions
+{
+    /// <summary><c>openai</c> (and any OpenAI-compatible server), <c>anthropic</c> or <c>mock</c>.</summary>
+    public string Kind { get; set; } = ProviderKinds.OpenAI;
+
+    public string? ApiKey { get; set; }
+
+    /// <summary>The API root, e.g. <c>https://api.openai.com/v1</c> or <c>http://localhost:11434/v1</c>.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Model ids this provider serves, without the provider prefix.</summary>
+    public List<string> Models { get; set; } = [];
+
+    /// <summary>The subset of <see cref="Models"/> that accept images; empty means "assume all".</summary>
+    public List<string> VisionModels { get; set; } = [];
+
+    /// <summary>Upper bound for one provider call (seed 001's TIMEOUT, in seconds).</summary>
+    public int TimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Default max output tokens when a request sets none (Anthropic requires one).</summary>
+    public int? MaxOutputTokens { get; set; }
+
+    /// <summary>Context window in tokens, used to budget history; 0 means "use Parley's default".</summary>
+    public int ContextWindowTokens { get; set; }
+}
+
+public static class ProviderKinds
+{
+    public const string OpenAI = "openai";
+    public const string Anthropic = "anthropic";
+    public const string Mock = "mock";
+}

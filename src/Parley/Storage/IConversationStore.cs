@@ -1,0 +1,54 @@
+using Parley.Conversations;
+
+namespace Parley.Storage;
+
+/// <summary>
+/// Where conversations, their message trees and their images live. Every conversation-level
+/// call takes the owner, so one user can never reach another's data through a store.
+/// Implementations: SQLite (default), in-memory (tests); one shared contract test suite.
+/// </summary>
+public interface IConversationStore
+{
+    /// <summary>A short name for health reports: <c>sqlite</c>, <c>memory</c>, ...</summary>
+    string Kind { get; }
+
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default);
+
+    Task CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default);
+
+    Task<Conversation?> GetConversationAsync(string owner, string id, CancellationToken cancellationToken = default);
+
+    Task<ConversationPage> ListConversationsAsync(string owner, ConversationQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves changed settings (title, prompt, model, parameters); false when it no longer exists.</summary>
+    Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the conversation with its messages and images; false when there was none.</summary>
+    Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Every message of every branch, oldest first.</summary>
+    Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a message and touches the conversation's <c>UpdatedAt</c>.</summary>
+    Task AddMessageAsync(StoredMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a message's parts, status, usage and timings (a reply being finished).</summary>
+    Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every message and image, keeps the conversation and its settings.</summary>
+    Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    Task SaveImageAsync(StoredImage image, CancellationToken cancellationToken = default);
+
+    Task<StoredImage?> GetImageAsync(string conversationId, string imageId, CancellationToken cancellationToken = default);
+}
+
+public sealed record ConversationQuery(int Limit = 50, string? Cursor = null, string? Search = null);
+
+public sealed record ConversationPage(IReadOnlyList<ConversationListItem> Items, string? NextCursor);
+
+public sealed record ConversationListItem(Conversation Conversation, string? Snippet);
+
+public sealed record StoredImage(string Id, string ConversationId, string MediaType, byte[] Data);

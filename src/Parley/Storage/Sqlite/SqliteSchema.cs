@@ -1,0 +1,80 @@
+using Microsoft.Data.Sqlite;
+
+namespace Parley.Storage.Sqlite;
+
+/// <summary>Schema migrations, applied in order at startup and tracked in <c>PRAGMA user_version</c>.</summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE conversations (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            title TEXT NOT NULL,
+            has_title INTEGER NOT NULL DEFAULT 0,
+            system_prompt TEXT,
+            model TEXT,
+            temperature REAL,
+            max_tokens INTEGER,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_conversations_owner_updated ON conversations(owner, updated_at DESC, id DESC);
+        CREATE TABLE messages (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            parent_id TEXT,
+            seq INTEGER NOT NULL,
+            role TEXT NOT NULL,
+            parts TEXT NOT NULL,
+            text TEXT NOT NULL,
+            model TEXT,
+            status TEXT NOT NULL,
+            error TEXT,
+            usage TEXT,
+            timings TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_messages_conversation ON messages(conversation_id, seq);
+        CREATE TABLE images (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            media_type TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX ix_images_conversation ON images(conversation_id);
+        """,
+    ];
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > Migrations.Length)
+            throw new InvalidOperationException(
+                $"The SQLite database was written by a newer Parley (schema {version}, this build knows {Migrations.Length}). Upgrade Parley or point Parley:DataDirectory elsewhere.");
+
+        for (var i = version; i < Migrations.Length; i++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Migrations[i] + $"\nPRAGMA user_version = {i + 1};";
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

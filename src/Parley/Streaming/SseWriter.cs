@@ -1,0 +1,58 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Parley.Streaming;
+
+/// <summary>
+/// The one place Server-Sent Events are framed: <c>data: {json}\n\n</c> written straight into the
+/// response pipe with a reused <see cref="Utf8JsonWriter"/>, flushed per event, closed by <c>data: [DONE]</c>.
+/// </summary>
+public sealed class SseWriter : IDisposable
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    private readonly HttpResponse _response;
+    private readonly Utf8JsonWriter _json;
+
+    private SseWriter(HttpResponse response)
+    {
+        _response = response;
+        _json = new Utf8JsonWriter(response.BodyWriter);
+    }
+
+    public bool Started => _response.HasStarted;
+
+    /// <summary>Sets the SSE headers; nothing is sent until the first event.</summary>
+    public static SseWriter Begin(HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache, no-transform";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        return new SseWriter(response);
+    }
+
+    public async ValueTask WriteAsync(Action<Utf8JsonWriter> writeJson, CancellationToken cancellationToken)
+    {
+        _response.BodyWriter.Write(DataPrefix);
+        _json.Reset(_response.BodyWriter);
+        writeJson(_json);
+        _json.Flush();
+        _response.BodyWriter.Write(EventEnd);
+        await _response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    public void Dispose() => _json.Dispose();
+
+    public async ValueTask WriteDoneAsync(CancellationToken cancellationToken)
+    {
+        _response.BodyWriter.Write(Done);
+        await _response.BodyWriter.FlushAsync(cancellationToken);
+    }
+}
