@@ -1,16 +1,14 @@
-using Microsoft.Extensions.Options;
 using Parley.Configuration;
 using Parley.Hosting;
 
 DotEnvFile.LoadIntoEnvironment(".env");
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddParley();
-var app = builder.Build();
-app.MapParley();
-
 try
 {
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddParley();
+    var app = builder.Build();
+    app.MapParley();
     await app.RunAsync();
     return 0;
 }

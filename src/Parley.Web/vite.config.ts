@@ -10,6 +10,7 @@ export default defineConfig({
   base: '/',
   plugins: [react()],
   server: { proxy },
+  preview: { proxy },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1500 },
   test: { environment: 'jsdom', include: ['src/**/*.test.{ts,tsx}'] },
 });

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Parley.Errors;
 
@@ -12,31 +14,52 @@ namespace Parley.Api;
 /// stable <c>code</c> on Parley's APIs, OpenAI's <c>{"error":{...}}</c> on <c>/v1</c>. Unknown
 /// failures are logged in full and answered with a sentence, never a stack trace.
 /// </summary>
-internal sealed partial class ParleyProblems(IProblemDetailsService problems, ILogger<ParleyProblems> logger) : IExceptionHandler
+public sealed partial class ParleyProblems(IProblemDetailsService problems, ILogger<ParleyProblems> logger) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var error = Classify(exception);
         if (error.Code == ErrorCodes.Internal)
-            LogUnhandled(logger, context.Request.Method, context.Request.Path, exception);
-        if (context.Response.HasStarted)
+            LogUnhandled(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+        if (httpContext.Response.HasStarted)
             return true;
 
-        context.Response.StatusCode = error.Status;
+        httpContext.Response.StatusCode = error.Status;
         if (error.Exception is ProviderException { RetryAfter: { } retryAfter })
-            context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        if (context.Request.Path.StartsWithSegments("/v1"))
+        if (httpContext.Request.Path.StartsWithSegments("/v1"))
         {
-            await context.Response.WriteAsJsonAsync(OpenAI.OpenAIErrors.Body(error.Code, error.Message, error.Status), cancellationToken);
+            await httpContext.Response.WriteAsJsonAsync(OpenAI.OpenAIErrors.Body(error.Code, error.Message, error.Status), cancellationToken);
             return true;
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
-            HttpContext = context,
+            HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = Create(error.Code, error.Status, error.Message),
         });
+    }
+
+    /// <summary>Gives a body to bare status responses (413 from Kestrel, unknown routes, 405, 415) in the surface's error shape.</summary>
+    public static async Task WriteStatusAsync(StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        var (code, message) = context.Response.StatusCode switch
+        {
+            413 => (ErrorCodes.BodyTooLarge, "The request body is larger than the server accepts."),
+            404 => (ErrorCodes.InvalidRequest, $"There is no endpoint at {context.Request.Path}."),
+            405 => (ErrorCodes.InvalidRequest, $"{context.Request.Method} is not allowed on {context.Request.Path}."),
+            415 => (ErrorCodes.InvalidJson, "The request needs a JSON body (Content-Type: application/json)."),
+            var other => (other >= 500 ? ErrorCodes.Internal : ErrorCodes.InvalidRequest, $"The request failed with HTTP {other}."),
+        };
+        if (context.Request.Path.StartsWithSegments("/v1"))
+        {
+            await context.Response.WriteAsJsonAsync(OpenAI.OpenAIErrors.Body(code, message, context.Response.StatusCode));
+            return;
+        }
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = Create(code, context.Response.StatusCode, message) });
     }
 
     public static ProblemDetails Create(string code, int status, string detail) => new()

@@ -6,6 +6,7 @@ using Parley.Conversations;
 using Parley.Errors;
 using Parley.Providers;
 using Parley.Streaming;
+using Parley.Tools;
 
 namespace Parley.Chat;
 
@@ -111,8 +112,8 @@ public sealed partial class ChatRunner(ChatClients clients, ILogger<ChatRunner> 
     private static ToolCallStarted ToolStarted(FunctionCallContent call, ChatOptions options)
     {
         var arguments = call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments);
-        var description = options.Tools?.FirstOrDefault(t => t.Name == call.Name)?.Description ?? "";
-        return new ToolCallStarted(call.CallId, call.Name, arguments, description, ToolEvents.DescribeAction(call));
+        var display = ToolDisplay.Describe(call, options.Tools);
+        return new ToolCallStarted(call.CallId, call.Name, arguments, display.Description, display.Action);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model} failed with {Code}: {Reason}")]

@@ -20,13 +20,4 @@ internal static class ToolEvents
         var isError = result.Exception is not null || text.StartsWith("Error:", StringComparison.Ordinal);
         return new ToolCallCompleted(result.CallId, name ?? "", text, isError);
     }
-
-    /// <summary>Seed 002's <c>action</c>: a short "what is happening" line for a call.</summary>
-    public static string DescribeAction(FunctionCallContent call)
-    {
-        var first = call.Arguments?.Values.FirstOrDefault()?.ToString();
-        return string.IsNullOrEmpty(first) ? $"Running {call.Name}" : $"Running {call.Name}: {Truncate(first, 80)}";
-    }
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }

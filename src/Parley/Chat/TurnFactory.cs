@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Parley.Configuration;
 using Parley.Errors;
 using Parley.Providers;
+using Parley.Tools;
 
 namespace Parley.Chat;
 
@@ -10,7 +11,7 @@ namespace Parley.Chat;
 /// Builds the <see cref="ChatTurn"/> every surface runs: the resolved model, the system prompt,
 /// history fitted to the model's window and the configured defaults for sampling.
 /// </summary>
-public sealed class TurnFactory(ModelCatalog catalog, IOptions<ParleyOptions> options)
+public sealed class TurnFactory(ModelCatalog catalog, ToolCatalog tools, IOptions<ParleyOptions> options)
 {
     public ModelEntry ResolveModel(string? requested) => catalog.Resolve(requested);
 
@@ -25,6 +26,7 @@ public sealed class TurnFactory(ModelCatalog catalog, IOptions<ParleyOptions> op
         {
             Temperature = (float?)(settings.Temperature ?? parley.Temperature),
             MaxOutputTokens = settings.MaxTokens ?? parley.MaxTokens,
+            Tools = tools.GetTools() is { Count: > 0 } enabled ? enabled : null,
         };
 
         var messages = new List<ChatMessage>(history.Count + 1);

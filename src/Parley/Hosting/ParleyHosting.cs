@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -20,15 +21,17 @@ using Parley.Providers;
 using Parley.Providers.Mock;
 using Parley.Storage;
 using Parley.Storage.Sqlite;
+using Parley.Tools;
 
 namespace Parley.Hosting;
 
 /// <summary>Parley's composition root: <c>builder.AddParley()</c> registers everything, <c>app.MapParley()</c> maps every surface.</summary>
 public static class ParleyHosting
 {
-    public static WebApplicationBuilder AddParley(this WebApplicationBuilder builder)
+    /// <param name="environment">The variables the seeds' names are read from; the process environment when null.</param>
+    public static WebApplicationBuilder AddParley(this WebApplicationBuilder builder, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        builder.Configuration.AddSeedEnvironment(DotEnvFile.CurrentEnvironment());
+        builder.Configuration.AddSeedEnvironment(environment ?? DotEnvFile.CurrentEnvironment());
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls(ServerDefaults.Url);
 
@@ -37,9 +40,8 @@ public static class ParleyHosting
         services.AddSingleton<IValidateOptions<ParleyOptions>, ParleyOptionsValidator>();
         services.AddOptions<MockOptions>().BindConfiguration(MockOptions.Section);
 
-        var maxBody = builder.Configuration.GetValue<long?>($"{ParleyOptions.Section}:{nameof(ParleyOptions.MaxRequestBodyBytes)}")
-            ?? new ParleyOptions().MaxRequestBodyBytes;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+        services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<ParleyOptions>>((kestrel, parley) => kestrel.Limits.MaxRequestBodySize = parley.Value.MaxRequestBodyBytes);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
         services.AddProblemDetails();
@@ -52,7 +54,8 @@ public static class ParleyHosting
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<StartupReport>();
         services.AddSingleton<ModelCatalog>();
-        services.TryAddSingleton(new ChatPipelineBuilder());
+        services.AddParleyTools();
+        services.TryAddSingleton(ChatPipeline.Create);
         services.AddSingleton<ChatClients>();
         services.AddSingleton<ChatRunner>();
         services.AddSingleton<TurnFactory>();
@@ -64,6 +67,7 @@ public static class ParleyHosting
     public static WebApplication MapParley(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseStatusCodePages(ParleyProblems.WriteStatusAsync);
         app.MapParleyApiDocs();
         app.MapHealthApi();
         app.MapClientConfigApi();

@@ -70,8 +70,9 @@ public sealed class ModelCatalog
             $"The model '{requested}' is not configured. Pick one from /v1/models.");
     }
 
+    /// <summary>With several providers configured, OpenAI(-compatible) comes first, then Anthropic.</summary>
     private string? FirstRealModel() =>
-        _listed.FirstOrDefault(m => !m.IsMock) is { } entry ? entry.Id : null;
+        _listed.Where(m => !m.IsMock).OrderBy(m => m.Kind == ProviderKinds.OpenAI ? 0 : 1).FirstOrDefault() is { } entry ? entry.Id : null;
 
     private static ModelEntry Entry(string name, ProviderOptions provider, string model, bool listed) =>
         new(name, provider.Kind, model,

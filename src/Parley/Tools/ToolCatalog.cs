@@ -102,7 +102,7 @@ public sealed class ToolCatalog : IDisposable
     }
 
     private static bool WebSearchEnabled(WebSearchToolOptions options) =>
-        options.Enabled ?? !string.IsNullOrWhiteSpace(options.Backend);
+        (options.Enabled ?? true) && !string.IsNullOrWhiteSpace(options.Backend);
 
     private T Own<T>(T disposable)
         where T : IDisposable

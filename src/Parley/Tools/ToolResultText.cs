@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -17,8 +18,14 @@ internal static class ToolResultText
         TextContent text => Cap(text.Text, maxChars),
         IEnumerable<AIContent> contents when contents.All(c => c is TextContent) =>
             Cap(string.Join("\n", contents.Cast<TextContent>().Select(t => t.Text)), maxChars),
-        _ => Serialize(result, serializerOptions ?? AIJsonUtilities.DefaultOptions, maxChars),
+        _ => Serialize(result, Compact(serializerOptions ?? AIJsonUtilities.DefaultOptions), maxChars),
     };
+
+    private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> CompactOptions = [];
+
+    // Indentation only costs the model tokens.
+    private static JsonSerializerOptions Compact(JsonSerializerOptions options) =>
+        !options.WriteIndented ? options : CompactOptions.GetValue(options, o => new JsonSerializerOptions(o) { WriteIndented = false });
 
     public static string Cap(string text, int maxChars) =>
         text.Length <= maxChars ? text : string.Concat(text.AsSpan(0, maxChars), TruncationNote(maxChars));
@@ -36,20 +43,38 @@ internal static class ToolResultText
             // The cap was reached mid-serialisation; what was written so far is kept.
         }
 
-        var text = Encoding.UTF8.GetString(sink.GetBuffer().AsSpan(0, (int)sink.Length));
+        var text = Encoding.UTF8.GetString(sink.Written);
         return sink.Full ? string.Concat(text.AsSpan(0, Math.Min(text.Length, maxChars)), TruncationNote(maxChars)) : Cap(text, maxChars);
     }
 
-    private sealed class CappedStream(long capacity) : MemoryStream
+    private sealed class CappedStream(long capacity) : Stream
     {
+        private readonly MemoryStream _buffer = new();
+
         public bool Full { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _buffer.Length;
+
+        public override long Position
+        {
+            get => _buffer.Length;
+            set => throw new NotSupportedException();
+        }
+
+        public ReadOnlySpan<byte> Written => _buffer.GetBuffer().AsSpan(0, (int)_buffer.Length);
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            var room = (int)Math.Max(0, capacity - Length);
-            base.Write(buffer[..Math.Min(room, buffer.Length)]);
+            var room = (int)Math.Max(0, capacity - _buffer.Length);
+            _buffer.Write(buffer[..Math.Min(room, buffer.Length)]);
             if (buffer.Length > room)
             {
                 Full = true;
@@ -69,6 +94,21 @@ internal static class ToolResultText
             return ValueTask.CompletedTask;
         }
 
-        public override void WriteByte(byte value) => Write([value]);
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _buffer.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }

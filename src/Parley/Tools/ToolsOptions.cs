@@ -40,7 +40,7 @@ public class ToolSwitch
 
 public sealed class WebSearchToolOptions
 {
-    /// <summary>Null means "on whenever <see cref="Backend"/> is set".</summary>
+    /// <summary>Null means "on whenever <see cref="Backend"/> is set"; false switches it off even then.</summary>
     public bool? Enabled { get; set; }
 
     /// <summary><c>searxng</c>, <c>brave</c> or <c>tavily</c>; empty means no web search.</summary>

@@ -1,21 +1,24 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Parley.Tools;
 
 public static class ToolsServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="ToolsOptions"/> to <c>Parley:Tools</c> and registers <see cref="McpToolSource"/> (as a hosted
-    /// service too, so MCP servers connect at startup and are disposed at shutdown) and <see cref="ToolCatalog"/>.
+    /// Binds <see cref="ToolsOptions"/> to <c>Parley:Tools</c> (checked at startup by <see cref="ToolsOptionsValidator"/>)
+    /// and registers <see cref="McpToolSource"/> (also as a hosted service, so MCP servers connect at startup and are
+    /// disposed at shutdown) and <see cref="ToolCatalog"/>.
     /// </summary>
     public static IServiceCollection AddParleyTools(this IServiceCollection services)
     {
-        services.AddOptions<ToolsOptions>().BindConfiguration(ToolsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ToolsOptions>().BindConfiguration(ToolsOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ToolsOptions>, ToolsOptionsValidator>());
         services.AddSingleton<McpToolSource>();
         services.AddHostedService(sp => sp.GetRequiredService<McpToolSource>());
         services.AddSingleton(sp => new ToolCatalog(
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ToolsOptions>>(),
+            sp.GetRequiredService<IOptions<ToolsOptions>>(),
             sp.GetRequiredService<McpToolSource>(),
             sp.GetService<TimeProvider>()));
         return services;

@@ -32,11 +32,10 @@ public sealed class FakeAnthropicServer : FakeUpstreamServer
     private async Task CreateMessageAsync(HttpContext context)
     {
         var (request, reply) = await ReceiveAsync(context);
-        var lifetime = Lifetime(context);
         context.Response.Headers["request-id"] = NextId("req_fake");
         if (reply.Hang)
         {
-            await HangAsync(lifetime);
+            await HangAsync(context);
             return;
         }
 
@@ -58,7 +57,7 @@ public sealed class FakeAnthropicServer : FakeUpstreamServer
             return;
         }
 
-        await StreamAsync(context, reply, NextId("msg_fake"), model, lifetime);
+        await StreamAsync(context, reply, NextId("msg_fake"), model, Lifetime(context));
     }
 
     private static async Task StreamAsync(HttpContext context, FakeReply reply, string id, string model, CancellationToken token)

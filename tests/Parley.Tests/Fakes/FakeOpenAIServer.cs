@@ -50,10 +50,9 @@ public sealed class FakeOpenAIServer : FakeUpstreamServer
     private async Task CompleteAsync(HttpContext context)
     {
         var (request, reply) = await ReceiveAsync(context);
-        var lifetime = Lifetime(context);
         if (reply.Hang)
         {
-            await HangAsync(lifetime);
+            await HangAsync(context);
             return;
         }
 
@@ -77,7 +76,7 @@ public sealed class FakeOpenAIServer : FakeUpstreamServer
 
         var includeUsage = root?.TryGetProperty("stream_options", out var so) == true
             && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == System.Text.Json.JsonValueKind.True;
-        await StreamAsync(context, reply, NextId("chatcmpl-fake"), model, includeUsage, lifetime);
+        await StreamAsync(context, reply, NextId("chatcmpl-fake"), model, includeUsage, Lifetime(context));
     }
 
     private static async Task StreamAsync(HttpContext context, FakeReply reply, string id, string model, bool includeUsage, CancellationToken token)

@@ -91,20 +91,27 @@ public abstract class FakeUpstreamServer : IAsyncDisposable
     }
 
     /// <summary>Cancelled when the client goes away or the fake is disposed.</summary>
-    protected CancellationToken Lifetime(HttpContext context) =>
-        CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token).Token;
+    protected CancellationToken Lifetime(HttpContext context)
+    {
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        context.Response.RegisterForDispose(linked);
+        return linked.Token;
+    }
 
     protected string NextId(string prefix) => prefix + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
 
-    protected static async Task HangAsync(CancellationToken token)
+    /// <summary>Holds the request until the client gives up or the fake is disposed, then drops the connection.</summary>
+    protected async Task HangAsync(HttpContext context)
     {
         try
         {
-            await Task.Delay(Timeout.Infinite, token);
+            await Task.Delay(Timeout.Infinite, Lifetime(context));
         }
         catch (OperationCanceledException)
         {
         }
+
+        context.Abort();
     }
 
     protected static async Task DelayAsync(TimeSpan delay, CancellationToken token)

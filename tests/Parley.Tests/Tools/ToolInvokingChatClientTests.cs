@@ -147,7 +147,8 @@ public sealed class ToolInvokingChatClientTests
     public async Task TenMegabyteResultsAreCappedWithANote()
     {
         var huge = AIFunctionFactory.Create(() => new string('x', 10_000_000), "huge_text");
-        var hugeObject = AIFunctionFactory.Create(() => Enumerable.Range(0, 1_000_000).Select(i => new { Id = i, Name = "item " + i }), "huge_object");
+        // Returned unmarshalled, lazily: the loop must stop serialising at the cap instead of building 30 MB of JSON.
+        var hugeObject = new RawFunction("huge_object", () => Enumerable.Range(0, 1_000_000).Select(i => new { id = i, name = "item " + i }));
         var model = new ScriptedChatClient().ThenCall(Call("huge_text", "c1"), Call("huge_object", "c2")).ThenText("ok");
         using var client = new ToolInvokingChatClient(model, new ToolLoopOptions { MaxResultChars = 1000 });
 
@@ -185,7 +186,9 @@ public sealed class ToolInvokingChatClientTests
     {
         var clientTool = AIFunctionFactory.CreateDeclaration("get_weather", "Client-side weather.",
             JsonDocument.Parse("""{"type":"object","properties":{"city":{"type":"string"}}}""").RootElement);
-        var model = new ScriptedChatClient().ThenCall(Call("get_weather", "c1", new { city = "Oslo" }));
+        var model = new ScriptedChatClient()
+            .ThenCall(Call("get_weather", "c1", new { city = "Oslo" }))
+            .ThenCall(Call("get_weather", "c2", new { city = "Oslo" }));
         using var client = new ToolInvokingChatClient(model);
 
         var response = await client.GetResponseAsync(Ask("weather?"), With(clientTool, Add)).WaitAsync(Bound);
@@ -197,6 +200,7 @@ public sealed class ToolInvokingChatClientTests
         var streamed = await Collect(client.GetStreamingResponseAsync(Ask("weather?"), With(clientTool)));
         Assert.Equal("get_weather", Assert.Single(streamed.SelectMany(u => u.Contents).OfType<FunctionCallContent>()).Name);
         Assert.Empty(streamed.SelectMany(u => u.Contents).OfType<FunctionResultContent>());
+        Assert.Equal(2, model.Requests.Count);
     }
 
     [Fact(Timeout = 10_000)]
@@ -229,6 +233,7 @@ public sealed class ToolInvokingChatClientTests
         var rebuilt = updates.ToChatResponse();
         Assert.Equal([ChatRole.Assistant, ChatRole.Tool, ChatRole.Assistant], rebuilt.Messages.Select(m => m.Role));
         Assert.Equal(3, model.Requests[1].Count);
+        Assert.Equal(["Let me add. ", "add"], model.Requests[1][1].Contents.Select(c => c is TextContent t ? t.Text : ((FunctionCallContent)c).Name));
         Assert.IsType<FunctionResultContent>(Assert.Single(model.Requests[1][2].Contents));
     }
 
@@ -326,5 +331,13 @@ public sealed class ToolInvokingChatClientTests
         await foreach (var update in updates.WithCancellation(bound.Token))
             list.Add(update);
         return list;
+    }
+
+    private sealed class RawFunction(string name, Func<object?> invoke) : AIFunction
+    {
+        public override string Name => name;
+
+        protected override ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(invoke());
     }
 }

@@ -11,7 +11,7 @@ export interface ClientConfig {
   defaultModel: string;
   functions: Record<string, string>;
   messages: PreloadedMessage[];
-  limits: { maxImageBytes: number; maxMessageChars: number; imageTypes: string[] };
+  limits: { maxImageBytes: number; maxMessageChars: number; imageTypes: string[]; maxImagesPerMessage?: number };
 }
 
 export const defaultConfig: ClientConfig = {

@@ -26,6 +26,8 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ st
   const picker = useRef<HTMLInputElement>(null);
   const textRef = useRef(text);
   textRef.current = text;
+  const filesRef = useRef(files);
+  filesRef.current = files;
 
   useLayoutEffect(() => {
     const el = area.current;
@@ -41,6 +43,12 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ st
       const problem = validateImage(f, limits);
       if (problem) errors.push(problem);
       else ok.push(f);
+    }
+    const max = limits.maxImagesPerMessage ?? Infinity;
+    const room = Math.max(0, max - filesRef.current.length);
+    if (ok.length > room) {
+      errors.push(`A message can carry at most ${plural(max, 'image')}.`);
+      ok.splice(room);
     }
     setError(errors.length ? errors.join(' ') : null);
     if (ok.length) {

@@ -32,15 +32,16 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
   const listChanged = useRef(onListChanged);
   listChanged.current = onListChanged;
 
-  const load = useCallback(async (id: string, signal?: AbortSignal) => {
+  const load = useCallback(async (id: string, signal?: AbortSignal): Promise<boolean> => {
     try {
       const conversation = await api.getConversation(id, signal);
       dispatch({ type: 'loaded', conversation });
-      if (conversation.id !== id) navigate(conversation.id, { replace: true });
+      return true;
     } catch (e) {
-      if ((e as Error).name === 'AbortError') return;
+      if ((e as Error).name === 'AbortError') return false;
       const err = e as ApiError;
       dispatch({ type: 'load_failed', message: err.message, missing: err.status === 404 });
+      return false;
     }
   }, []);
 
@@ -50,10 +51,9 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
     dispatch({ type: 'reset', conversationId: routeId });
     if (!routeId) return;
     const ctl = new AbortController();
-    void load(routeId, ctl.signal).then(() => {
-      if (new URLSearchParams(window.location.search).has('sid') && stateRef.current.status === 'ready') {
-        navigate(routeId, { replace: true });
-      }
+    void load(routeId, ctl.signal).then((ok) => {
+      // Seed 004's ?sid= links land on the canonical /c/{id}.
+      if (ok && new URLSearchParams(window.location.search).has('sid')) navigate(routeId, { replace: true });
     });
     return () => ctl.abort();
   }, [routeId, load]);

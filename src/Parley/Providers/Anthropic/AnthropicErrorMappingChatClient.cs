@@ -12,7 +12,12 @@ namespace Parley.Providers.Anthropic;
 /// failures) to <see cref="ProviderException"/>s the same way the OpenAI adapter does. A caller's cancellation
 /// propagates untouched.
 /// </summary>
-internal sealed class AnthropicErrorMappingChatClient(IChatClient innerClient, string providerName) : DelegatingChatClient(innerClient)
+/// <remarks>
+/// It also closes a gap in the SDK: its timeout stops at the response headers, so a stream that stalls after it
+/// started would hang until the caller gave up. Here every wait for the next update is bounded by <paramref name="idleTimeout"/>.
+/// </remarks>
+internal sealed class AnthropicErrorMappingChatClient(IChatClient innerClient, string providerName, TimeSpan idleTimeout)
+    : DelegatingChatClient(innerClient)
 {
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -32,14 +37,21 @@ internal sealed class AnthropicErrorMappingChatClient(IChatClient innerClient, s
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var retryAfter = RetryAfterCapture.Begin();
-        await using var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var updates = base.GetStreamingResponseAsync(messages, options, idle.Token).GetAsyncEnumerator(idle.Token);
         var started = false;
         while (true)
         {
             try
             {
+                idle.CancelAfter(idleTimeout);
                 if (!await updates.MoveNextAsync())
                     break;
+                idle.CancelAfter(Timeout.InfiniteTimeSpan); // the consumer's own pace is not the provider's delay
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && idle.IsCancellationRequested)
+            {
+                throw ProviderErrors.Timeout(providerName, ex);
             }
             catch (Exception ex) when (Map(ex, retryAfter.Value, started, cancellationToken) is { } mapped)
             {

@@ -17,16 +17,20 @@ public static class AnthropicProvider
         ArgumentException.ThrowIfNullOrEmpty(model);
         ArgumentNullException.ThrowIfNull(httpClient);
 
-        var client = new AnthropicClient
+        var timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
+        var client = new AnthropicClient(new ClientOptions
         {
             ApiKey = options.ApiKey,
+            // SDK 13 sends the key only as "Authorization: Bearer"; Anthropic-compatible proxies and gateways check x-api-key.
+            ExtraHeaders = string.IsNullOrEmpty(options.ApiKey) ? null : new Dictionary<string, string> { ["x-api-key"] = options.ApiKey },
             HttpClient = httpClient,
             MaxRetries = 0, // Parley's pipeline retries, knowing whether output was already streamed.
-            Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
+            Timeout = timeout,
             Handlers = [new RetryAfterCapture()],
             BaseUrl = string.IsNullOrWhiteSpace(options.BaseUrl) ? EnvironmentUrl.Production : options.BaseUrl,
-        };
+        });
 
-        return new AnthropicErrorMappingChatClient(client.AsIChatClient(model, options.MaxOutputTokens), providerName);
+        // Without MaxOutputTokens here or in ChatOptions the SDK asks for 1024 tokens.
+        return new AnthropicErrorMappingChatClient(client.AsIChatClient(model, options.MaxOutputTokens), providerName, timeout);
     }
 }

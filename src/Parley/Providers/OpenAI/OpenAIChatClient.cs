@@ -1,10 +1,7 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Parley.Errors;
 using OpenAIChat = OpenAI.Chat;
 
 namespace Parley.Providers.OpenAI;
@@ -39,7 +36,7 @@ internal sealed class OpenAIChatClient : IChatClient
             var result = await chatClient.CompleteChatAsync(ToOpenAIMessages(messages), completionOptions, cancellationToken);
             return FromCompletion(result.Value);
         }
-        catch (Exception ex) when (MapFailure(ex, replyStarted: false, cancellationToken) is { } mapped)
+        catch (Exception ex) when (OpenAIErrors.Map(_providerName, ex, replyStarted: false, cancellationToken) is { } mapped)
         {
             throw mapped;
         }
@@ -51,7 +48,7 @@ internal sealed class OpenAIChatClient : IChatClient
         var (chatClient, completionOptions) = ToCompletionOptions(options);
         var updates = chatClient.CompleteChatStreamingAsync(ToOpenAIMessages(messages), completionOptions, cancellationToken);
         await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);
-        var toolCalls = new SortedDictionary<int, ToolCallBuilder>();
+        var toolCalls = new StreamingToolCalls();
         var started = false;
         ChatResponseUpdate? last = null;
         while (true)
@@ -61,12 +58,12 @@ internal sealed class OpenAIChatClient : IChatClient
                 if (!await enumerator.MoveNextAsync())
                     break;
             }
-            catch (Exception ex) when (MapFailure(ex, started, cancellationToken) is { } mapped)
+            catch (Exception ex) when (OpenAIErrors.Map(_providerName, ex, started, cancellationToken) is { } mapped)
             {
                 throw mapped;
             }
 
-            if (enumerator.Current.CompletionId is null && StreamError(enumerator.Current) is { } streamError)
+            if (enumerator.Current.CompletionId is null && OpenAIErrors.FromStreamError(_providerName, enumerator.Current) is { } streamError)
                 throw streamError;
             started = true;
             var update = FromStreamingUpdate(enumerator.Current, toolCalls);
@@ -76,9 +73,9 @@ internal sealed class OpenAIChatClient : IChatClient
         }
 
         // A stream that ended without a finish reason still owes its tool calls.
-        if (toolCalls.Count > 0 && last is not null)
+        if (!toolCalls.IsEmpty && last is not null)
         {
-            yield return new ChatResponseUpdate(ChatRole.Assistant, DrainToolCalls(toolCalls))
+            yield return new ChatResponseUpdate(ChatRole.Assistant, toolCalls.Drain())
             {
                 ResponseId = last.ResponseId, MessageId = last.MessageId, ModelId = last.ModelId, CreatedAt = last.CreatedAt,
                 FinishReason = ChatFinishReason.ToolCalls,
@@ -162,6 +159,10 @@ internal sealed class OpenAIChatClient : IChatClient
                 continue;
             }
 
+            // Tool results answer the assistant's tool calls, so they go first, right after that assistant message.
+            foreach (var functionResult in message.Contents.OfType<FunctionResultContent>())
+                result.Add(new OpenAIChat.ToolChatMessage(functionResult.CallId, ToToolResultText(functionResult)));
+
             if (message.Role == ChatRole.System)
                 result.Add(new OpenAIChat.SystemChatMessage(message.Text));
             else if (message.Role == ChatRole.Assistant)
@@ -170,9 +171,6 @@ internal sealed class OpenAIChatClient : IChatClient
                 result.Add(new OpenAIChat.UserChatMessage(message.Text)); // the plain-string form every compatible server understands
             else if (message.Role == ChatRole.User && message.Contents.Any(c => c is not FunctionResultContent))
                 result.Add(new OpenAIChat.UserChatMessage(ToUserParts(message)));
-
-            foreach (var functionResult in message.Contents.OfType<FunctionResultContent>())
-                result.Add(new OpenAIChat.ToolChatMessage(functionResult.CallId, ToToolResultText(functionResult)));
         }
 
         return result;
@@ -254,7 +252,7 @@ internal sealed class OpenAIChatClient : IChatClient
         };
     }
 
-    private static ChatResponseUpdate FromStreamingUpdate(OpenAIChat.StreamingChatCompletionUpdate update, SortedDictionary<int, ToolCallBuilder> toolCalls)
+    private static ChatResponseUpdate FromStreamingUpdate(OpenAIChat.StreamingChatCompletionUpdate update, StreamingToolCalls toolCalls)
     {
         var contents = new List<AIContent>();
         foreach (var part in update.ContentUpdate)
@@ -267,15 +265,11 @@ internal sealed class OpenAIChatClient : IChatClient
             contents.Add(new TextContent(update.RefusalUpdate));
 
         foreach (var delta in update.ToolCallUpdates)
-        {
-            if (!toolCalls.TryGetValue(delta.Index, out var builder))
-                toolCalls[delta.Index] = builder = new ToolCallBuilder();
-            builder.Append(delta);
-        }
+            toolCalls.Add(delta);
 
         var finishReason = update.FinishReason is { } reason ? FromFinishReason(reason) : (ChatFinishReason?)null;
         if (finishReason is not null)
-            contents.AddRange(DrainToolCalls(toolCalls));
+            contents.AddRange(toolCalls.Drain());
         if (update.Usage is not null)
             contents.Add(new UsageContent(FromUsage(update.Usage)) { RawRepresentation = update.Usage });
 
@@ -290,15 +284,8 @@ internal sealed class OpenAIChatClient : IChatClient
         };
     }
 
-    private static List<AIContent> DrainToolCalls(SortedDictionary<int, ToolCallBuilder> toolCalls)
-    {
-        var calls = toolCalls.Values.Select(b => (AIContent)FromToolCall(b.CallId, b.Name, b.Arguments.ToString())).ToList();
-        toolCalls.Clear();
-        return calls;
-    }
-
     /// <summary>Parses the arguments; invalid JSON still yields the call (raw text kept) so the tool loop can answer with an error.</summary>
-    private static FunctionCallContent FromToolCall(string? callId, string? name, string arguments)
+    internal static FunctionCallContent FromToolCall(string? callId, string? name, string arguments)
     {
         try
         {
@@ -334,78 +321,4 @@ internal sealed class OpenAIChatClient : IChatClient
         CachedInputTokenCount = usage.InputTokenDetails?.CachedTokenCount,
         ReasoningTokenCount = usage.OutputTokenDetails?.ReasoningTokenCount,
     };
-
-    private ProviderException? MapFailure(Exception exception, bool replyStarted, CancellationToken cancellationToken)
-    {
-        if (exception is ClientResultException { Status: > 0 } http && !cancellationToken.IsCancellationRequested)
-        {
-            var response = http.GetRawResponse();
-            var retryAfter = TransportFailures.ParseRetryAfter(Header(response, "Retry-After"), Header(response, "retry-after-ms"));
-            return ProviderErrors.FromStatus(_providerName, http.Status, ErrorMessage(response) ?? http.Message, retryAfter, http);
-        }
-
-        // With no response, the SDK wraps the transport failure (connection refused, timeout) in a status-0 ClientResultException.
-        var cause = exception is ClientResultException { InnerException: { } inner } ? inner : exception;
-        return TransportFailures.Map(_providerName, cause, replyStarted, cancellationToken);
-    }
-
-    /// <summary>
-    /// OpenAI (and vLLM, LiteLLM...) report a failure after the stream started as a chunk holding only
-    /// <c>{"error": {...}}</c>, which the SDK parses into an empty update; it is recognised here by its missing id.
-    /// </summary>
-    private ProviderException? StreamError(OpenAIChat.StreamingChatCompletionUpdate update)
-    {
-        using var json = JsonDocument.Parse(ModelReaderWriter.Write(update));
-        if (!json.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
-            return null;
-        var type = error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-        var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-        var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-        // The HTTP status was 200; the error's type stands in for it so the usual mapping applies.
-        var status = (type + " " + code) switch
-        {
-            var kind when kind.Contains("rate_limit", StringComparison.Ordinal) => 429,
-            var kind when kind.Contains("invalid_request", StringComparison.Ordinal) => 400,
-            _ => 500,
-        };
-        return ProviderErrors.FromStatus(_providerName, status, code is null ? message : $"{message} ({code})");
-    }
-
-    private static string? Header(PipelineResponse? response, string name) =>
-        response?.Headers.TryGetValue(name, out var value) == true ? value : null;
-
-    /// <summary>Reads OpenAI's <c>{"error": {"message", "code"}}</c>; the code goes along so overflow and filter errors are recognised.</summary>
-    private static string? ErrorMessage(PipelineResponse? response)
-    {
-        try
-        {
-            using var body = JsonDocument.Parse(response?.Content ?? BinaryData.Empty);
-            if (!body.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
-                return null;
-            var message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
-            var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-            return code is null || message?.Contains(code, StringComparison.Ordinal) == true ? message : $"{message} ({code})";
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private sealed class ToolCallBuilder
-    {
-        public string? CallId { get; private set; }
-
-        public string? Name { get; private set; }
-
-        public System.Text.StringBuilder Arguments { get; } = new();
-
-        public void Append(OpenAIChat.StreamingChatToolCallUpdate delta)
-        {
-            CallId ??= delta.ToolCallId;
-            Name ??= delta.FunctionName;
-            if (delta.FunctionArgumentsUpdate is { } fragment)
-                Arguments.Append(fragment.ToString());
-        }
-    }
 }

@@ -31,6 +31,7 @@ public static class OpenAIProvider
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // Parley's pipeline retries, knowing whether output was already streamed.
             NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
         };
+        clientOptions.AddPolicy(new FinishReasonNormalizer(), PipelinePosition.PerTry);
         var apiKey = string.IsNullOrEmpty(options.ApiKey) ? PlaceholderApiKey : options.ApiKey;
         var client = new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions);
         return new OpenAIChatClient(providerName, client, endpoint, model);

@@ -19,7 +19,7 @@ namespace Parley.Tools;
 /// The tool list is read once per connection; a server's <c>tools/list_changed</c> notification is not followed.
 /// HTTP MCP endpoints are configured by the administrator and are not subject to <see cref="AddressPolicy"/>.
 /// </remarks>
-public sealed partial class McpToolSource : IHostedService, IAsyncDisposable
+public sealed partial class McpToolSource : IHostedService, IAsyncDisposable, IDisposable
 {
     private const int MaxToolNameLength = 64;
 
@@ -32,6 +32,7 @@ public sealed partial class McpToolSource : IHostedService, IAsyncDisposable
     private volatile IReadOnlyList<AIFunction> _tools = [];
     private volatile IReadOnlyList<McpServerStatus> _servers = [];
     private Task _connecting = Task.CompletedTask;
+    private int _disposed;
 
     public McpToolSource(IOptions<ToolsOptions> options, ILoggerFactory? loggerFactory = null)
     {
@@ -75,10 +76,16 @@ public sealed partial class McpToolSource : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Registered both as a singleton and as a hosted service, so the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await DisposeClientsAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
+
+    /// <summary>For containers disposed synchronously; blocks until the clients are closed.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task ConnectAllAsync(List<KeyValuePair<string, McpServerOptions>> servers, CancellationToken cancellationToken)
     {

@@ -8,7 +8,8 @@ namespace Parley.Tools;
 /// <see cref="AddressPolicy"/> is enforced on the connection itself: the handler's ConnectCallback resolves the
 /// host and connects only to permitted addresses, so every URL spelling of a blocked address (decimal, hex,
 /// short forms, <c>localhost</c>, bracketed IPv6) and DNS rebinding are caught. Redirects are never followed by
-/// the handler, and no proxy is used (a proxy would make the connection on our behalf, unchecked).
+/// the handler, and no proxy is used (a proxy would make the connection on our behalf, unchecked). Requests stay on
+/// HTTP/1.1 or HTTP/2 over TCP: HTTP/3 (QUIC) would bypass the ConnectCallback, so clients here never ask for it.
 /// </summary>
 public static class GuardedHttp
 {
@@ -31,7 +32,12 @@ public static class GuardedHttp
     /// <summary>An <see cref="HttpClient"/> over <see cref="CreateHandler"/>; it owns the handler.</summary>
     public static HttpClient CreateClient(AddressPolicy policy, TimeSpan timeout, string? userAgent = null)
     {
-        var client = new HttpClient(CreateHandler(policy), disposeHandler: true) { Timeout = timeout };
+        var client = new HttpClient(CreateHandler(policy), disposeHandler: true)
+        {
+            Timeout = timeout,
+            DefaultRequestVersion = HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
         if (!string.IsNullOrWhiteSpace(userAgent))
             client.DefaultRequestHeaders.UserAgent.TryParseAdd(userAgent);
         return client;

@@ -227,6 +227,8 @@ public static class HtmlText
             if (_afterMarker)
                 return;
             Line();
+            if (_listDepth > 0)
+                return; // paragraphs and nested lists inside a list stay tight
             if (_sb.Length > 0 && !(_sb.Length >= 2 && _sb[^2] == '\n'))
                 _sb.Append('\n');
         }

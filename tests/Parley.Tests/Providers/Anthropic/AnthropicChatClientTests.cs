@@ -53,13 +53,14 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
         var request = _server.LastRequest;
         Assert.Equal("/v1/messages", request.Path);
         Assert.NotNull(request.Header("anthropic-version"));
-        Assert.True(request.Header("x-api-key") == "sk-ant-test" || request.Header("Authorization") == "Bearer sk-ant-test");
-        File.WriteAllText("/tmp/anthropic-body.json", request.Body + "\n" + string.Join("\n", request.Headers.Select(h => h.Key + ": " + h.Value)));
+        Assert.Equal("sk-ant-test", request.Header("x-api-key"));
+        Assert.Equal("Bearer sk-ant-test", request.Header("Authorization"));
         var body = request.Root;
         Assert.Equal("claude-test", body.GetProperty("model").GetString());
         Assert.Equal(321, body.GetProperty("max_tokens").GetInt32());
-        Assert.Equal(0.5, body.GetProperty("temperature").GetDouble(), 3);
-        Assert.Equal(0.9, body.GetProperty("top_p").GetDouble(), 3);
+        // SDK 13.12 (API version 2026-10-21) has no sampling parameters: Temperature and TopP are not sent.
+        Assert.False(body.TryGetProperty("temperature", out _));
+        Assert.False(body.TryGetProperty("top_p", out _));
         Assert.Equal("END", body.GetProperty("stop_sequences")[0].GetString());
         Assert.Equal("Be brief.", TextOf(body.GetProperty("system")));
 
@@ -179,6 +180,19 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
             Assert.Equal(["get_weather", "get_time"], result.Select(c => c.Name));
             Assert.Equal("UTC", result[1].Arguments!["zone"]?.ToString());
         }
+    }
+
+    [Fact]
+    public async Task FlagsInvalidStreamedToolInput()
+    {
+        _server.Enqueue(FakeReply.Tools(new FakeToolCall("get_weather", "toolu_1", """{"city": "Par""")));
+
+        var updates = await ToListAsync(_client.GetStreamingResponseAsync("weather?", null, Bounded()));
+
+        // The SDK keeps no raw text (unlike the OpenAI adapter's raw_arguments), but flags the call so the tool loop can answer with an error.
+        var call = Assert.Single(updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("toolu_1", call.CallId);
+        Assert.NotNull(call.Exception);
     }
 
     [Fact]

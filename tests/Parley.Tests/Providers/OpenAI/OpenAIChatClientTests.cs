@@ -130,6 +130,20 @@ public sealed class OpenAIChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ToleratesFinishReasonsTheSdkDoesNotKnow()
+    {
+        _server.Enqueue(FakeReply.Text("a", "b") with { FinishReason = "eos_token" }, FakeReply.Text("c") with { FinishReason = "abort" });
+
+        var updates = await ToListAsync(_client.GetStreamingResponseAsync("hi", null, Bounded()));
+        var response = await _client.GetResponseAsync("hi", null, Bounded());
+
+        Assert.Equal("ab", updates.ToChatResponse().Text);
+        Assert.Equal(ChatFinishReason.Stop, updates.Single(u => u.FinishReason is not null).FinishReason);
+        Assert.Equal("c", response.Text);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+    }
+
+    [Fact]
     public async Task EchoesTheLastUserMessageWhenNothingIsScripted()
     {
         var response = await _client.GetResponseAsync("ping", null, Bounded());

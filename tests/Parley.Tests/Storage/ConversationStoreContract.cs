@@ -1,0 +1,206 @@
+using Parley.Conversations;
+using Parley.Storage;
+
+namespace Parley.Tests.Storage;
+
+/// <summary>The behaviour every <see cref="IConversationStore"/> must have; each store runs this suite.</summary>
+public abstract class ConversationStoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    protected IConversationStore Store { get; private set; } = null!;
+
+    protected abstract Task<IConversationStore> CreateStoreAsync();
+
+    public async Task InitializeAsync()
+    {
+        Store = await CreateStoreAsync();
+        await Store.InitializeAsync();
+    }
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    private static Conversation NewConversation(string owner = "alice", int minutes = 0, string title = "New chat") => new()
+    {
+        Id = Conversation.NewId(), Owner = owner, Title = title, CreatedAt = T0.AddMinutes(minutes), UpdatedAt = T0.AddMinutes(minutes),
+    };
+
+    private static StoredMessage NewMessage(string conversationId, string? parent, string text, int minutes = 1, string role = MessageRoles.User) => new()
+    {
+        Id = StoredMessage.NewId(), ConversationId = conversationId, ParentId = parent, Role = role,
+        Parts = [new TextPart(text)], CreatedAt = T0.AddMinutes(minutes),
+    };
+
+    [Fact]
+    public async Task Round_trips_a_conversation_and_its_settings()
+    {
+        var conversation = NewConversation() with { SystemPrompt = "sys", Model = "mock/echo", Temperature = 0.5, MaxTokens = 100, HasTitle = true, Title = "T" };
+        await Store.CreateConversationAsync(conversation);
+        var loaded = await Store.GetConversationAsync("alice", conversation.Id);
+        Assert.Equal(conversation with { MessageCount = 0 }, loaded);
+    }
+
+    [Fact]
+    public async Task Other_owners_can_neither_read_list_change_nor_delete()
+    {
+        var conversation = NewConversation("alice");
+        await Store.CreateConversationAsync(conversation);
+
+        Assert.Null(await Store.GetConversationAsync("mallory", conversation.Id));
+        Assert.Empty((await Store.ListConversationsAsync("mallory", new ConversationQuery())).Items);
+        Assert.False(await Store.UpdateConversationAsync(conversation with { Owner = "mallory", Title = "pwned" }));
+        Assert.False(await Store.DeleteConversationAsync("mallory", conversation.Id));
+        Assert.Equal("New chat", (await Store.GetConversationAsync("alice", conversation.Id))!.Title);
+    }
+
+    [Fact]
+    public async Task Messages_keep_order_parts_and_branches()
+    {
+        var conversation = NewConversation();
+        await Store.CreateConversationAsync(conversation);
+        var root = NewMessage(conversation.Id, null, "root");
+        var reply = NewMessage(conversation.Id, root.Id, "reply", 2, MessageRoles.Assistant) with
+        {
+            Parts = [new ToolCallPart("c1", "t", "{}"), new ToolResultPart("c1", "t", "r", true), new TextPart("done"), new ImagePart("i_1", "image/png")],
+            Usage = new TokenUsage(1, 2, 3), Timings = new MessageTimings(5, 9), Model = "mock/echo", Status = MessageStatus.Incomplete,
+        };
+        var sibling = NewMessage(conversation.Id, root.Id, "sibling", 3, MessageRoles.Assistant);
+        await Store.AddMessageAsync(root);
+        await Store.AddMessageAsync(reply);
+        await Store.AddMessageAsync(sibling);
+
+        var messages = await Store.GetMessagesAsync(conversation.Id);
+        Assert.Equal([root.Id, reply.Id, sibling.Id], messages.Select(m => m.Id));
+        Assert.Equal(reply.Parts, messages[1].Parts);
+        Assert.Equal(reply.Usage, messages[1].Usage);
+        Assert.Equal(reply.Timings, messages[1].Timings);
+        Assert.Equal(root.Id, messages[2].ParentId);
+        var updated = (await Store.GetConversationAsync("alice", conversation.Id))!;
+        Assert.Equal(3, updated.MessageCount);
+        Assert.Equal(T0.AddMinutes(3), updated.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task Updating_a_message_replaces_its_content_and_status()
+    {
+        var conversation = NewConversation();
+        await Store.CreateConversationAsync(conversation);
+        var reply = NewMessage(conversation.Id, null, "", role: MessageRoles.Assistant) with { Status = MessageStatus.Incomplete, Parts = [] };
+        await Store.AddMessageAsync(reply);
+
+        await Store.UpdateMessageAsync(reply with { Parts = [new TextPart("final")], Status = MessageStatus.Error, Error = new MessageError("x", "y") });
+
+        var stored = Assert.Single(await Store.GetMessagesAsync(conversation.Id));
+        Assert.Equal("final", stored.Text);
+        Assert.Equal(MessageStatus.Error, stored.Status);
+        Assert.Equal(new MessageError("x", "y"), stored.Error);
+    }
+
+    [Fact]
+    public async Task Lists_newest_first_in_pages_and_searches_title_and_text()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            var c = NewConversation(minutes: i, title: i == 2 ? "Holiday plans" : $"Chat {i}");
+            ids.Add(c.Id);
+            await Store.CreateConversationAsync(c);
+        }
+        await Store.AddMessageAsync(NewMessage(ids[4], null, "The 100% best pasta_recipe", minutes: 4));
+
+        var first = await Store.ListConversationsAsync("alice", new ConversationQuery(Limit: 3));
+        var second = await Store.ListConversationsAsync("alice", new ConversationQuery(Limit: 3, Cursor: first.NextCursor));
+        var third = await Store.ListConversationsAsync("alice", new ConversationQuery(Limit: 3, Cursor: second.NextCursor));
+        Assert.Equal(Enumerable.Reverse(ids), first.Items.Concat(second.Items).Concat(third.Items).Select(i => i.Conversation.Id));
+        Assert.Null(third.NextCursor);
+
+        Assert.Equal([ids[2]], (await Store.ListConversationsAsync("alice", new ConversationQuery(Search: "holiday"))).Items.Select(i => i.Conversation.Id));
+        var byText = Assert.Single((await Store.ListConversationsAsync("alice", new ConversationQuery(Search: "100% best"))).Items);
+        Assert.Equal(ids[4], byText.Conversation.Id);
+        Assert.Contains("pasta_recipe", byText.Snippet);
+        Assert.Empty((await Store.ListConversationsAsync("alice", new ConversationQuery(Search: "pasta%recipe"))).Items);
+    }
+
+    [Fact]
+    public async Task Delete_removes_messages_and_images_clear_keeps_the_conversation()
+    {
+        var keep = NewConversation();
+        var gone = NewConversation();
+        await Store.CreateConversationAsync(keep);
+        await Store.CreateConversationAsync(gone);
+        foreach (var c in new[] { keep, gone })
+        {
+            await Store.AddMessageAsync(NewMessage(c.Id, null, "x"));
+            await Store.SaveImageAsync(new StoredImage("i_" + c.Id, c.Id, "image/png", [1, 2, 3]));
+        }
+
+        Assert.True(await Store.DeleteConversationAsync("alice", gone.Id));
+        Assert.Empty(await Store.GetMessagesAsync(gone.Id));
+        Assert.Null(await Store.GetImageAsync(gone.Id, "i_" + gone.Id));
+
+        await Store.ClearMessagesAsync(keep.Id);
+        Assert.Empty(await Store.GetMessagesAsync(keep.Id));
+        Assert.Null(await Store.GetImageAsync(keep.Id, "i_" + keep.Id));
+        Assert.NotNull(await Store.GetConversationAsync("alice", keep.Id));
+    }
+
+    [Fact]
+    public async Task Images_are_scoped_to_their_conversation()
+    {
+        var a = NewConversation();
+        var b = NewConversation();
+        await Store.CreateConversationAsync(a);
+        await Store.CreateConversationAsync(b);
+        await Store.SaveImageAsync(new StoredImage("i_1", a.Id, "image/png", [9, 8, 7]));
+
+        Assert.Equal(new byte[] { 9, 8, 7 }, (await Store.GetImageAsync(a.Id, "i_1"))!.Data);
+        Assert.Null(await Store.GetImageAsync(b.Id, "i_1"));
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_are_all_kept()
+    {
+        var conversation = NewConversation();
+        await Store.CreateConversationAsync(conversation);
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Store.AddMessageAsync(NewMessage(conversation.Id, null, $"m{i}", i))));
+        Assert.Equal(40, (await Store.GetMessagesAsync(conversation.Id)).Count);
+    }
+}
+
+public sealed class InMemoryConversationStoreTests : ConversationStoreContract
+{
+    protected override Task<IConversationStore> CreateStoreAsync() => Task.FromResult<IConversationStore>(new Parley.Storage.Memory.InMemoryConversationStore());
+}
+
+public sealed class SqliteConversationStoreTests : ConversationStoreContract
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "parley-store-tests", Guid.NewGuid().ToString("N"));
+
+    protected override Task<IConversationStore> CreateStoreAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        return Task.FromResult<IConversationStore>(Parley.Storage.Sqlite.SqliteConversationStore.ForFile(Path.Combine(_folder, "test.db")));
+    }
+
+    [Fact]
+    public async Task Initialising_twice_keeps_the_data_and_uses_wal()
+    {
+        var conversation = new Conversation { Id = "c_1", Owner = "o", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch };
+        await Store.CreateConversationAsync(conversation);
+        await Store.InitializeAsync();
+        Assert.NotNull(await Store.GetConversationAsync("o", "c_1"));
+        Assert.True(File.Exists(Path.Combine(_folder, "test.db-wal")) || File.Exists(Path.Combine(_folder, "test.db")));
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "test.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", command.ExecuteScalar() as string);
+    }
+
+    public override Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+}
