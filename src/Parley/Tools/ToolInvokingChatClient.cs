@@ -66,7 +66,7 @@ public sealed partial class ToolInvokingChatClient : DelegatingChatClient
                 return Complete(response, added, usage);
             }
 
-            var results = await Task.WhenAll(calls.Select(call => InvokeAsync(call, options, cancellationToken))).ConfigureAwait(false);
+            var results = await Task.WhenAll(StartAll(calls, options, cancellationToken)).ConfigureAwait(false);
             var toolMessage = new ChatMessage(ChatRole.Tool, [.. results]);
             history.AddRange(response.Messages);
             history.Add(toolMessage);
@@ -137,7 +137,7 @@ public sealed partial class ToolInvokingChatClient : DelegatingChatClient
             history.AddRange(roundUpdates.ToChatResponse().Messages);
             var toolMessageId = $"tool_{Guid.NewGuid():N}";
             using var roundCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var tasks = calls.Select(call => InvokeAsync(call, options, roundCts.Token)).ToList();
+            var tasks = StartAll(calls, options, roundCts.Token);
             try
             {
                 await foreach (var finished in Task.WhenEach(tasks).WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -218,6 +218,12 @@ public sealed partial class ToolInvokingChatClient : DelegatingChatClient
         total.Add(next);
         return total;
     }
+
+    private List<Task<FunctionResultContent>> StartAll(List<FunctionCallContent> calls, ChatOptions? options, CancellationToken cancellationToken) =>
+        calls.Select((call, index) => index < _options.MaxCallsPerRound
+                ? InvokeAsync(call, options, cancellationToken)
+                : Task.FromResult(Error(call, $"too many tool calls in one round (at most {_options.MaxCallsPerRound} run); call this one again later.")))
+            .ToList();
 
     private async Task<FunctionResultContent> InvokeAsync(FunctionCallContent call, ChatOptions? options, CancellationToken cancellationToken)
     {

@@ -9,6 +9,10 @@ public sealed class ToolLoopOptions
     [Range(1, 100)]
     public int MaxRounds { get; set; } = 8;
 
+    /// <summary>Calls run in one round at most; further calls in that round get an error result instead.</summary>
+    [Range(1, 128)]
+    public int MaxCallsPerRound { get; set; } = 16;
+
     /// <summary>Time one tool call may take before it is cut off with an error result.</summary>
     public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

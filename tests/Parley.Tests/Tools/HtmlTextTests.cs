@@ -18,6 +18,14 @@ public sealed class HtmlTextTests
     }
 
     [Fact]
+    public void DropsPageHeadersAndFootersButKeepsAnArticlesOwn()
+    {
+        var text = Body("<body><header>Site</header><article><header><h1>Story title</h1></header><p>Text</p><footer>By Ann</footer></article><footer>Copyright</footer></body>");
+
+        Assert.Equal("# Story title\n\nText\n\nBy Ann", text);
+    }
+
+    [Fact]
     public void WritesNestedListsAndBlocksInsideItems()
     {
         var text = Body("<ul><li><p>One</p></li><li>Two<ol><li>Two.a</li></ol></li></ul>");

@@ -1,7 +1,11 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Parley.Tests.Tools;
@@ -10,17 +14,18 @@ namespace Parley.Tests.Tools;
 internal sealed class LocalServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private int _hits;
+    private readonly StrongBox<int> _hits;
 
-    private LocalServer(WebApplication app, int port)
+    private LocalServer(WebApplication app, int port, StrongBox<int> hits)
     {
         _app = app;
         Port = port;
+        _hits = hits;
     }
 
     public int Port { get; }
 
-    public int Hits => Volatile.Read(ref _hits);
+    public int Hits => Volatile.Read(ref _hits.Value);
 
     public Uri Url(string path = "/") => new($"http://127.0.0.1:{Port}{path}");
 
@@ -28,7 +33,8 @@ internal sealed class LocalServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var port = FreePort();
+        // Both loopbacks need one port, picked beforehand; otherwise Kestrel picks it (no race).
+        var port = ipv6 ? FreePort() : 0;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, port);
@@ -36,15 +42,15 @@ internal sealed class LocalServer : IAsyncDisposable
                 k.Listen(IPAddress.IPv6Loopback, port);
         });
         var app = builder.Build();
-        LocalServer? server = null;
+        var hits = new StrongBox<int>();
         app.Run(async context =>
         {
-            Interlocked.Increment(ref server!._hits);
+            Interlocked.Increment(ref hits.Value);
             await handler(context);
         });
-        server = new LocalServer(app, port);
         await app.StartAsync();
-        return server;
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new LocalServer(app, bound.Port, hits);
     }
 
     public async ValueTask DisposeAsync()

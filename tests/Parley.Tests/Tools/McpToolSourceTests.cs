@@ -27,7 +27,7 @@ public sealed class McpToolSourceTests
         return new McpToolSource(Options.Create(options));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task ConnectsListsAndCallsAStdioServerTool()
     {
         await using var source = Source(("test", TestServer()));
@@ -51,7 +51,7 @@ public sealed class McpToolSourceTests
         Assert.Empty(source.Tools);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task UnprefixedNamesAndFailingServersAreNotFatal()
     {
         var unprefixed = TestServer();

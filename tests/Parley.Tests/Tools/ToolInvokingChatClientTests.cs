@@ -20,7 +20,7 @@ public sealed class ToolInvokingChatClientTests
     private static string ResultText(ChatMessage toolMessage, int index = 0) =>
         Assert.IsType<string>(toolMessage.Contents.OfType<FunctionResultContent>().ElementAt(index).Result);
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task OneCallThenAnswerAppendsCallResultAndAnswer()
     {
         var model = new ScriptedChatClient().ThenCall(Call("add", "c1", new { a = 2, b = 3 })).ThenText("It is 5.");
@@ -44,7 +44,7 @@ public sealed class ToolInvokingChatClientTests
         Assert.Equal(7, response.Usage?.OutputTokenCount);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task ParallelCallsRunAtTheSameTime()
     {
         var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -69,7 +69,22 @@ public sealed class ToolInvokingChatClientTests
         Assert.Equal(["met a", "met b"], results.Select(r => r.Result as string));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
+    public async Task CallsBeyondThePerRoundLimitGetAnErrorResult()
+    {
+        var invocations = 0;
+        var count = AIFunctionFactory.Create(() => Interlocked.Increment(ref invocations), "count");
+        var model = new ScriptedChatClient().ThenCall([.. Enumerable.Range(0, 5).Select(i => Call("count", $"c{i}"))]).ThenText("ok");
+        using var client = new ToolInvokingChatClient(model, new ToolLoopOptions { MaxCallsPerRound = 3 });
+
+        var response = await client.GetResponseAsync(Ask("x"), With(count)).WaitAsync(Bound);
+
+        Assert.Equal(3, invocations);
+        Assert.Equal(5, response.Messages[1].Contents.Count);
+        Assert.Equal("Error: too many tool calls in one round (at most 3 run); call this one again later.", ResultText(response.Messages[1], 4));
+    }
+
+    [Fact]
     public async Task UnknownToolGetsAnErrorResultAndTheLoopGoesOn()
     {
         var model = new ScriptedChatClient().ThenCall(Call("delete_everything", "c1")).ThenText("Sorry.");
@@ -83,7 +98,7 @@ public sealed class ToolInvokingChatClientTests
         Assert.Equal("Sorry.", response.Text);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task ArgumentsThatAreNotJsonGetAnErrorResultWithoutRunningTheTool()
     {
         var ran = false;
@@ -100,7 +115,7 @@ public sealed class ToolInvokingChatClientTests
         Assert.False(ran);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task MissingParameterGetsAnErrorResult()
     {
         var model = new ScriptedChatClient().ThenCall(Call("add", "c1", new { a = 1 })).ThenText("ok");
@@ -111,7 +126,7 @@ public sealed class ToolInvokingChatClientTests
         Assert.StartsWith("Error: the arguments for add do not fit its parameters", ResultText(response.Messages[1]), StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task ThrowingToolGetsAnErrorResultWithoutDetails()
     {
         var tool = AIFunctionFactory.Create(string () => throw new InvalidOperationException("connection string Password=hunter2"), "boom");
@@ -127,7 +142,7 @@ public sealed class ToolInvokingChatClientTests
         Assert.Equal("Error: the wiki is read-only", ResultText(response.Messages[1], 1));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task HangingToolIsCutOffByTheTimeout()
     {
         // Ignores its cancellation token on purpose.
@@ -143,7 +158,7 @@ public sealed class ToolInvokingChatClientTests
         Assert.Equal("gave up", response.Text);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task TenMegabyteResultsAreCappedWithANote()
     {
         var huge = AIFunctionFactory.Create(() => new string('x', 10_000_000), "huge_text");
@@ -164,7 +179,7 @@ public sealed class ToolInvokingChatClientTests
         Assert.StartsWith("[{\"id\":0,\"name\":\"item 0\"}", ResultText(response.Messages[1], 1), StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task EndlessToolCallsStopAtTheRoundLimitWithAMessage()
     {
         var invocations = 0;
@@ -181,7 +196,7 @@ public sealed class ToolInvokingChatClientTests
         AssertEveryCallAnswered(response.Messages);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task CallsToDeclarationOnlyToolsAreReturnedToTheCaller()
     {
         var clientTool = AIFunctionFactory.CreateDeclaration("get_weather", "Client-side weather.",
@@ -203,7 +218,7 @@ public sealed class ToolInvokingChatClientTests
         Assert.Equal(2, model.Requests.Count);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task StreamingYieldsTextCallResultTextInOrderWithUsageOfEveryRound()
     {
         var model = new ScriptedChatClient()
@@ -237,7 +252,7 @@ public sealed class ToolInvokingChatClientTests
         Assert.IsType<FunctionResultContent>(Assert.Single(model.Requests[1][2].Contents));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task StreamingYieldsEachResultAsItsToolFinishes()
     {
         var releaseSlow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -261,7 +276,7 @@ public sealed class ToolInvokingChatClientTests
         Assert.Equal(["c1", "c2"], model.Requests[1][2].Contents.OfType<FunctionResultContent>().Select(r => r.CallId));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task StreamingStopsAtTheRoundLimitWithoutDanglingCalls()
     {
         var ping = AIFunctionFactory.Create(() => "pong", "ping");
@@ -278,7 +293,7 @@ public sealed class ToolInvokingChatClientTests
         AssertEveryCallAnswered(updates.ToChatResponse().Messages);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task CancellationByTheCallerStopsARunningToolAndTheLoop()
     {
         foreach (var streaming in new[] { false, true })

@@ -41,7 +41,7 @@ public sealed class WebPageReaderTests
         await context.Response.WriteAsync(body);
     };
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task ReturnsReadableMainTextWithHeadingsListsAndAbsoluteLinks()
     {
         await using var server = await LocalServer.StartAsync(Respond("text/html; charset=utf-8", Page));
@@ -54,7 +54,7 @@ public sealed class WebPageReaderTests
             Assert.DoesNotContain(absent, text, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task ReturnsPlainTextAsIs()
     {
         await using var server = await LocalServer.StartAsync(Respond("text/plain", "line one\n<b>not html</b>\n"));
@@ -64,7 +64,7 @@ public sealed class WebPageReaderTests
         Assert.Equal($"URL: {server.Url("/notes.txt")}\n\nline one\n<b>not html</b>", text);
     }
 
-    [Theory(Timeout = 10_000)]
+    [Theory]
     [InlineData("application/pdf", "is a PDF document; Parley cannot read PDFs")]
     [InlineData("image/png", "is image/png, not a web page or text")]
     [InlineData("application/octet-stream", "is application/octet-stream, not a web page or text")]
@@ -78,7 +78,7 @@ public sealed class WebPageReaderTests
         Assert.Contains(expected, text, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task StopsReadingAtTheSizeCapEvenWhenTheBodyNeverEnds()
     {
         await using var server = await LocalServer.StartAsync(async context =>
@@ -105,7 +105,7 @@ public sealed class WebPageReaderTests
         Assert.Equal(20_000, text[..text.IndexOf("\n\n[Page truncated", StringComparison.Ordinal)].Count(c => c == 'a'));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task FollowsRedirectsUpToTheLimit()
     {
         await using var server = await LocalServer.StartAsync(async context =>
@@ -130,7 +130,7 @@ public sealed class WebPageReaderTests
         Assert.Equal(8, server.Hits);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task GivesUpOnASlowServerAtTheTimeLimit()
     {
         await using var server = await LocalServer.StartAsync(async context => await Task.Delay(TimeSpan.FromSeconds(8), context.RequestAborted));
@@ -153,7 +153,7 @@ public sealed class WebPageReaderTests
         Assert.Equal("Error: give an absolute http:// or https:// URL.", text);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task RefusesRedirectsToOtherSchemes()
     {
         await using var server = await LocalServer.StartAsync(context =>

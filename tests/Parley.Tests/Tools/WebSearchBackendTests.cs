@@ -30,7 +30,7 @@ public sealed class WebSearchBackendTests
     private static HttpClient Http(LocalServer server) =>
         GuardedHttp.CreateClient(new AddressPolicy([$"127.0.0.1:{server.Port}"]), TimeSpan.FromSeconds(5));
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task SearxNGSendsTheQueryAndReadsResults()
     {
         const string json = """
@@ -58,7 +58,7 @@ public sealed class WebSearchBackendTests
             results);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task BraveSendsTheSubscriptionTokenAndReadsWebResults()
     {
         const string json = """
@@ -85,7 +85,7 @@ public sealed class WebSearchBackendTests
         Assert.Equal("Learn about the new features in .NET 10.", result.Snippet);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task TavilyPostsJsonWithTheKeyAndReadsResults()
     {
         const string json = """
@@ -109,7 +109,7 @@ public sealed class WebSearchBackendTests
         Assert.Equal([new WebSearchResult("Final result", "https://news.example/a", "Team A won 2-1.")], results);
     }
 
-    [Theory(Timeout = 10_000)]
+    [Theory]
     [InlineData(401, "Error: Brave Search rejected Parley's API key (HTTP 401).")]
     [InlineData(429, "Error: Brave Search is rate limiting searches (HTTP 429); try again later.")]
     [InlineData(500, "Error: Brave Search answered HTTP 500.")]
@@ -122,7 +122,7 @@ public sealed class WebSearchBackendTests
         Assert.Equal(expected, await tool.SearchAsync("x"));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public async Task BackendOnLoopbackIsRefusedUnlessAllowlisted()
     {
         var (server, seen) = await FakeAsync("""{"results":[]}""");

@@ -37,9 +37,20 @@ export async function newChat(page) {
 }
 
 export async function sendAndWait(page, text) {
-  const before = await assistants(page).count();
+  const lastId = () => {
+    const a = [...document.querySelectorAll('article[data-role=assistant]:not([data-preloaded])')].pop();
+    return a ? a.getAttribute('data-message-id') : null;
+  };
+  const before = await page.evaluate(lastId);
   await send(page, text);
-  await page.waitForFunction((n) => document.querySelectorAll('article[data-role=assistant]:not([data-preloaded])').length > n, before, { timeout: 20_000 });
+  await page.waitForFunction(
+    (id) => {
+      const a = [...document.querySelectorAll('article[data-role=assistant]:not([data-preloaded])')].pop();
+      return !!a && a.getAttribute('data-message-id') !== id;
+    },
+    before,
+    { timeout: 20_000 },
+  );
   await waitIdle(page);
 }
 

@@ -5,9 +5,10 @@ using AngleSharp.Html.Parser;
 namespace Parley.Tools;
 
 /// <summary>
-/// Turns an HTML page into the readable main text a model can use: scripts, styles, navigation, headers, footers,
-/// asides, forms and hidden parts are dropped; the <c>main</c> (or single <c>article</c>) element is preferred over
-/// the whole body; headings become <c>#</c> lines, list items <c>- </c> lines, links <c>[text](absolute url)</c>.
+/// Turns an HTML page into the readable main text a model can use: scripts, styles, navigation, page headers and
+/// footers (not an article's own), asides, forms and hidden parts are dropped; the <c>main</c> (or single
+/// <c>article</c>) element is preferred over the whole body; headings become <c>#</c> lines, list items <c>- </c>
+/// lines, links <c>[text](absolute url)</c>.
 /// </summary>
 public static class HtmlText
 {
@@ -15,7 +16,7 @@ public static class HtmlText
 
     private static readonly string[] Dropped =
     [
-        "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "canvas",
+        "script", "style", "noscript", "template", "nav", "aside", "form", "svg", "canvas",
         "iframe", "object", "embed", "button", "select", "input", "textarea", "dialog", "[hidden]",
         "[aria-hidden='true']", "[role='navigation']", "[role='banner']", "[role='contentinfo']",
     ];
@@ -30,6 +31,9 @@ public static class HtmlText
 
         var title = Collapse(document.Title ?? "");
         foreach (var element in document.QuerySelectorAll(string.Join(", ", Dropped)).ToList())
+            element.Remove();
+        // Page headers and footers are chrome; an article's own header holds its title.
+        foreach (var element in document.QuerySelectorAll("header, footer").Where(e => e.ParentElement?.Closest("article, main") is null).ToList())
             element.Remove();
 
         var articles = document.QuerySelectorAll("article");
