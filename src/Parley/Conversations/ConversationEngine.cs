@@ -41,6 +41,8 @@ public sealed class ConversationEngine(
 
         var images = send.Images.Select(i => ImageInput.Decode(i, limits.MaxImageBytes)).ToList();
         var model = turns.ResolveModel(send.Model ?? conversation.Model);
+        if (images.Count > 0 && !model.Vision)
+            throw new ParleyException(ErrorCodes.InvalidImage, 400, $"The model {model.Id} cannot read images. Pick a vision model or remove the images.");
         var now = time.GetUtcNow();
         var imageParts = images.Select(i => new StoredImage(Ids.New("i"), conversationId, i.MediaType, i.Data)).ToList();
         List<MessagePart> parts = [.. imageParts.Select(i => new ImagePart(i.Id, i.MediaType))];

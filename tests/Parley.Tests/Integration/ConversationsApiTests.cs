@@ -254,6 +254,21 @@ public sealed class ConversationsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Images_for_a_model_that_cannot_see_are_refused_before_storing()
+    {
+        await using var server = await ParleyTestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Parley:Providers:mock:Kind"] = "mock",
+            ["Parley:Providers:mock:VisionModels:0"] = "markdown",
+        });
+        var id = await server.CreateConversationAsync(new { model = "mock/echo" });
+        var response = await server.Client.PostAsJsonAsync($"/api/conversations/{id}/messages", new { content = "see", images = new[] { TestImages.PngDataUrl } });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("cannot read images", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(0, (await server.Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}")).GetProperty("messages").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Unknown_conversation_is_404_on_every_endpoint()
     {
         const string missing = "c_doesnotexist";

@@ -1,0 +1,144 @@
+import { act, renderHook, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Message } from '../api/types';
+import { useChat } from './useChat';
+
+const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 10, 0, s)).toISOString();
+const user: Message = {
+  id: 'u1', parentId: null, role: 'user', content: [{ type: 'text', text: 'hi' }], text: 'hi', model: null,
+  status: 'complete', error: null, usage: null, timings: null, createdAt: at(1),
+};
+const reply: Message = { ...user, id: 'a1', parentId: 'u1', role: 'assistant', model: 'mock/echo', text: 'hi there', content: [{ type: 'text', text: 'hi there' }], createdAt: at(2) };
+const conv = { id: 'c1', title: 'New chat', model: 'mock/echo', createdAt: at(0), updatedAt: at(0), messageCount: 0, systemPrompt: null, temperature: null, maxTokens: null, usage: null };
+
+function sse(events: unknown[]): Response {
+  const body = events.map((e) => `data: ${typeof e === 'string' ? e : JSON.stringify(e)}\n\n`).join('');
+  return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+}
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+let stream: () => Response;
+let stored: Message[];
+const calls: string[] = [];
+
+beforeEach(() => {
+  window.history.replaceState(null, '', '/');
+  calls.length = 0;
+  stored = [];
+  vi.stubGlobal('fetch', vi.fn(async (url: string, init?: RequestInit) => {
+    const method = init?.method ?? 'GET';
+    calls.push(`${method} ${url}`);
+    if (method === 'POST' && url === '/api/conversations') return json(201, conv);
+    if (method === 'POST' && url.endsWith('/messages')) return stream();
+    if (method === 'POST' && url.endsWith('/cancel')) return new Response(null, { status: 202 });
+    if (method === 'GET' && url === '/api/conversations/c1') return json(200, { ...conv, messages: stored });
+    return json(404, { code: 'conversation_not_found', detail: 'No such conversation.' });
+  }));
+});
+afterEach(() => vi.unstubAllGlobals());
+
+describe('useChat', () => {
+  it('creates the conversation, streams the reply, moves the URL to /c/{id}', async () => {
+    stream = () => sse([
+      { type: 'user_message', message: user },
+      { type: 'assistant_start', message: { ...reply, content: [], text: '' } },
+      { type: 'text', content: 'hi' },
+      { type: 'text', content: ' there' },
+      { type: 'assistant_end', message: reply },
+      '[DONE]',
+    ]);
+    stored = [user, reply];
+    const onListChanged = vi.fn();
+    const { result } = renderHook(() => useChat(null, { onListChanged }));
+    let ok = false;
+    await act(async () => {
+      ok = await result.current.send('hi');
+    });
+    expect(ok).toBe(true);
+    expect(window.location.pathname).toBe('/c/c1');
+    expect(result.current.path).toEqual(['u1', 'a1']);
+    expect(result.current.state.messages.a1.text).toBe('hi there');
+    expect(result.current.state.streaming).toBeNull();
+    expect(onListChanged).toHaveBeenCalled();
+    expect(calls).toContain('GET /api/conversations/c1');
+  });
+
+  it('a provider error fails the send and plans a regenerate of the stored user message', async () => {
+    stream = () => sse([
+      { type: 'user_message', message: user },
+      { type: 'assistant_start', message: { ...reply, content: [], text: '' } },
+      { type: 'error', content: 'The provider is unavailable.', code: 'provider_unavailable' },
+      { type: 'assistant_end', message: { ...reply, content: [], text: '', status: 'error', error: { code: 'provider_unavailable', message: 'The provider is unavailable.' } } },
+      '[DONE]',
+    ]);
+    const { result } = renderHook(() => useChat(null, { onListChanged: () => undefined }));
+    let ok = true;
+    await act(async () => {
+      ok = await result.current.send('hi');
+    });
+    expect(ok).toBe(false);
+    expect(result.current.state.failure).toMatchObject({ code: 'provider_unavailable', retry: { kind: 'regenerate', messageId: 'u1' } });
+  });
+
+  it('an HTTP problem before the stream fails the send with its detail and plans a resend', async () => {
+    stream = () => json(409, { code: 'reply_in_progress', detail: 'A reply is already being written.' });
+    const { result } = renderHook(() => useChat(null, { onListChanged: () => undefined }));
+    let ok = true;
+    await act(async () => {
+      ok = await result.current.send('hi again');
+    });
+    expect(ok).toBe(false);
+    expect(result.current.state.failure).toMatchObject({
+      message: 'A reply is already being written.',
+      code: 'reply_in_progress',
+      retry: { kind: 'send', body: { content: 'hi again' } },
+    });
+  });
+
+  it('stop posts cancel and aborts the stream', async () => {
+    let abort: AbortSignal | undefined;
+    stream = () => {
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(new TextEncoder().encode(`data: ${JSON.stringify({ type: 'assistant_start', message: { ...reply, content: [], text: '' } })}\n\n`));
+          abort?.addEventListener('abort', () => c.error(new DOMException('aborted', 'AbortError')));
+        },
+      });
+      return new Response(body, { status: 200 });
+    };
+    const realFetch = fetch as unknown as ReturnType<typeof vi.fn>;
+    const wrapped = vi.fn((url: string, init?: RequestInit) => {
+      if (url.endsWith('/messages')) abort = init?.signal ?? undefined;
+      return realFetch(url, init);
+    });
+    vi.stubGlobal('fetch', wrapped);
+    const { result } = renderHook(() => useChat(null, { onListChanged: () => undefined }));
+    let sent: Promise<boolean> = Promise.resolve(false);
+    act(() => {
+      sent = result.current.send('long one');
+    });
+    await waitFor(() => expect(result.current.state.streaming?.assistantId).toBe('a1'));
+    await act(async () => {
+      result.current.stop();
+      await sent;
+    });
+    expect(calls).toContain('POST /api/conversations/c1/cancel');
+    expect(abort?.aborted).toBe(true);
+    expect(result.current.state.streaming).toBeNull();
+  });
+
+  it('loads the conversation named by ?sid= and moves to /c/{id}', async () => {
+    stored = [user, reply];
+    window.history.replaceState(null, '', '/?sid=c1');
+    const { result } = renderHook(() => useChat('c1', { onListChanged: () => undefined }));
+    await waitFor(() => expect(result.current.state.status).toBe('ready'));
+    await waitFor(() => expect(window.location.pathname + window.location.search).toBe('/c/c1'));
+    expect(result.current.path).toEqual(['u1', 'a1']);
+  });
+
+  it('a missing conversation ends in the missing state', async () => {
+    const { result } = renderHook(() => useChat('c404', { onListChanged: () => undefined }));
+    await waitFor(() => expect(result.current.state.status).toBe('missing'));
+    expect(result.current.state.loadError).toBe('No such conversation.');
+  });
+});
