@@ -12,6 +12,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
+[ -e /usr/lib/x86_64-linux-gnu/librdkafka.so.1 ] || ls /usr/lib/*/librdkafka.so.1 >/dev/null 2>&1 || need_apt+=(librdkafka1)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (Debian packages)…"

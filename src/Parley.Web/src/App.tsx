@@ -51,7 +51,10 @@ export function App() {
       sidebar.setOpen(true);
       window.setTimeout(() => search.current?.focus(), 0);
     },
-    onStop: () => streaming && chat.stop(),
+    onEscape: () => {
+      if (streaming) chat.stop();
+      else sidebar.closeOnNarrow();
+    },
   });
 
   useEffect(() => {
@@ -120,6 +123,7 @@ export function App() {
       <div className="layout">
         <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}
           loading={list.loading} error={list.error} appName={server.config.name} onQuery={list.setQuery} onNew={newChat}
+          onLoadMore={list.hasMore ? list.loadMore : undefined}
           onOpen={openConversation} onRename={list.rename} onClose={() => sidebar.setOpen(false)}
           onDelete={(item) => {
             list.remove(item);

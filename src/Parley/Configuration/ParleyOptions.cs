@@ -15,6 +15,9 @@ public sealed class ParleyOptions
 
     public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Seed 001's VISION_MODEL: where messages with images go when the chosen model cannot see.</summary>
+    public string? VisionModel { get; set; }
+
     /// <summary>Where the SQLite database (and later files) live; relative paths are under the working directory.</summary>
     public string DataDirectory { get; set; } = "data";
 

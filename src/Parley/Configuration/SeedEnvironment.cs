@@ -21,6 +21,17 @@ public static class SeedEnvironment
         ["ANTHROPIC_BASE_URL"] = "Parley:Providers:anthropic:BaseUrl",
         ["PARLEY_DATA_DIR"] = "Parley:DataDirectory",
         ["PARLEY_DEFAULT_MODEL"] = "Parley:DefaultModel",
+        // Seed 001 (Kafka worker); VISION_MODEL applies to every surface.
+        ["VISION_MODEL"] = "Parley:VisionModel",
+        ["BOOTSTRAP_SERVER"] = "Parley:Kafka:BootstrapServers",
+        ["CONSUMER_GROUP"] = "Parley:Kafka:ConsumerGroup",
+        ["MODEL"] = "Parley:Kafka:Model",
+        ["MAX_TOKENS"] = "Parley:Kafka:MaxTokens",
+        ["TEMPERATURE"] = "Parley:Kafka:Temperature",
+        ["MAX_RETRIES"] = "Parley:Kafka:MaxRetries",
+        ["TIMEOUT"] = "Parley:Kafka:TimeoutSeconds",
+        ["REQUESTS_PER_MINUTE"] = "Parley:Limits:RequestsPerMinute",
+        ["DAILY_TOKEN_LIMIT"] = "Parley:Limits:DailyTokenLimit",
     };
 
     public static void AddSeedEnvironment(this IConfigurationBuilder builder, IReadOnlyDictionary<string, string?> environment)

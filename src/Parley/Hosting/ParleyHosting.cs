@@ -52,6 +52,7 @@ public static class ParleyHosting
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IConversationStore>(sp => SqliteConversationStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
         services.AddHostedService<StoreInitializer>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddHostedService<StartupReport>();
         services.AddSingleton<ModelCatalog>();
         services.AddParleyTools();

@@ -19,6 +19,7 @@ interface Props {
   onRename: (id: string, title: string) => void;
   onDelete: (item: ConversationSummary) => void;
   onClose: () => void;
+  onLoadMore?: () => void;
 }
 
 export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar(p, searchRef) {
@@ -55,6 +56,9 @@ export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar(p, s
             </ul>
           </section>
         ))}
+        {p.onLoadMore && (
+          <div className="load-more"><button type="button" className="btn sm" onClick={p.onLoadMore}>Show more</button></div>
+        )}
       </div>
     </nav>
   );

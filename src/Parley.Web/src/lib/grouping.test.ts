@@ -5,7 +5,7 @@ const now = new Date(2026, 10, 21, 15, 0, 0);
 const at = (daysAgo: number, hour = 10) => new Date(2026, 10, 21 - daysAgo, hour).toISOString();
 
 describe('groupByDay', () => {
-  it('groups newest first into Today / Yesterday / Previous 7 days / Previous 30 days / Older', () => {
+  it('groups newest first into Today / Yesterday / Previous 7 days / Older', () => {
     const items = [
       { id: 'old', updatedAt: at(90) },
       { id: 'today-early', updatedAt: at(0, 1) },
@@ -15,10 +15,10 @@ describe('groupByDay', () => {
       { id: 'month', updatedAt: at(20) },
     ];
     const groups = groupByDay(items, now);
-    expect(groups.map((g) => g.label)).toEqual(['Today', 'Yesterday', 'Previous 7 days', 'Previous 30 days', 'Older']);
+    expect(groups.map((g) => g.label)).toEqual(['Today', 'Yesterday', 'Previous 7 days', 'Older']);
     expect(groups[0].items.map((i) => i.id)).toEqual(['today-late', 'today-early']);
     expect(groups[1].items.map((i) => i.id)).toEqual(['yesterday']);
-    expect(groups[4].items.map((i) => i.id)).toEqual(['old']);
+    expect(groups[3].items.map((i) => i.id)).toEqual(['month', 'old']);
   });
 
   it('leaves out empty groups and puts bad dates in Older', () => {

@@ -1,4 +1,4 @@
-// Sidebar groups: Today, Yesterday, Previous 7 days, Previous 30 days, Older.
+// Sidebar groups: Today, Yesterday, Previous 7 days, Older.
 
 export interface Dated {
   updatedAt: string;
@@ -9,7 +9,7 @@ export interface Group<T> {
   items: T[];
 }
 
-const LABELS = ['Today', 'Yesterday', 'Previous 7 days', 'Previous 30 days', 'Older'] as const;
+const LABELS = ['Today', 'Yesterday', 'Previous 7 days', 'Older'] as const;
 
 function startOfDay(d: Date): number {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
@@ -17,13 +17,12 @@ function startOfDay(d: Date): number {
 
 export function dayBucket(iso: string, now: Date): number {
   const t = new Date(iso);
-  if (Number.isNaN(t.getTime())) return 4;
+  if (Number.isNaN(t.getTime())) return 3;
   const days = Math.round((startOfDay(now) - startOfDay(t)) / 86_400_000);
   if (days <= 0) return 0;
   if (days === 1) return 1;
   if (days <= 7) return 2;
-  if (days <= 30) return 3;
-  return 4;
+  return 3;
 }
 
 /** Groups items newest first (by updatedAt) into day buckets, keeping empty groups out. */

@@ -17,6 +17,7 @@ export function useConversationList() {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState<PendingDelete | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
   const pendingRef = useRef<PendingDelete | null>(null);
   pendingRef.current = pending;
   const seq = useRef(0);
@@ -27,6 +28,7 @@ export function useConversationList() {
       const page = await api.listConversations({ q: query.trim() || undefined });
       if (mine !== seq.current) return;
       setItems(page.items);
+      setCursor(page.nextCursor ?? null);
       setError(null);
     } catch (e) {
       if (mine === seq.current) setError((e as ApiError).message);
@@ -39,6 +41,19 @@ export function useConversationList() {
     const t = window.setTimeout(() => void refresh(), query ? 250 : 0);
     return () => window.clearTimeout(t);
   }, [refresh, query]);
+
+  const loadMore = useCallback(async () => {
+    if (!cursor) return;
+    const mine = seq.current;
+    try {
+      const page = await api.listConversations({ q: query.trim() || undefined, cursor });
+      if (mine !== seq.current) return;
+      setItems((cur) => [...cur, ...page.items.filter((c) => !cur.some((x) => x.id === c.id))]);
+      setCursor(page.nextCursor ?? null);
+    } catch (e) {
+      setError((e as ApiError).message);
+    }
+  }, [cursor, query]);
 
   const rename = useCallback(async (id: string, title: string) => {
     setItems((list) => list.map((c) => (c.id === id ? { ...c, title } : c)));
@@ -93,5 +108,5 @@ export function useConversationList() {
   }, [commitDelete]);
 
   const visible = pending ? items.filter((c) => c.id !== pending.item.id) : items;
-  return { items: visible, query, setQuery, loading, error, refresh, rename, remove, undo, pending };
+  return { items: visible, query, setQuery, loading, error, refresh, loadMore, hasMore: !!cursor, rename, remove, undo, pending };
 }

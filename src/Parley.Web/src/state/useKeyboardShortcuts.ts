@@ -1,10 +1,10 @@
-// Global shortcuts: Ctrl/Cmd+Shift+O new chat, Ctrl/Cmd+K search, Esc stop.
+// Global shortcuts: Ctrl/Cmd+Shift+O new chat, Ctrl/Cmd+K search, Esc stop (or close the drawer).
 import { useEffect, useRef } from 'react';
 
 export interface Shortcuts {
   onNewChat: () => void;
   onSearch: () => void;
-  onStop: () => void;
+  onEscape: () => void;
 }
 
 export function useKeyboardShortcuts(handlers: Shortcuts) {
@@ -21,7 +21,7 @@ export function useKeyboardShortcuts(handlers: Shortcuts) {
         e.preventDefault();
         ref.current.onSearch();
       } else if (e.key === 'Escape' && !e.defaultPrevented) {
-        ref.current.onStop();
+        ref.current.onEscape();
       }
     };
     window.addEventListener('keydown', onKey);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Parley.Providers;
 using Parley.Storage;
 
@@ -35,11 +36,19 @@ public static class HealthApi
         return TypedResults.Json(report, statusCode: storeHealthy ? 200 : 503);
     }
 
-    public static async Task<Results<Ok<object>, JsonHttpResult<object>>> Ready(IConversationStore store, CancellationToken cancellationToken) =>
-        await store.IsHealthyAsync(cancellationToken)
-            ? TypedResults.Ok<object>(new { status = "ready" })
-            : TypedResults.Json<object>(new { status = "not_ready", reason = $"{store.Kind} store unavailable" }, statusCode: 503);
+    /// <summary>Every registered health check (the store; Kafka and others add theirs with <c>AddHealthChecks()</c>).</summary>
+    public static async Task<JsonHttpResult<ReadinessReport>> Ready(HealthCheckService checks, CancellationToken cancellationToken)
+    {
+        var report = await checks.CheckHealthAsync(cancellationToken);
+        var entries = report.Entries.ToDictionary(e => e.Key, e => new ReadinessEntry(e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description));
+        var ready = report.Status != HealthStatus.Unhealthy;
+        return TypedResults.Json(new ReadinessReport(ready ? "ready" : "not_ready", entries), statusCode: ready ? 200 : 503);
+    }
 }
+
+public sealed record ReadinessReport(string Status, IReadOnlyDictionary<string, ReadinessEntry> Checks);
+
+public sealed record ReadinessEntry(string Status, string? Description);
 
 public sealed record HealthReport(string Status, StoreHealth Store, string DefaultModel, IReadOnlyList<ProviderHealth> Providers, IReadOnlyList<string> Warnings);
 
