@@ -33,12 +33,16 @@ public sealed class ParleyOptions
     /// <summary>Seeds' OPENAI_TEMPERATURE: the default sampling temperature (0–2).</summary>
     public double? Temperature { get; set; }
 
+    /// <summary>Largest request body accepted on any API, in bytes (413 above it).</summary>
     public long MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>Largest image accepted, in decoded bytes.</summary>
     public int MaxImageBytes { get; set; } = 5 * 1024 * 1024;
 
+    /// <summary>Images allowed on one message.</summary>
     public int MaxImagesPerMessage { get; set; } = 8;
 
+    /// <summary>Longest message text accepted, in characters.</summary>
     public int MaxMessageChars { get; set; } = 100_000;
 
     /// <summary>Display name shown by the web app.</summary>
@@ -53,7 +57,9 @@ public sealed class ParleyOptions
 
 public sealed class PreloadedMessage
 {
+    /// <summary><c>user</c> or <c>assistant</c>.</summary>
     public string Role { get; set; } = "assistant";
 
+    /// <summary>The message text (markdown).</summary>
     public string Content { get; set; } = "";
 }

@@ -34,6 +34,15 @@ public static class SeedEnvironment
         ["DAILY_TOKEN_LIMIT"] = "Parley:Limits:DailyTokenLimit",
     };
 
+    /// <summary>Seed names that set more than one key, for the configuration reference.</summary>
+    public static readonly IReadOnlyList<(string Variable, string Meaning)> CompositeVariables =
+    [
+        ("OPENAI_MODEL", "`Parley:Providers:openai:Models:0` (with an OpenAI key or base URL): the OpenAI model listed and used by default"),
+        ("ANTHROPIC_MODEL", "`Parley:Providers:anthropic:Models:0` (with an Anthropic key)"),
+        ("HOST", "the listen address (`urls`); `0.0.0.0` listens on every interface; default `127.0.0.1`"),
+        ("PORT", $"the listen port (`urls`); default `{ServerDefaults.Port}`"),
+    ];
+
     public static void AddSeedEnvironment(this IConfigurationBuilder builder, IReadOnlyDictionary<string, string?> environment)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);

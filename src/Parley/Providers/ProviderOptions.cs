@@ -6,6 +6,7 @@ public sealed class ProviderOptions
     /// <summary><c>openai</c> (and any OpenAI-compatible server), <c>anthropic</c> or <c>mock</c>.</summary>
     public string Kind { get; set; } = ProviderKinds.OpenAI;
 
+    /// <summary>The provider's API key; never logged or shown by /health.</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>The API root, e.g. <c>https://api.openai.com/v1</c> or <c>http://localhost:11434/v1</c>.</summary>
