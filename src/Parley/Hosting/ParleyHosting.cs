@@ -57,6 +57,7 @@ public static class ParleyHosting
         services.AddSingleton<ModelCatalog>();
         services.AddParleyTools();
         services.TryAddSingleton(ChatPipeline.Create);
+        services.TryAddSingleton<Library.ChatHandlerRegistry>();
         services.AddSingleton<ChatClients>();
         services.AddSingleton<ChatRunner>();
         services.AddSingleton<TurnFactory>();

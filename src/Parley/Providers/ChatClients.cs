@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Parley.Chat;
+using Parley.Library;
 using Parley.Providers.Mock;
+using Microsoft.Extensions.Logging;
 
 namespace Parley.Providers;
 
@@ -14,6 +16,8 @@ public sealed class ChatClients(
     ModelCatalog catalog,
     IOptions<MockOptions> mockOptions,
     IHttpClientFactory httpClientFactory,
+    ChatHandlerRegistry handlers,
+    ILoggerFactory loggers,
     ChatPipelineBuilder pipeline) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _clients = new(StringComparer.OrdinalIgnoreCase);
@@ -29,6 +33,7 @@ public sealed class ChatClients(
         return model.Kind switch
         {
             ProviderKinds.Mock => new MockChatClient(model.ModelId, mockOptions.Value, timeout),
+            ProviderKinds.Handler => new HandlerChatClient(handlers, loggers.CreateLogger<HandlerChatClient>()),
             ProviderKinds.OpenAI => OpenAI.OpenAIProvider.CreateChatClient(model.Provider, provider, model.ModelId, HttpClientFor(model, timeout)),
             ProviderKinds.Anthropic => Anthropic.AnthropicProvider.CreateChatClient(model.Provider, provider, model.ModelId, HttpClientFor(model, timeout)),
             _ => throw new InvalidOperationException($"Unknown provider kind '{model.Kind}' for {model.Provider}."),

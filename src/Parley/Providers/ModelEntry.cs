@@ -7,5 +7,10 @@ public sealed record ModelEntry(string Provider, string Kind, string ModelId, bo
 
     public bool IsMock => Kind == ProviderKinds.Mock;
 
-    public string DisplayName => IsMock ? $"{MockModels.Describe(ModelId)} (mock, offline)" : Id;
+    public string DisplayName => Kind switch
+    {
+        ProviderKinds.Mock => $"{MockModels.Describe(ModelId)} (mock, offline)",
+        ProviderKinds.Handler => "This app's handler",
+        _ => Id,
+    };
 }

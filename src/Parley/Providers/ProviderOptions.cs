@@ -3,7 +3,7 @@ namespace Parley.Providers;
 /// <summary>One configured provider: a kind of API, where it is, and the models it serves.</summary>
 public sealed class ProviderOptions
 {
-    /// <summary><c>openai</c> (and any OpenAI-compatible server), <c>anthropic</c> or <c>mock</c>.</summary>
+    /// <summary><c>openai</c> (and any OpenAI-compatible server), <c>anthropic</c>, <c>mock</c> or <c>handler</c> (library mode).</summary>
     public string Kind { get; set; } = ProviderKinds.OpenAI;
 
     /// <summary>The provider's API key; never logged or shown by /health.</summary>
@@ -33,4 +33,7 @@ public static class ProviderKinds
     public const string OpenAI = "openai";
     public const string Anthropic = "anthropic";
     public const string Mock = "mock";
+
+    /// <summary>The app's own message handler (library mode, <c>ParleyApp.OnMessage</c>).</summary>
+    public const string Handler = "handler";
 }

@@ -35,13 +35,13 @@ public sealed class ConfigurationReferenceTests
         Assert.Contains("`Parley:Tools:Mcp:{name}:Command`", document);
     }
 
-    internal static string RepositoryRoot()
+    internal static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
     {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        for (var folder = new DirectoryInfo(Path.GetDirectoryName(sourceFile)!); folder is not null; folder = folder.Parent)
         {
             if (File.Exists(Path.Combine(folder.FullName, "Parley.slnx")))
                 return folder.FullName;
         }
-        throw new InvalidOperationException("Parley.slnx not found above the test binaries.");
+        throw new InvalidOperationException("Parley.slnx not found above the test sources.");
     }
 }

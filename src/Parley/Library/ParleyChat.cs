@@ -1,0 +1,65 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+
+namespace Parley.Library;
+
+/// <summary>
+/// What a handler sees and says (seed 003's handler API): the conversation so far as
+/// Microsoft.Extensions.AI messages, and ways to emit whole messages or streamed deltas that
+/// merge by message id, tool calls (shown as cards) and their results.
+/// </summary>
+public sealed class ParleyChat
+{
+    private readonly ChannelWriter<ChatResponseUpdate> _updates;
+    private string? _lastMessageId;
+    private int _nextId;
+
+    internal ParleyChat(IReadOnlyList<ChatMessage> messages, ChatOptions? options, ChannelWriter<ChatResponseUpdate> updates)
+    {
+        Messages = messages;
+        Options = options;
+        _updates = updates;
+    }
+
+    /// <summary>The conversation so far, system prompt first when there is one.</summary>
+    public IReadOnlyList<ChatMessage> Messages { get; }
+
+    /// <summary>The model settings of the request (temperature, max tokens), if any.</summary>
+    public ChatOptions? Options { get; }
+
+    /// <summary>A fresh id for a message that will be streamed in several deltas.</summary>
+    public string NewMessageId() => $"msg_{Interlocked.Increment(ref _nextId)}";
+
+    /// <summary>Appends a piece of text to message <paramref name="messageId"/> (one id per message; deltas with the same id merge).</summary>
+    public ValueTask UpdateAsync(string delta, string? messageId = null, CancellationToken cancellationToken = default) =>
+        EmitAsync(messageId ?? NewMessageId(), [new TextContent(delta)], cancellationToken);
+
+    /// <summary>Emits a whole message; tool calls in it are shown as cards and not run by Parley.</summary>
+    public ValueTask UpdateAsync(ChatMessage message, CancellationToken cancellationToken = default) =>
+        EmitAsync(message.MessageId ?? NewMessageId(), [.. message.Contents.Select(Informational)], cancellationToken);
+
+    /// <summary>Emits an update streamed from any <see cref="IChatClient"/>, e.g. one of Parley's providers.</summary>
+    public ValueTask UpdateAsync(ChatResponseUpdate update, string? messageId = null, CancellationToken cancellationToken = default) =>
+        EmitAsync(messageId ?? update.MessageId ?? NewMessageId(), [.. update.Contents.Select(Informational)], cancellationToken);
+
+    /// <summary>Shows a function/tool call the handler made, with its result once known (seed 003's function call messages).</summary>
+    public async ValueTask ToolCallAsync(string name, IDictionary<string, object?>? arguments, object? result, CancellationToken cancellationToken = default)
+    {
+        var callId = $"call_{Interlocked.Increment(ref _nextId)}";
+        var id = NewMessageId();
+        await EmitAsync(id, [new FunctionCallContent(callId, name, arguments) { InformationalOnly = true }], cancellationToken);
+        await EmitAsync(id, [new FunctionResultContent(callId, result)], cancellationToken);
+    }
+
+    private async ValueTask EmitAsync(string messageId, IList<AIContent> contents, CancellationToken cancellationToken)
+    {
+        // Messages with different ids follow each other in one reply: keep them apart as paragraphs.
+        if (_lastMessageId is not null && _lastMessageId != messageId && contents.Any(c => c is TextContent))
+            contents.Insert(0, new TextContent("\n\n"));
+        _lastMessageId = messageId;
+        await _updates.WriteAsync(new ChatResponseUpdate(ChatRole.Assistant, contents) { MessageId = messageId }, cancellationToken);
+    }
+
+    private static AIContent Informational(AIContent content) =>
+        content is FunctionCallContent call ? new FunctionCallContent(call.CallId, call.Name, call.Arguments) { InformationalOnly = true } : content;
+}
