@@ -119,6 +119,7 @@ export function App() {
 
   return (
     <div className="app" data-sidebar={sidebar.open ? 'open' : 'closed'}>
+      <a className="skip-link" href="#composer-input" onClick={(e) => { e.preventDefault(); composer.current?.focus(); }}>Skip to the message box</a>
       <Banner status={server.status} />
       <div className="layout">
         <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}

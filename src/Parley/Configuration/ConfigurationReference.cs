@@ -19,6 +19,7 @@ public static class ConfigurationReference
     [
         (ParleyOptions.Section, typeof(ParleyOptions)),
         (ToolsOptions.Section, typeof(ToolsOptions)),
+        (Bots.BotsOptions.Section, typeof(Bots.BotsOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

@@ -39,6 +39,9 @@ public static class SeedEnvironment
     [
         ("OPENAI_MODEL", "`Parley:Providers:openai:Models:0` (with an OpenAI key or base URL): the OpenAI model listed and used by default"),
         ("ANTHROPIC_MODEL", "`Parley:Providers:anthropic:Models:0` (with an Anthropic key)"),
+        ("BUBBLETEA_API_KEY", "creates the `gpt-assistant` bot (`Parley:Bots:Bots:gpt-assistant`, platform `bubbletea`) with this API key"),
+        ("BUBBLETEA_API_URL", "`Parley:Bots:Bots:gpt-assistant:ApiUrl` (with `BUBBLETEA_API_KEY`); default `https://backend.bubbletea.chat`"),
+        ("BUBBLETEA_WEBHOOK_SECRET", "`Parley:Bots:Bots:gpt-assistant:WebhookSecret` (with `BUBBLETEA_API_KEY`)"),
         ("HOST", "the listen address (`urls`); `0.0.0.0` listens on every interface; default `127.0.0.1`"),
         ("PORT", $"the listen port (`urls`); default `{ServerDefaults.Port}`"),
     ];
@@ -65,6 +68,19 @@ public static class SeedEnvironment
             values["Parley:Providers:anthropic:Kind"] = "anthropic";
             if (Get(environment, "ANTHROPIC_MODEL") is { } model)
                 values["Parley:Providers:anthropic:Models:0"] = model;
+        }
+
+        if (Get(environment, "BUBBLETEA_API_KEY") is { } bubbleTeaKey)
+        {
+            // Seed 000: the key alone creates the gpt-assistant bot.
+            const string bot = "Parley:Bots:Bots:gpt-assistant";
+            values[$"{bot}:Platform"] = "bubbletea";
+            values[$"{bot}:ApiKey"] = bubbleTeaKey;
+            values[$"{bot}:DisplayName"] = "GPT Assistant";
+            if (Get(environment, "BUBBLETEA_API_URL") is { } apiUrl)
+                values[$"{bot}:ApiUrl"] = apiUrl;
+            if (Get(environment, "BUBBLETEA_WEBHOOK_SECRET") is { } secret)
+                values[$"{bot}:WebhookSecret"] = secret;
         }
 
         if (Urls(environment) is { } urls)

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Parley.Api;
+using Parley.Bots;
 using Parley.Api.Chat;
 using Parley.Api.Conversations;
 using Parley.Api.Docs;
@@ -56,6 +57,7 @@ public static class ParleyHosting
         services.AddHostedService<StartupReport>();
         services.AddSingleton<ModelCatalog>();
         services.AddParleyTools();
+        services.AddParleyBots();
         services.TryAddSingleton(ChatPipeline.Create);
         services.TryAddSingleton<Library.ChatHandlerRegistry>();
         services.AddSingleton<ChatClients>();
@@ -76,6 +78,7 @@ public static class ParleyHosting
         app.MapOpenAIApi();
         app.MapConversationsApi();
         app.MapChatApi();
+        app.MapBotsApi();
         app.MapWebApp();
         return app;
     }

@@ -73,6 +73,9 @@ export class ParleyServer {
         PARLEY_DATA_DIR: this.dataDir,
         Mock__FirstTokenDelayMs: '0',
         Mock__TokensPerSecond: '200',
+        // Seed 003's preloaded messages, shown in every new chat (specs/settings.spec.mjs).
+        Parley__PreloadedMessages__0__Role: 'assistant',
+        Parley__PreloadedMessages__0__Content: 'Hi! I am **Parley**. Ask me anything.',
         DOTNET_NOLOGO: '1',
         DOTNET_CLI_TELEMETRY_OPTOUT: '1',
       },

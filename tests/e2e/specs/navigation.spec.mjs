@@ -12,7 +12,7 @@ export default function navigation(ctx) {
       const a = conversationIdOf(page);
       await page.getByRole('button', { name: 'New chat' }).first().click();
       await page.waitForURL((u) => u.pathname === '/');
-      await page.locator('.empty').waitFor();
+      await page.locator('.empty, .preloaded').first().waitFor();
       await sendAndWait(page, 'banana conversation');
       const b = conversationIdOf(page);
       assert.notEqual(a, b);

@@ -11,6 +11,22 @@ async function fillConversation(base, turns) {
 }
 
 export default function settings(ctx) {
+  test('preloaded messages from /api/config show in a new chat and are not stored', { timeout: 60_000 }, async () => {
+    const page = await ctx.page();
+    try {
+      await openApp(page);
+      const pre = page.locator('article[data-preloaded=true]');
+      await pre.first().waitFor();
+      assert.equal(await pre.first().locator('strong').innerText(), 'Parley', 'rendered as markdown');
+      await sendAndWait(page, 'hello after the greeting');
+      assert.equal(await pre.count(), 0);
+      const c = await apiJson(page, `/api/conversations/${conversationIdOf(page)}`);
+      assert.deepEqual(c.messages.map((m) => m.role), ['user', 'assistant']);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   test('system prompt and temperature are saved per conversation; clear empties it', { timeout: 60_000 }, async () => {
     const page = await ctx.page();
     try {
@@ -34,6 +50,26 @@ export default function settings(ctx) {
       const c = await apiJson(page, `/api/conversations/${id}`);
       assert.equal(c.messages.length, 0);
       assert.equal(c.systemPrompt, 'You are terse.', 'clearing keeps the settings');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('the model picker sets the conversation model; each reply names its model', { timeout: 60_000 }, async (t) => {
+    const page = await ctx.page();
+    try {
+      await openApp(page);
+      const models = (await apiJson(page, '/v1/models')).data;
+      const other = models.find((m) => !m.is_default);
+      if (!other) return t.skip('only one model is configured');
+      await sendAndWait(page, 'first with the default model');
+      const def = models.find((m) => m.is_default);
+      assert.equal(await lastAssistant(page).locator('.msg-model').innerText(), def.display_name ?? def.id);
+      await page.getByLabel('Model', { exact: true }).selectOption(other.id);
+      const id = conversationIdOf(page);
+      await waitFor(async () => (await apiJson(page, `/api/conversations/${id}`)).model === other.id, 'model saved');
+      await sendAndWait(page, 'then with another model');
+      assert.equal(await lastAssistant(page).locator('.msg-model').innerText(), other.display_name ?? other.id);
     } finally {
       await page.context().close();
     }

@@ -29,6 +29,11 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ st
   const filesRef = useRef(files);
   filesRef.current = files;
 
+  // Ready to type on arrival, except on touch screens where the keyboard would pop up.
+  useLayoutEffect(() => {
+    if (!window.matchMedia?.('(hover: none)').matches) area.current?.focus();
+  }, []);
+
   useLayoutEffect(() => {
     const el = area.current;
     if (!el) return;

@@ -95,6 +95,17 @@ describe('useChat', () => {
     });
   });
 
+  it('a stream that closes before the reply ended is a failure', async () => {
+    stream = () => sse([{ type: 'user_message', message: user }, { type: 'assistant_start', message: { ...reply, content: [], text: '' } }, { type: 'text', content: 'par' }]);
+    const { result } = renderHook(() => useChat(null, { onListChanged: () => undefined }));
+    let ok = true;
+    await act(async () => {
+      ok = await result.current.send('hi');
+    });
+    expect(ok).toBe(false);
+    expect(result.current.state.failure).toMatchObject({ code: 'network', retry: { kind: 'regenerate', messageId: 'u1' } });
+  });
+
   it('stop posts cancel and aborts the stream', async () => {
     let abort: AbortSignal | undefined;
     stream = () => {

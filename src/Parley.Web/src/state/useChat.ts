@@ -77,6 +77,7 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
         pending = '';
       };
       let ok = true;
+      let ended = false;
       let userId: string | null = plan.kind === 'regenerate' ? plan.messageId : null;
       try {
         for await (const ev of start(ctl.signal)) {
@@ -94,8 +95,10 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
             if (visible()) dispatch({ type: 'failed', failure: { message: friendlyMessage(ev.code, ev.content), code: ev.code ?? 'internal', retry } });
           }
           if (ev.type === 'title') listChanged.current();
+          if (ev.type === 'assistant_end' || ev.type === 'error') ended = true;
         }
         flush();
+        if (!ended && !ctl.signal.aborted) throw new ApiError('The connection closed before the reply finished. Retry.', 0, 'network');
       } catch (e) {
         flush();
         if ((e as Error).name === 'AbortError' || ctl.signal.aborted) {
@@ -122,7 +125,8 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
 
   const ensureConversation = useCallback(async (): Promise<string> => {
     const s = stateRef.current;
-    if (s.conversationId && s.conversation) return s.conversationId;
+    // An open conversation (even one still loading) takes the message; a missing one is replaced.
+    if (s.conversationId && (s.conversation || (s.status !== 'missing' && s.status !== 'idle'))) return s.conversationId;
     const created = await api.createConversation(s.draft);
     dispatch({ type: 'loaded', conversation: { ...created, messages: [] } });
     stateRef.current = { ...stateRef.current, conversationId: created.id };

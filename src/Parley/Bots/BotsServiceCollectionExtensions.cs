@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Parley.Configuration;
+using Parley.Hosting;
+
+namespace Parley.Bots;
+
+public static class BotsServiceCollectionExtensions
+{
+    /// <summary>Registers bots, their SQLite store (the conversations' file) and the worker that answers and delivers.</summary>
+    public static IServiceCollection AddParleyBots(this IServiceCollection services)
+    {
+        services.AddOptions<BotsOptions>().BindConfiguration(BotsOptions.Section);
+        services.TryAddSingleton<IBotStore>(sp => SqliteBotStore.ForFile(ParleyHosting.DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.AddSingleton<IBotPlatform, BubbleTeaPlatform>();
+        services.AddSingleton<IBotPlatform, GenericWebhookPlatform>();
+        services.AddSingleton<BotPlatformRegistry>();
+        services.AddSingleton<BotSignals>();
+        services.AddSingleton<BotDeliveryClients>();
+        services.AddHostedService<BotStartup>();
+        services.AddHostedService<BotWorker>();
+        return services;
+    }
+}
