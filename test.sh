@@ -48,17 +48,6 @@ try:
 except Exception: print(0, 1)' "$results/vitest.json")
 passed=$((passed + p)); failed=$((failed + f))
 
-echo "== library package (dotnet pack, sample built against the package)"
-lib_log="$results/library.log"
-SkipWebBuild=true bash samples/build-sample.sh 2>&1 | tee "$lib_log" | tail -5
-line=$(grep -E '^library: [0-9]+ passed, [0-9]+ failed' "$lib_log" | tail -1)
-if [ -n "$line" ]; then
-  passed=$((passed + $(echo "$line" | sed -E 's/^library: ([0-9]+) passed.*/\1/')))
-  failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
-else
-  echo "library check did not report a result"; failed=$((failed + 1))
-fi
-
 echo "== browser end-to-end tests"
 e2e_log="$results/e2e.log"
 PARLEY_SERVER_DLL="$root/src/Parley.Server/bin/Release/net10.0/Parley.Server.dll" bash tests/e2e/run.sh 2>&1 | tee "$e2e_log" | tail -25
@@ -68,6 +57,17 @@ if [ -n "$line" ]; then
   failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
 else
   echo "e2e suite did not report a result"; failed=$((failed + 1))
+fi
+
+echo "== library package (dotnet pack, sample built against the package)"
+lib_log="$results/library.log"
+SkipWebBuild=true bash samples/build-sample.sh 2>&1 | tee "$lib_log" | tail -5
+line=$(grep -E '^library: [0-9]+ passed, [0-9]+ failed' "$lib_log" | tail -1)
+if [ -n "$line" ]; then
+  passed=$((passed + $(echo "$line" | sed -E 's/^library: ([0-9]+) passed.*/\1/')))
+  failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+else
+  echo "library check did not report a result"; failed=$((failed + 1))
 fi
 
 [ "$broken" = 0 ] || failed=$((failed + 1))

@@ -31,10 +31,17 @@ trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/live" >/dev/null && break; sleep 0.5; done
 reply=$(curl -sN --max-time 20 "http://127.0.0.1:$port/api/chat" -H 'Content-Type: application/json' -d '{"message":"hello parley"}')
 ui=$(curl -s --max-time 5 "http://127.0.0.1:$port/")
+browser_ok=1
+if [ -d "$repo/tests/e2e/node_modules/playwright-core" ] && [ -x /usr/bin/chromium ]; then
+  node "$repo/tests/e2e/sample-check.mjs" "http://127.0.0.1:$port" || browser_ok=0
+else
+  echo "library: tests/e2e is not installed (npm ci) or chromium is missing"; browser_ok=0
+fi
 passed=0; failed=0
 check() { if eval "$2"; then passed=$((passed+1)); else failed=$((failed+1)); echo "library: FAILED $1"; fi; }
 check "the handler streams its reply" '[[ "$reply" == *"\"content\":\"HELLO \""* && "$reply" == *"PARLEY"* ]]'
 check "its tool call shows as tool_start/tool_end" '[[ "$reply" == *"\"tool_end\""* && "$reply" == *"count_words"* ]]'
 check "the web app is served by the package" '[[ "$ui" == *"<div id=\"root\">"* ]]'
+check "the handler answers in the browser, with its tool card" '[ "$browser_ok" = 1 ]'
 echo "library: $passed passed, $failed failed"
 [ "$failed" = 0 ]
