@@ -105,6 +105,7 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         [ErrorCodes.ContextTooLong] = "Conversation too long",
         [ErrorCodes.ContentFiltered] = "Blocked by content filter",
         [ErrorCodes.ReplyInProgress] = "Reply in progress",
+        [ErrorCodes.ServerShuttingDown] = "Server restarting",
         [ErrorCodes.Internal] = "Server error",
     };
 

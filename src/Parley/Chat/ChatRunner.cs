@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Parley.Conversations;
 using Parley.Errors;
+using Parley.Hosting;
 using Parley.Providers;
 using Parley.Streaming;
 using Parley.Tools;
@@ -15,15 +16,17 @@ namespace Parley.Chat;
 /// Failures become a final <see cref="ReplyFailed"/> event (logged in full, told in a sentence);
 /// the caller's cancellation stops the provider call and ends the stream quietly.
 /// </summary>
-public sealed partial class ChatRunner(ChatClients clients, ILogger<ChatRunner> logger)
+public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdown, ILogger<ChatRunner> logger)
 {
     public async IAsyncEnumerable<ChatEvent> StreamAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var client = clients.Get(turn.Model);
         var options = turn.Options.Clone();
         options.ModelId = turn.Model.ModelId;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Expired);
+        var token = linked.Token;
 
-        await using var updates = client.GetStreamingResponseAsync(turn.Messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var updates = client.GetStreamingResponseAsync(turn.Messages, options, token).GetAsyncEnumerator(token);
         string? finishReason = null;
         var announced = new Dictionary<string, string>(StringComparer.Ordinal);
         while (true)
@@ -39,6 +42,12 @@ public sealed partial class ChatRunner(ChatClients clients, ILogger<ChatRunner> 
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 yield break;
+            }
+            catch (OperationCanceledException) when (shutdown.Expired.IsCancellationRequested)
+            {
+                failure = new ReplyFailed(ErrorCodes.ServerShuttingDown,
+                    "The server is restarting, so this reply was cut short. What was written so far is kept; send the message again in a moment.", 503);
+                update = null!;
             }
             catch (Exception ex)
             {

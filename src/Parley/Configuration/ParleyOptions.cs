@@ -45,6 +45,9 @@ public sealed class ParleyOptions
     /// <summary>Longest message text accepted, in characters.</summary>
     public int MaxMessageChars { get; set; } = 100_000;
 
+    /// <summary>On shutdown (SIGTERM), how long running replies may go on before they are ended with an error event.</summary>
+    public int ShutdownGraceSeconds { get; set; } = 20;
+
     /// <summary>Display name shown by the web app.</summary>
     public string Name { get; set; } = "Parley";
 

@@ -15,6 +15,8 @@ public sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
             failures.Add($"Parley:MaxTokens (OPENAI_MAX_TOKENS) must be at least 1, not {options.MaxTokens}.");
         if (options.MaxHistoryMessages < 1)
             failures.Add($"Parley:MaxHistoryMessages (MAX_HISTORY_MESSAGES) must be at least 1, not {options.MaxHistoryMessages}.");
+        if (options.ShutdownGraceSeconds is < 0 or > 3600)
+            failures.Add($"Parley:ShutdownGraceSeconds must be between 0 and 3600, not {options.ShutdownGraceSeconds}.");
         if (options.MaxImageBytes < 1024 || options.MaxRequestBodyBytes < 1024 || options.MaxMessageChars < 1)
             failures.Add("Parley:MaxImageBytes, Parley:MaxRequestBodyBytes and Parley:MaxMessageChars must be positive (bytes at least 1024).");
 

@@ -19,5 +19,6 @@ public static class ErrorCodes
     public const string ContentFiltered = "content_filtered";
     public const string ReplyInProgress = "reply_in_progress";
     public const string Cancelled = "cancelled";
+    public const string ServerShuttingDown = "server_shutting_down";
     public const string Internal = "internal";
 }

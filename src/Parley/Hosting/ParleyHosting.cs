@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Parley.Api;
 using Parley.Bots;
@@ -61,6 +62,9 @@ public static class ParleyHosting
         services.TryAddSingleton(ChatPipeline.Create);
         services.TryAddSingleton<Library.ChatHandlerRegistry>();
         services.AddSingleton<ChatClients>();
+        services.AddSingleton<ShutdownGrace>();
+        services.AddOptions<HostOptions>().Configure<IOptions<ParleyOptions>>((host, parley) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(parley.Value.ShutdownGraceSeconds + 10));
         services.AddSingleton<ChatRunner>();
         services.AddSingleton<TurnFactory>();
         services.AddSingleton<ActiveReplies>();
