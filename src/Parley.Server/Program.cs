@@ -1,14 +1,23 @@
 using Parley.Configuration;
 using Parley.Hosting;
+using Parley.Kafka;
 
 DotEnvFile.LoadIntoEnvironment(".env");
+
+// `worker`: only the Kafka worker (seed 001) and /health; otherwise the server, with the worker beside it when BOOTSTRAP_SERVER is set.
+var worker = args is ["worker", ..];
+if (worker)
+    args = args[1..];
 
 try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddParley();
     var app = builder.Build();
-    app.MapParley();
+    if (worker)
+        app.MapKafkaWorker();
+    else
+        app.MapParley();
     await app.RunAsync();
     return 0;
 }

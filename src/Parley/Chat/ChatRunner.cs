@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Parley.Conversations;
 using Parley.Errors;
 using Parley.Hosting;
+using Parley.Observability;
 using Parley.Providers;
 using Parley.Streaming;
 using Parley.Tools;
@@ -16,7 +17,7 @@ namespace Parley.Chat;
 /// Failures become a final <see cref="ReplyFailed"/> event (logged in full, told in a sentence);
 /// the caller's cancellation stops the provider call and ends the stream quietly.
 /// </summary>
-public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdown, ILogger<ChatRunner> logger)
+public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdown, ParleyMetrics metrics, ILogger<ChatRunner> logger)
 {
     public async IAsyncEnumerable<ChatEvent> StreamAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -24,6 +25,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
         var options = turn.Options.Clone();
         options.ModelId = turn.Model.ModelId;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Expired);
+        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: true);
         var token = linked.Token;
 
         await using var updates = client.GetStreamingResponseAsync(turn.Messages, options, token).GetAsyncEnumerator(token);
@@ -41,6 +43,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                measurement.Cancelled();
                 yield break;
             }
             catch (OperationCanceledException) when (shutdown.Expired.IsCancellationRequested)
@@ -55,8 +58,9 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                 update = null!;
             }
 
-            if (failure is not null)
+            if (failure is ReplyFailed failed)
             {
+                measurement.Fail(failed.Code);
                 yield return failure;
                 yield break;
             }
@@ -67,6 +71,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                 switch (content)
                 {
                     case TextContent { Text.Length: > 0 } text:
+                        measurement.Token();
                         yield return new TextDelta(text.Text);
                         break;
                     case FunctionCallContent call when announced.TryAdd(call.CallId, call.Name):
@@ -76,7 +81,9 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                         yield return ToolEvents.Completed(result, announced);
                         break;
                     case UsageContent usage:
-                        yield return new UsageReported(ToUsage(usage.Details));
+                        var tokens = ToUsage(usage.Details);
+                        measurement.Usage(tokens);
+                        yield return new UsageReported(tokens);
                         break;
                 }
             }
@@ -89,13 +96,23 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
     {
         var options = turn.Options.Clone();
         options.ModelId = turn.Model.ModelId;
+        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: false);
         try
         {
-            return await clients.Get(turn.Model).GetResponseAsync(turn.Messages, options, cancellationToken);
+            var response = await clients.Get(turn.Model).GetResponseAsync(turn.Messages, options, cancellationToken);
+            if (response.Usage is { } usage)
+                measurement.Usage(ToUsage(usage));
+            return response;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            measurement.Cancelled();
+            throw;
+        }
+        catch (Exception ex)
         {
             var failed = Fail(turn.Model, ex);
+            measurement.Fail(failed.Code);
             throw ex as ParleyException ?? new ParleyException(failed.Code, failed.Status, failed.Message, ex);
         }
     }

@@ -1,32 +1,36 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Parley.Configuration;
-using Parley.Errors;
 using Parley.Providers;
 using Parley.Tools;
 
 namespace Parley.Chat;
 
 /// <summary>
-/// Builds the <see cref="ChatTurn"/> every surface runs: the resolved model, the system prompt,
-/// history fitted to the model's window and the configured defaults for sampling.
+/// Builds the <see cref="ChatTurn"/> every surface runs: the resolved model (routed to the vision model when the
+/// turn has images it cannot see), the system prompt, history fitted to the model's window, the configured
+/// defaults for sampling and the tools the conversation or request chose.
 /// </summary>
 public sealed class TurnFactory(ModelCatalog catalog, ToolCatalog tools, IOptions<ParleyOptions> options)
 {
-    public ModelEntry ResolveModel(string? requested) => catalog.Resolve(requested);
+    /// <summary>
+    /// The model a request names (null: the default), or the vision model when <paramref name="hasImages"/> and the
+    /// named one cannot see. Throws <c>model_not_found</c> or <c>invalid_image</c> before anything is stored.
+    /// </summary>
+    public ModelEntry ResolveModel(string? requested, bool hasImages = false) =>
+        VisionRouting.Route(catalog.Resolve(requested), hasImages, catalog, options.Value.VisionModel);
 
     public ChatTurn Create(ModelEntry model, string? systemPrompt, IReadOnlyList<ChatMessage> history, TurnSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         var parley = options.Value;
-        if (!model.Vision && history.Any(m => m.Contents.Any(c => c is DataContent or UriContent)))
-            throw new ParleyException(ErrorCodes.InvalidImage, 400,
-                $"The model {model.Id} cannot read images. Pick a vision model or remove the images.");
+        model = VisionRouting.Route(model, VisionRouting.HasImages(history), catalog, parley.VisionModel);
 
         var chatOptions = new ChatOptions
         {
             Temperature = (float?)(settings.Temperature ?? parley.Temperature),
             MaxOutputTokens = settings.MaxTokens ?? parley.MaxTokens,
-            Tools = tools.GetTools() is { Count: > 0 } enabled ? enabled : null,
+            Tools = tools.GetTools(include: settings.Tools) is { Count: > 0 } enabled ? enabled : null,
         };
 
         var messages = new List<ChatMessage>(history.Count + 1);
@@ -41,5 +45,8 @@ public sealed class TurnFactory(ModelCatalog catalog, ToolCatalog tools, IOption
     }
 }
 
-/// <summary>Per-request sampling settings; null falls back to configuration.</summary>
-public sealed record TurnSettings(double? Temperature = null, int? MaxTokens = null, int? MaxHistoryMessages = null);
+/// <summary>
+/// Per-request settings; null falls back to configuration. <see cref="Tools"/> names the tools to offer (null: the
+/// tools enabled by default; empty: none); names must have been checked with <see cref="ToolCatalog.RequireKnown"/>.
+/// </summary>
+public sealed record TurnSettings(double? Temperature = null, int? MaxTokens = null, int? MaxHistoryMessages = null, IReadOnlyList<string>? Tools = null);

@@ -20,6 +20,8 @@ public static class ConfigurationReference
         (ParleyOptions.Section, typeof(ParleyOptions)),
         (ToolsOptions.Section, typeof(ToolsOptions)),
         (Bots.BotsOptions.Section, typeof(Bots.BotsOptions)),
+        (Kafka.KafkaOptions.Section, typeof(Kafka.KafkaOptions)),
+        (Kafka.UserLimitOptions.Section, typeof(Kafka.UserLimitOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

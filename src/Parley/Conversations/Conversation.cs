@@ -21,6 +21,9 @@ public sealed record Conversation
 
     public int? MaxTokens { get; init; }
 
+    /// <summary>The tools this conversation offers models, by name; null means the server's default tools, empty means none.</summary>
+    public IReadOnlyList<string>? Tools { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }

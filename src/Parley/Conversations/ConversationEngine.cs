@@ -40,9 +40,8 @@ public sealed class ConversationEngine(
             throw new ParleyException(ErrorCodes.MessageNotFound, 404, $"There is no message '{parentId}' in this conversation.");
 
         var images = send.Images.Select(i => ImageInput.Decode(i, limits.MaxImageBytes)).ToList();
-        var model = turns.ResolveModel(send.Model ?? conversation.Model);
-        if (images.Count > 0 && !model.Vision)
-            throw new ParleyException(ErrorCodes.InvalidImage, 400, $"The model {model.Id} cannot read images. Pick a vision model or remove the images.");
+        var path = MessageTree.PathTo(messages, parentId);
+        var model = turns.ResolveModel(send.Model ?? conversation.Model, images.Count > 0 || HasImages(path));
         var now = time.GetUtcNow();
         var imageParts = images.Select(i => new StoredImage(Ids.New("i"), conversationId, i.MediaType, i.Data)).ToList();
         List<MessagePart> parts = [.. imageParts.Select(i => new ImagePart(i.Id, i.MediaType))];
@@ -55,7 +54,7 @@ public sealed class ConversationEngine(
         };
 
         var lease = active.Start(conversationId);
-        return new PreparedReply(conversation, model, MessageTree.PathTo(messages, parentId), user, imageParts, lease);
+        return new PreparedReply(conversation, model, path, user, imageParts, lease);
     }
 
     /// <summary>A new reply to the user message that <paramref name="messageId"/> is (or answers).</summary>
@@ -69,8 +68,8 @@ public sealed class ConversationEngine(
         if (userId is null)
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "Only replies to a user message can be regenerated.");
 
-        var resolved = turns.ResolveModel(model ?? conversation.Model);
         var path = MessageTree.PathTo(messages, userId);
+        var resolved = turns.ResolveModel(model ?? conversation.Model, HasImages(path));
         var lease = active.Start(conversationId);
         return new PreparedReply(conversation, resolved, path, null, [], lease);
     }
@@ -99,6 +98,7 @@ public sealed class ConversationEngine(
         yield return new ReplyStarted(reply);
 
         var accumulator = new ReplyAccumulator();
+        string? title = null;
         try
         {
             var history = await ContextBuilder.ToChatMessagesAsync(path, store, linked.Token);
@@ -126,15 +126,14 @@ public sealed class ConversationEngine(
                 Usage = accumulator.Usage, Timings = accumulator.Timings,
             };
             await store.UpdateMessageAsync(reply, CancellationToken.None);
+            if (!prepared.Conversation.HasTitle && prepared.UserMessage is not null && path.Count == 1)
+                title = await SetAutomaticTitleAsync(prepared.Conversation, prepared.UserMessage.Text);
+            // Free the conversation as soon as the reply is stored, not when the caller stops reading.
+            lease.Dispose();
         }
 
-        if (!prepared.Conversation.HasTitle && prepared.UserMessage is not null && path.Count == 1)
-        {
-            var title = Titles.FromFirstMessage(prepared.UserMessage.Text);
-            await store.UpdateConversationAsync(
-                prepared.Conversation with { Title = title, HasTitle = true, UpdatedAt = time.GetUtcNow() }, CancellationToken.None);
+        if (title is not null)
             yield return new TitleChanged(title);
-        }
         yield return new ReplyStored(reply);
     }
 
@@ -142,7 +141,8 @@ public sealed class ConversationEngine(
     {
         try
         {
-            return turns.Create(model, conversation.SystemPrompt, history, new TurnSettings(conversation.Temperature, conversation.MaxTokens));
+            return turns.Create(model, conversation.SystemPrompt, history,
+                new TurnSettings(conversation.Temperature, conversation.MaxTokens, Tools: conversation.Tools));
         }
         catch (ParleyException ex)
         {
@@ -151,7 +151,20 @@ public sealed class ConversationEngine(
         }
     }
 
-    private async Task<Conversation> RequireConversationAsync(string owner, string conversationId, CancellationToken cancellationToken) =>
+    private static bool HasImages(IEnumerable<StoredMessage> path) => path.Any(m => m.Parts.Any(p => p is ImagePart));
+
+    /// <summary>Titles the conversation after its first exchange, unless someone named it meanwhile; changes nothing else.</summary>
+    private async Task<string?> SetAutomaticTitleAsync(Conversation conversation, string firstMessage)
+    {
+        var current = await store.GetConversationAsync(conversation.Owner, conversation.Id, CancellationToken.None);
+        if (current is null || current.HasTitle)
+            return null;
+        var title = Titles.FromFirstMessage(firstMessage);
+        await store.UpdateConversationAsync(current with { Title = title, HasTitle = true, UpdatedAt = time.GetUtcNow() }, CancellationToken.None);
+        return title;
+    }
+
+        private async Task<Conversation> RequireConversationAsync(string owner, string conversationId, CancellationToken cancellationToken) =>
         await store.GetConversationAsync(owner, conversationId, cancellationToken)
         ?? throw new ParleyException(ErrorCodes.ConversationNotFound, 404, $"There is no conversation '{conversationId}'.");
 }

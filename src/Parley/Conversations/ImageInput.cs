@@ -4,7 +4,8 @@ namespace Parley.Conversations;
 
 /// <summary>
 /// Reads an image a client sent: a <c>data:</c> URL or bare base64 (seed 001 sends those), checks
-/// that the bytes really are PNG, JPEG, WEBP or GIF and fit the size limit.
+/// that the bytes really are PNG, JPEG, WEBP or GIF and fit the size limit. http(s) URLs are refused here with a
+/// sentence saying so (the stateless surfaces turn them into <c>UriContent</c> before calling this).
 /// </summary>
 public static class ImageInput
 {
@@ -13,6 +14,9 @@ public static class ImageInput
     public static (byte[] Data, string MediaType) Decode(string input, int maxBytes)
     {
         var text = input.Trim();
+        if (text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            throw Invalid("Image URLs cannot be stored with a conversation: send the image itself as a data URL (data:image/png;base64,...) "
+                + "or bare base64. /api/chat and /v1/chat/completions accept http(s) image URLs.");
         string? declared = null;
         if (text.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {

@@ -15,10 +15,12 @@ using Parley.Api.Conversations;
 using Parley.Api.Docs;
 using Parley.Api.Health;
 using Parley.Api.OpenAI;
+using Parley.Api.Tools;
 using Parley.Api.WebApp;
 using Parley.Chat;
 using Parley.Configuration;
 using Parley.Conversations;
+using Parley.Observability;
 using Parley.Providers;
 using Parley.Providers.Mock;
 using Parley.Storage;
@@ -65,24 +67,31 @@ public static class ParleyHosting
         services.AddSingleton<ShutdownGrace>();
         services.AddOptions<HostOptions>().Configure<IOptions<ParleyOptions>>((host, parley) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(parley.Value.ShutdownGraceSeconds + 10));
+        services.AddMetrics();
+        services.AddSingleton<ParleyMetrics>();
+        services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<ChatRunner>();
         services.AddSingleton<TurnFactory>();
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
+        services.AddParleyKafka();
         return builder;
     }
 
     public static WebApplication MapParley(this WebApplication app)
     {
+        app.UseRequestIds();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ParleyProblems.WriteStatusAsync);
         app.MapParleyApiDocs();
         app.MapHealthApi();
+        app.MapMetricsApi();
         app.MapClientConfigApi();
         app.MapOpenAIApi();
         app.MapConversationsApi();
         app.MapChatApi();
         app.MapBotsApi();
+        app.MapToolsApi();
         app.MapWebApp();
         return app;
     }

@@ -35,13 +35,23 @@ public sealed class ToolsOptions
 
 public class ToolSwitch
 {
+    /// <summary>False removes the tool for every conversation.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Whether conversations that chose no tools of their own get this tool. False makes it opt-in: offered by
+    /// <c>GET /api/tools</c> and usable when a conversation (or a <c>/api/chat</c> request) names it in <c>tools</c>.
+    /// </summary>
+    public bool EnabledByDefault { get; set; } = true;
 }
 
 public sealed class WebSearchToolOptions
 {
     /// <summary>Null means "on whenever <see cref="Backend"/> is set"; false switches it off even then.</summary>
     public bool? Enabled { get; set; }
+
+    /// <summary>Whether conversations that chose no tools of their own get web search; false makes it opt-in.</summary>
+    public bool EnabledByDefault { get; set; } = true;
 
     /// <summary><c>searxng</c>, <c>brave</c> or <c>tavily</c>; empty means no web search.</summary>
     public string? Backend { get; set; }
@@ -78,6 +88,9 @@ public sealed class ReadWebPageToolOptions : ToolSwitch
 public sealed class McpServerOptions
 {
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Whether this server's tools are on for conversations that chose no tools of their own; false makes them opt-in.</summary>
+    public bool EnabledByDefault { get; set; } = true;
 
     /// <summary>Executable started with stdio transport, e.g. <c>npx</c> or <c>/usr/local/bin/my-mcp</c>.</summary>
     public string? Command { get; set; }

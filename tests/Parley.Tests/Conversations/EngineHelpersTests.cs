@@ -91,6 +91,16 @@ public sealed class EngineHelpersTests
     }
 
     [Theory]
+    [InlineData("https://images.example/cat.png")]
+    [InlineData(" HTTP://images.example/cat.png")]
+    public void Image_urls_are_refused_with_a_sentence_that_says_what_to_send(string url)
+    {
+        var refused = Assert.Throws<ParleyException>(() => ImageInput.Decode(url, 1_000_000));
+        Assert.Equal(ErrorCodes.InvalidImage, refused.Code);
+        Assert.Contains("data URL", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(401, ErrorCodes.ProviderAuth, 502)]
     [InlineData(429, ErrorCodes.ProviderRateLimited, 429)]
     [InlineData(500, ErrorCodes.ProviderUnavailable, 502)]

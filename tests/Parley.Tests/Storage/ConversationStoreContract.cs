@@ -41,6 +41,27 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tool_switches_round_trip_and_null_means_the_defaults()
+    {
+        var defaults = NewConversation();
+        var chosen = NewConversation() with { Tools = ["calculator", "mcp__echo"] };
+        var none = NewConversation() with { Tools = [] };
+        foreach (var c in new[] { defaults, chosen, none })
+            await Store.CreateConversationAsync(c);
+
+        Assert.Null((await Store.GetConversationAsync("alice", defaults.Id))!.Tools);
+        Assert.Equal(["calculator", "mcp__echo"], (await Store.GetConversationAsync("alice", chosen.Id))!.Tools!);
+        Assert.Empty((await Store.GetConversationAsync("alice", none.Id))!.Tools!);
+        var listed = (await Store.ListConversationsAsync("alice", new ConversationQuery())).Items.Single(i => i.Conversation.Id == chosen.Id);
+        Assert.Equal(["calculator", "mcp__echo"], listed.Conversation.Tools!);
+
+        Assert.True(await Store.UpdateConversationAsync(defaults with { Tools = ["current_time"] }));
+        Assert.True(await Store.UpdateConversationAsync(chosen with { Tools = null }));
+        Assert.Equal(["current_time"], (await Store.GetConversationAsync("alice", defaults.Id))!.Tools!);
+        Assert.Null((await Store.GetConversationAsync("alice", chosen.Id))!.Tools);
+    }
+
+    [Fact]
     public async Task Other_owners_can_neither_read_list_change_nor_delete()
     {
         var conversation = NewConversation("alice");
@@ -195,6 +216,36 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", command.ExecuteScalar() as string);
+    }
+
+    [Fact]
+    public async Task A_database_from_schema_1_is_migrated_and_keeps_its_conversations()
+    {
+        var path = Path.Combine(_folder, "old.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE conversations (id TEXT PRIMARY KEY, owner TEXT NOT NULL, title TEXT NOT NULL, has_title INTEGER NOT NULL DEFAULT 0,
+                    system_prompt TEXT, model TEXT, temperature REAL, max_tokens INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+                CREATE TABLE messages (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, parent_id TEXT, seq INTEGER NOT NULL, role TEXT NOT NULL,
+                    parts TEXT NOT NULL, text TEXT NOT NULL, model TEXT, status TEXT NOT NULL, error TEXT, usage TEXT, timings TEXT, created_at INTEGER NOT NULL);
+                CREATE TABLE images (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, media_type TEXT NOT NULL, data BLOB NOT NULL);
+                INSERT INTO conversations (id, owner, title, created_at, updated_at) VALUES ('c_old', 'o', 'Old chat', 0, 0);
+                PRAGMA user_version = 1;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var store = Parley.Storage.Sqlite.SqliteConversationStore.ForFile(path);
+        await store.InitializeAsync();
+
+        var old = await store.GetConversationAsync("o", "c_old");
+        Assert.Equal("Old chat", old!.Title);
+        Assert.Null(old.Tools);
+        Assert.True(await store.UpdateConversationAsync(old with { Tools = ["calculator"] }));
+        Assert.Equal(["calculator"], (await store.GetConversationAsync("o", "c_old"))!.Tools!);
     }
 
     public override Task DisposeAsync()

@@ -52,6 +52,26 @@ public sealed class McpToolSourceTests
     }
 
     [Fact]
+    public async Task AnOptInServersToolsAreListedButOfferedOnlyWhenNamed()
+    {
+        var server = TestServer();
+        server.EnabledByDefault = false;
+        var options = Options.Create(new ToolsOptions { Mcp = { ["test"] = server } });
+        await using var source = new McpToolSource(options);
+        await source.StartAsync(CancellationToken.None);
+        await source.WhenConnected.WaitAsync(Bound);
+        using var catalog = new ToolCatalog(options, source);
+
+        var described = catalog.Describe().Single(t => t.Name == "test__echo_upper");
+        Assert.Equal(new ToolInfo("test__echo_upper", "Returns the text in upper case.", false, ToolInfo.Mcp, "test"), described);
+        Assert.DoesNotContain(catalog.GetTools(), t => t.Name == "test__echo_upper");
+        Assert.Contains(catalog.GetTools(include: ["test__echo_upper"]), t => t.Name == "test__echo_upper");
+        Assert.Equal(["test__echo_upper"], catalog.RequireKnown(["test__echo_upper"]));
+
+        await source.StopAsync(CancellationToken.None).WaitAsync(Bound);
+    }
+
+    [Fact]
     public async Task UnprefixedNamesAndFailingServersAreNotFatal()
     {
         var unprefixed = TestServer();
@@ -88,7 +108,7 @@ public sealed class McpToolSourceTests
         Assert.Equal(64, McpToolSource.ToolName("server__", new string('t', 100)).Length);
 
     /// <summary>The test server's build output, next to this assembly's in either output layout.</summary>
-    private static string LocateTestServer()
+    internal static string LocateTestServer()
     {
         const string dll = "Parley.McpTestServer.dll";
         var baseDir = new DirectoryInfo(AppContext.BaseDirectory);

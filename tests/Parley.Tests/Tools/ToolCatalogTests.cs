@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Parley.Errors;
 using Parley.Tools;
 using Xunit;
 
@@ -40,6 +41,42 @@ public sealed class ToolCatalogTests
         Assert.Equal(["calculator"], catalog.GetTools(include: ["calculator", "web_search", "nope"]).Select(t => t.Name));
         Assert.Equal(["read_web_page", "calculator"], catalog.GetTools(exclude: ["current_time"]).Select(t => t.Name));
         Assert.Empty(catalog.GetTools(include: []));
+    }
+
+    [Fact]
+    public void OptInToolsAreListedButOnlyOfferedWhenNamed()
+    {
+        var options = new ToolsOptions { Calculator = { EnabledByDefault = false }, WebSearch = { Backend = "brave", ApiKey = "k", EnabledByDefault = false } };
+        using var catalog = Catalog(options);
+
+        Assert.Equal(["read_web_page", "current_time"], catalog.GetTools().Select(t => t.Name));
+        Assert.Equal(["web_search", "calculator"], catalog.GetTools(include: ["calculator", "web_search"]).Select(t => t.Name));
+        var described = catalog.Describe();
+        Assert.Equal(["web_search", "read_web_page", "current_time", "calculator"], described.Select(t => t.Name));
+        Assert.Equal([false, true, true, false], described.Select(t => t.EnabledByDefault));
+        Assert.All(described, t =>
+        {
+            Assert.Equal(ToolInfo.BuiltIn, t.Source);
+            Assert.Null(t.Server);
+            Assert.False(string.IsNullOrWhiteSpace(t.Description));
+        });
+    }
+
+    [Fact]
+    public void RequireKnownDeduplicatesAndRefusesUnknownNamesListingTheAvailableOnes()
+    {
+        using var catalog = Catalog(new ToolsOptions { ReadWebPage = { Enabled = false } });
+
+        Assert.Equal(["calculator", "current_time"], catalog.RequireKnown(["calculator", "current_time", "calculator"]));
+        Assert.Empty(catalog.RequireKnown([]));
+
+        var unknown = Assert.Throws<ParleyException>(() => catalog.RequireKnown(["calculator", "read_web_page"]));
+        Assert.Equal(ErrorCodes.InvalidRequest, unknown.Code);
+        Assert.Equal(400, unknown.Status);
+        Assert.Contains("'read_web_page'", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("available: current_time, calculator", unknown.Message, StringComparison.Ordinal);
+        Assert.Throws<ParleyException>(() => catalog.RequireKnown([null]));
+        Assert.Throws<ParleyException>(() => catalog.RequireKnown(["Calculator"]));
     }
 
     [Fact]

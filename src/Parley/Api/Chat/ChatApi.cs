@@ -10,6 +10,7 @@ using Parley.Configuration;
 using Parley.Conversations;
 using Parley.Errors;
 using Parley.Streaming;
+using Parley.Tools;
 
 namespace Parley.Api.Chat;
 
@@ -25,14 +26,16 @@ public static class ChatApi
             .Accepts<StatelessChatRequest>("application/json")
             .Produces(200, contentType: "text/event-stream");
 
-    public static async Task Chat(HttpContext context, JsonElement body, TurnFactory turns, ChatRunner runner, IOptions<ParleyOptions> options)
+    public static async Task Chat(
+        HttpContext context, JsonElement body, TurnFactory turns, ToolCatalog tools, ChatRunner runner, IOptions<ParleyOptions> options)
     {
         var parley = options.Value;
         var request = StatelessChatRequest.Parse(body, parley);
-        var model = turns.ResolveModel(request.Model);
+        var chosenTools = request.Tools is null ? null : tools.RequireKnown(request.Tools);
         var history = ContextWindow.Fit(request.Context, parley.MaxHistoryMessages, int.MaxValue);
         ChatMessage user = new(ChatRole.User, [new TextContent(request.Message), .. request.Images]);
-        var turn = turns.Create(model, request.SystemPrompt, [.. history, user], new TurnSettings(request.Temperature, request.MaxTokens));
+        var model = turns.ResolveModel(request.Model, VisionRouting.HasImages([.. history, user]));
+        var turn = turns.Create(model, request.SystemPrompt, [.. history, user], new TurnSettings(request.Temperature, request.MaxTokens, Tools: chosenTools));
 
         var cancellationToken = context.RequestAborted;
         using var sse = SseWriter.Begin(context);
@@ -57,9 +60,13 @@ public static class ChatApi
     }
 }
 
-/// <summary>The body of <c>POST /api/chat</c>; <c>system_prompt</c> and <c>systemPrompt</c> are both accepted.</summary>
+/// <summary>
+/// The body of <c>POST /api/chat</c>; <c>system_prompt</c> and <c>systemPrompt</c> are both accepted. <c>tools</c>
+/// (optional) names the tools to offer; absent or null means the server's defaults, <c>[]</c> none.
+/// </summary>
 public sealed record StatelessChatRequest(
-    string Message, string? SystemPrompt, string? Model, List<ChatMessage> Context, List<AIContent> Images, double? Temperature, int? MaxTokens)
+    string Message, string? SystemPrompt, string? Model, List<ChatMessage> Context, List<AIContent> Images, double? Temperature, int? MaxTokens,
+    List<string?>? Tools = null)
 {
     public static StatelessChatRequest Parse(JsonElement body, ParleyOptions options)
     {
@@ -80,6 +87,14 @@ public sealed record StatelessChatRequest(
         else if (c.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "'context' must be the object from the last context_update, e.g. {\"messages\": [...]}.");
 
+        List<string?>? tools = null;
+        if (body.TryGetProperty("tools", out var toolNames) && toolNames.ValueKind != JsonValueKind.Null)
+        {
+            if (toolNames.ValueKind != JsonValueKind.Array || toolNames.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+                throw new ParleyException(ErrorCodes.InvalidRequest, 400, "'tools' must be an array of tool names (see GET /api/tools), [] for none, or null.");
+            tools = [.. toolNames.EnumerateArray().Select(e => e.GetString())];
+        }
+
         return new StatelessChatRequest(
             message,
             OpenAIMessages.StringProperty(body, "system_prompt") ?? OpenAIMessages.StringProperty(body, "systemPrompt"),
@@ -87,6 +102,7 @@ public sealed record StatelessChatRequest(
             context,
             images,
             body.TryGetProperty("temperature", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null,
-            body.TryGetProperty("max_tokens", out var mt) && mt.ValueKind == JsonValueKind.Number ? mt.GetInt32() : null);
+            body.TryGetProperty("max_tokens", out var mt) && mt.ValueKind == JsonValueKind.Number ? mt.GetInt32() : null,
+            tools);
     }
 }

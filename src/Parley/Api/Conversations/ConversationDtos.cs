@@ -4,11 +4,13 @@ using Parley.Conversations;
 
 namespace Parley.Api.Conversations;
 
-public sealed record CreateConversationRequest(string? Title, string? Model, string? SystemPrompt, double? Temperature, int? MaxTokens);
+/// <summary><c>tools</c>: names of the tools to offer (see <c>GET /api/tools</c>); absent or null means the server's defaults.</summary>
+public sealed record CreateConversationRequest(
+    string? Title, string? Model, string? SystemPrompt, double? Temperature, int? MaxTokens, List<string?>? Tools = null);
 
 /// <summary>PATCH body: an absent property is left alone, <c>null</c> clears it (so these stay raw JSON).</summary>
 public sealed record UpdateConversationRequest(
-    JsonElement Title, JsonElement Model, JsonElement SystemPrompt, JsonElement Temperature, JsonElement MaxTokens);
+    JsonElement Title, JsonElement Model, JsonElement SystemPrompt, JsonElement Temperature, JsonElement MaxTokens, JsonElement Tools);
 
 /// <summary><c>parentId</c> absent means "after the newest message"; <c>null</c> means "a new first message".</summary>
 public sealed record SendMessageRequest(string? Content, List<string>? Images, JsonElement ParentId, string? Model);
@@ -21,7 +23,7 @@ public sealed record ConversationSummaryDto(
 public sealed record ConversationPageDto(IReadOnlyList<ConversationSummaryDto> Items, string? NextCursor);
 
 public sealed record ConversationDto(
-    string Id, string Title, string? Model, string? SystemPrompt, double? Temperature, int? MaxTokens,
+    string Id, string Title, string? Model, string? SystemPrompt, double? Temperature, int? MaxTokens, IReadOnlyList<string>? Tools,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount, UsageDto Usage, IReadOnlyList<MessageDto>? Messages);
 
 public sealed record UsageDto(long PromptTokens, long CompletionTokens, long TotalTokens);

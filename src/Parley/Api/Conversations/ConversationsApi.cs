@@ -7,6 +7,7 @@ using Parley.Conversations;
 using Parley.Errors;
 using Parley.Providers;
 using Parley.Storage;
+using Parley.Tools;
 
 namespace Parley.Api.Conversations;
 
@@ -37,12 +38,13 @@ public static class ConversationsApi
     }
 
     public static async Task<Created<ConversationDto>> Create(
-        HttpContext context, CreateConversationRequest? body, IConversationStore store, ModelCatalog models, TimeProvider time,
+        HttpContext context, CreateConversationRequest? body, IConversationStore store, ModelCatalog models, ToolCatalog tools, TimeProvider time,
         CancellationToken cancellationToken)
     {
         body ??= new CreateConversationRequest(null, null, null, null, null);
         var model = body.Model is null ? null : models.Resolve(body.Model).Id;
         Validate(body.Temperature, body.MaxTokens);
+        var chosenTools = body.Tools is null ? null : tools.RequireKnown(body.Tools);
         var now = time.GetUtcNow();
         var conversation = new Parley.Conversations.Conversation
         {
@@ -54,6 +56,7 @@ public static class ConversationsApi
             SystemPrompt = body.SystemPrompt,
             Temperature = body.Temperature,
             MaxTokens = body.MaxTokens,
+            Tools = chosenTools,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -69,8 +72,8 @@ public static class ConversationsApi
     }
 
     public static async Task<Ok<ConversationDto>> Update(
-        HttpContext context, string id, UpdateConversationRequest body, IConversationStore store, ModelCatalog models, TimeProvider time,
-        CancellationToken cancellationToken)
+        HttpContext context, string id, UpdateConversationRequest body, IConversationStore store, ModelCatalog models, ToolCatalog tools,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var conversation = await Require(store, context, id, cancellationToken);
         if (Present(body.Title))
@@ -88,6 +91,8 @@ public static class ConversationsApi
             conversation = conversation with { Temperature = Number(body.Temperature, "temperature") };
         if (Present(body.MaxTokens))
             conversation = conversation with { MaxTokens = Number(body.MaxTokens, "maxTokens") is { } n ? (int)n : null };
+        if (Present(body.Tools))
+            conversation = conversation with { Tools = ToolNames(body.Tools, tools) };
         Validate(conversation.Temperature, conversation.MaxTokens);
 
         conversation = conversation with { UpdatedAt = time.GetUtcNow() };
@@ -170,6 +175,15 @@ public static class ConversationsApi
         JsonValueKind.Null => null,
         JsonValueKind.Number => element.GetDouble(),
         _ => throw new ParleyException(ErrorCodes.InvalidRequest, 400, $"'{name}' must be a number or null."),
+    };
+
+    private static IReadOnlyList<string>? ToolNames(JsonElement element, ToolCatalog tools) => element.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.Array when element.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+            tools.RequireKnown(element.EnumerateArray().Select(e => e.GetString())),
+        _ => throw new ParleyException(ErrorCodes.InvalidRequest, 400,
+            "'tools' must be an array of tool names (see GET /api/tools), [] for none, or null for the server's defaults."),
     };
 
     private static void Validate(double? temperature, int? maxTokens)

@@ -13,7 +13,8 @@ namespace Parley.Api.OpenAI;
 
 /// <summary>
 /// The OpenAI-compatible surface: any OpenAI client works against <c>/v1</c> unchanged. It is a
-/// pass-through: the client's messages and tools go to the model as sent (no trimming, no Parley tools).
+/// pass-through: the client's messages and tools go to the model as sent (no trimming, no Parley tools); only the
+/// model can change, to <c>VISION_MODEL</c> when the messages hold images the chosen model cannot see.
 /// </summary>
 public static class OpenAIApi
 {
@@ -45,10 +46,10 @@ public static class OpenAIApi
         return Results.Json(new { @object = "list", data });
     }
 
-    public static async Task ChatCompletions(HttpContext context, JsonElement body, ChatRunner runner, ModelCatalog catalog, IOptions<ParleyOptions> options)
+    public static async Task ChatCompletions(HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, IOptions<ParleyOptions> options)
     {
         var request = OpenAIChatRequest.Parse(body, options.Value.MaxImageBytes);
-        var model = catalog.Resolve(request.Model);
+        var model = turns.ResolveModel(request.Model, VisionRouting.HasImages(request.Messages));
         var turn = new ChatTurn(model, request.Messages, request.Options);
         var completionId = $"chatcmpl-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

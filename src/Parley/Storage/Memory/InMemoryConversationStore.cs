@@ -20,7 +20,7 @@ public sealed class InMemoryConversationStore : IConversationStore
     {
         lock (_gate)
         {
-            if (!_conversations.TryAdd(conversation.Id, conversation with { MessageCount = 0 }))
+            if (!_conversations.TryAdd(conversation.Id, conversation with { MessageCount = 0, Tools = Copy(conversation.Tools) }))
                 throw new InvalidOperationException($"Conversation {conversation.Id} already exists.");
             _messages[conversation.Id] = [];
         }
@@ -66,7 +66,7 @@ public sealed class InMemoryConversationStore : IConversationStore
         {
             if (Find(conversation.Owner, conversation.Id) is not { } existing)
                 return Task.FromResult(false);
-            _conversations[conversation.Id] = conversation with { Owner = existing.Owner, CreatedAt = existing.CreatedAt };
+            _conversations[conversation.Id] = conversation with { Owner = existing.Owner, CreatedAt = existing.CreatedAt, Tools = Copy(conversation.Tools) };
             return Task.FromResult(true);
         }
     }
@@ -143,6 +143,9 @@ public sealed class InMemoryConversationStore : IConversationStore
         lock (_gate)
             return Task.FromResult(_images.GetValueOrDefault((conversationId, imageId)));
     }
+
+    /// <summary>Callers keep their list; the store keeps its own copy, as a database would.</summary>
+    private static List<string>? Copy(IReadOnlyList<string>? tools) => tools is null ? null : [.. tools];
 
     private Conversation? Find(string owner, string id) =>
         _conversations.TryGetValue(id, out var c) && c.Owner == owner ? c : null;

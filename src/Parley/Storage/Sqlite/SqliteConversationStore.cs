@@ -36,8 +36,8 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, """
-            INSERT INTO conversations (id, owner, title, has_title, system_prompt, model, temperature, max_tokens, created_at, updated_at)
-            VALUES ($id, $owner, $title, $hasTitle, $systemPrompt, $model, $temperature, $maxTokens, $createdAt, $updatedAt)
+            INSERT INTO conversations (id, owner, title, has_title, system_prompt, model, temperature, max_tokens, tools, created_at, updated_at)
+            VALUES ($id, $owner, $title, $hasTitle, $systemPrompt, $model, $temperature, $maxTokens, $tools, $createdAt, $updatedAt)
             """);
         BindConversation(command, conversation);
         command.Parameters.AddWithValue("$owner", conversation.Owner);
@@ -111,7 +111,7 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, """
             UPDATE conversations SET title = $title, has_title = $hasTitle, system_prompt = $systemPrompt, model = $model,
-                temperature = $temperature, max_tokens = $maxTokens, updated_at = $updatedAt
+                temperature = $temperature, max_tokens = $maxTokens, tools = $tools, updated_at = $updatedAt
             WHERE id = $id AND owner = $owner
             """);
         BindConversation(command, conversation);
@@ -234,7 +234,7 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
 
     private const string SelectConversation = """
         SELECT c.id, c.owner, c.title, c.has_title, c.system_prompt, c.model, c.temperature, c.max_tokens, c.created_at, c.updated_at,
-            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count
+            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count, c.tools
         FROM conversations c
         """;
 
@@ -251,6 +251,7 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
         UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
         MessageCount = reader.GetInt32(10),
+        Tools = reader.IsDBNull(11) ? null : MessagePartsJson.Deserialize<List<string>>(reader.GetString(11)),
     };
 
     private static void BindConversation(SqliteCommand command, Conversation conversation)
@@ -262,6 +263,7 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
         command.Parameters.AddWithValue("$model", (object?)conversation.Model ?? DBNull.Value);
         command.Parameters.AddWithValue("$temperature", (object?)conversation.Temperature ?? DBNull.Value);
         command.Parameters.AddWithValue("$maxTokens", (object?)conversation.MaxTokens ?? DBNull.Value);
+        command.Parameters.AddWithValue("$tools", (object?)MessagePartsJson.SerializeOrNull(conversation.Tools) ?? DBNull.Value);
         command.Parameters.AddWithValue("$updatedAt", conversation.UpdatedAt.ToUnixTimeMilliseconds());
     }
 

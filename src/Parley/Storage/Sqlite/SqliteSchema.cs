@@ -2,7 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Parley.Storage.Sqlite;
 
-/// <summary>Schema migrations, applied in order at startup and tracked in <c>PRAGMA user_version</c>.</summary>
+/// <summary>
+/// Schema migrations, applied in order at startup and tracked in <c>PRAGMA user_version</c>. Append only: a
+/// migration that shipped is never edited, a change is a new entry.
+/// </summary>
 internal static class SqliteSchema
 {
     private static readonly string[] Migrations =
@@ -44,6 +47,10 @@ internal static class SqliteSchema
             data BLOB NOT NULL
         );
         CREATE INDEX ix_images_conversation ON images(conversation_id);
+        """,
+        // 2: per-conversation tool switches (a JSON array of tool names; NULL = the server's defaults).
+        """
+        ALTER TABLE conversations ADD COLUMN tools TEXT;
         """,
     ];
 

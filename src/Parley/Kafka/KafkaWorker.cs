@@ -1,0 +1,446 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Parley.Kafka;
+
+/// <summary>
+/// Seed 001's service: consumes requests from the request topic, answers each on the response topic with the
+/// same key, and commits a partition's offset only up to the oldest request whose response (and dead-letter copy)
+/// the broker has not yet acknowledged — at-least-once, so a crash repeats work but never loses it.
+/// Up to <see cref="KafkaOptions.MaxConcurrency"/> requests run at once; requests with the same key run in order.
+/// Shutdown stops consuming, lets in-flight requests finish for <see cref="KafkaOptions.ShutdownTimeoutSeconds"/>,
+/// hands the rest back uncommitted, commits, and leaves the group.
+/// </summary>
+internal sealed partial class KafkaWorker(
+    IOptions<KafkaOptions> options,
+    KafkaRequestHandler handler,
+    KafkaWorkerStatus status,
+    KafkaMetrics metrics,
+    ILogger<KafkaWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<TopicPartition, PartitionProgress> _progress = [];
+    private readonly Dictionary<string, Task> _keyTails = new(StringComparer.Ordinal);
+    private readonly HashSet<Task> _active = [];
+    private readonly CancellationTokenSource _abort = new();
+    private IProducer<byte[], byte[]>? _producer;
+    private SemaphoreSlim? _slots;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+            return Task.CompletedTask;
+        // Consume() blocks, so the loop gets its own thread; requests are answered on the thread pool.
+        return Task.Factory.StartNew(() => Run(settings, stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        _slots?.Dispose();
+        base.Dispose();
+    }
+
+    private void Run(KafkaOptions settings, CancellationToken stoppingToken)
+    {
+        _slots = new SemaphoreSlim(settings.MaxConcurrency);
+        try
+        {
+            KafkaNativeLibrary.EnsureResolver();
+            using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClientConfig.Producer(settings))
+                .SetErrorHandler((_, error) => OnError("producer", error))
+                .SetLogHandler((_, message) => OnLog(message))
+                .Build();
+            _producer = producer;
+            using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfig.Consumer(settings))
+                .SetErrorHandler((_, error) => OnError("consumer", error))
+                .SetLogHandler((_, message) => OnLog(message))
+                .SetStatisticsHandler((_, json) => OnStatistics(json, settings.RequestTopic))
+                .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+                .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions, settings))
+                .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
+                .Build();
+            consumer.Subscribe(settings.RequestTopic);
+            status.Running = true;
+            LogStarted(logger, settings.ConsumerGroup, settings.RequestTopic, settings.ResponseTopic, settings.BootstrapServers!);
+            try
+            {
+                ConsumeLoop(consumer, settings, stoppingToken);
+            }
+            finally
+            {
+                Drain(TimeSpan.FromSeconds(settings.ShutdownTimeoutSeconds));
+                Commit(consumer, only: null);
+                try
+                {
+                    consumer.Close();
+                }
+                catch (KafkaException ex)
+                {
+                    LogCloseFailed(logger, ex);
+                }
+                producer.Flush(TimeSpan.FromSeconds(5));
+                LogStopped(logger, settings.ConsumerGroup);
+            }
+        }
+        catch (DllNotFoundException ex)
+        {
+            status.Fatal = "librdkafka is not installed: apt-get install librdkafka1 (Debian/Ubuntu) or brew install librdkafka (macOS).";
+            LogFatal(logger, ex);
+        }
+        catch (Exception ex) when (ex is KafkaException or InvalidOperationException or ArgumentException)
+        {
+            status.Fatal = ex.Message;
+            LogFatal(logger, ex);
+        }
+        finally
+        {
+            status.Running = false;
+            status.AssignedPartitions = 0;
+        }
+    }
+
+    private void ConsumeLoop(IConsumer<byte[], byte[]> consumer, KafkaOptions settings, CancellationToken stoppingToken)
+    {
+        var commitEvery = TimeSpan.FromMilliseconds(settings.CommitIntervalMs);
+        var lastCommit = Stopwatch.StartNew();
+        while (!stoppingToken.IsCancellationRequested && status.Fatal is null)
+        {
+            if (lastCommit.Elapsed >= commitEvery)
+            {
+                Commit(consumer, only: null);
+                lastCommit.Restart();
+            }
+
+            ConsumeResult<byte[], byte[]>? result;
+            try
+            {
+                result = consumer.Consume(PollInterval);
+            }
+            catch (ConsumeException ex) when (!ex.Error.IsFatal)
+            {
+                LogConsumeError(logger, ex.Error.Code, ex.Error.Reason);
+                continue;
+            }
+            if (result?.Message is null)
+                continue;
+
+            while (!_slots!.Wait(PollInterval, CancellationToken.None))
+            {
+                // All slots busy: keep committing what finishes. The message is dispatched once a slot frees,
+                // or (on shutdown) never, so its offset stays uncommitted and it is read again.
+                if (stoppingToken.IsCancellationRequested)
+                    return;
+                if (lastCommit.Elapsed >= commitEvery)
+                {
+                    Commit(consumer, only: null);
+                    lastCommit.Restart();
+                }
+            }
+            Dispatch(result, settings);
+        }
+    }
+
+    private void Dispatch(ConsumeResult<byte[], byte[]> result, KafkaOptions settings)
+    {
+        PartitionProgress? progress;
+        Task previous = Task.CompletedTask;
+        var keyId = result.Message.Key is { } key ? Convert.ToBase64String(key) : null;
+        lock (_gate)
+        {
+            if (!_progress.TryGetValue(result.TopicPartition, out progress))
+                _progress[result.TopicPartition] = progress = new PartitionProgress();
+            progress.Started(result.Offset.Value);
+            if (keyId is not null && _keyTails.TryGetValue(keyId, out var tail))
+                previous = tail;
+        }
+        status.Started();
+        var task = Task.Run(() => AnswerAfterAsync(previous, result, progress, settings));
+        lock (_gate)
+        {
+            if (keyId is not null)
+                _keyTails[keyId] = task;
+            _active.Add(task);
+        }
+        task.ContinueWith(done =>
+        {
+            lock (_gate)
+            {
+                _active.Remove(done);
+                if (keyId is not null && _keyTails.TryGetValue(keyId, out var tail) && tail == done)
+                    _keyTails.Remove(keyId);
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Answers one request after the previous request with the same key; never throws.</summary>
+    private async Task AnswerAfterAsync(Task previous, ConsumeResult<byte[], byte[]> result, PartitionProgress progress, KafkaOptions settings)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await previous.ConfigureAwait(false);
+            KafkaOutcome outcome;
+            try
+            {
+                outcome = await handler.HandleAsync(result.Message.Value ?? [], _abort.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_abort.IsCancellationRequested)
+            {
+                LogUnexpected(logger, result.TopicPartitionOffset, ex);
+                outcome = new KafkaOutcome(
+                    KafkaResponse.Error(Errors.ErrorCodes.Internal, "Something went wrong while answering this request; it was copied to the dead-letter topic.",
+                        null, DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(started)),
+                    Errors.ErrorCodes.Internal, ex.Message, DeadLetter: true);
+            }
+
+            var response = new Message<byte[], byte[]> { Key = result.Message.Key, Value = outcome.Response };
+            var deliveries = new List<Task> { ProduceUntilAckedAsync(settings.ResponseTopic, response) };
+            if (outcome.DeadLetter)
+                deliveries.Add(ProduceUntilAckedAsync(settings.DeadLetterTopic, DeadLetter(result, outcome)));
+            await Task.WhenAll(deliveries).ConfigureAwait(false);
+
+            lock (_gate)
+                progress.Finished(result.Offset.Value);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (outcome.Failed)
+                metrics.Failed(outcome.ErrorCode!, outcome.DeadLetter, elapsed);
+            else
+                metrics.Answered(elapsed);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            LogHandedBack(logger, result.TopicPartitionOffset);
+        }
+        catch (Exception ex)
+        {
+            // Not acknowledged, so not committed: the request is read again after a restart or rebalance.
+            LogUnexpected(logger, result.TopicPartitionOffset, ex);
+        }
+        finally
+        {
+            status.Finished();
+            _slots!.Release();
+        }
+    }
+
+    /// <summary>Produces until the broker acknowledges; retriable failures wait and try again (the offset waits with them).</summary>
+    private async Task ProduceUntilAckedAsync(string topic, Message<byte[], byte[]> message)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _producer!.ProduceAsync(topic, message, _abort.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.MsgSizeTooLarge && message.Value is { Length: > 0 })
+            {
+                // A request too large to copy whole still leaves a trace: key and headers, value omitted.
+                message = new Message<byte[], byte[]> { Key = message.Key, Value = [], Headers = message.Headers ?? [] };
+                message.Headers.Add("parley.value-omitted", Encoding.UTF8.GetBytes("too large to copy"));
+            }
+            catch (ProduceException<byte[], byte[]> ex) when (!ex.Error.IsFatal)
+            {
+                LogProduceRetry(logger, topic, ex.Error.Code, ex.Error.Reason, attempt + 1);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(attempt, 6)))), _abort.Token).ConfigureAwait(false);
+            }
+            catch (ProduceException<byte[], byte[]> ex)
+            {
+                status.Fatal = $"the producer failed: {ex.Error.Reason}";
+                throw;
+            }
+        }
+    }
+
+    private static Message<byte[], byte[]> DeadLetter(ConsumeResult<byte[], byte[]> result, KafkaOutcome outcome)
+    {
+        var headers = new Headers();
+        foreach (var header in result.Message.Headers ?? [])
+            headers.Add(header.Key, header.GetValueBytes());
+        headers.Add("parley.error.code", Encoding.UTF8.GetBytes(outcome.ErrorCode ?? ""));
+        headers.Add("parley.error.message", Encoding.UTF8.GetBytes(outcome.ErrorMessage ?? ""));
+        headers.Add("parley.source.topic", Encoding.UTF8.GetBytes(result.Topic));
+        headers.Add("parley.source.partition", Encoding.UTF8.GetBytes(result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        headers.Add("parley.source.offset", Encoding.UTF8.GetBytes(result.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return new Message<byte[], byte[]> { Key = result.Message.Key, Value = result.Message.Value, Headers = headers };
+    }
+
+    private void Commit(IConsumer<byte[], byte[]> consumer, HashSet<TopicPartition>? only)
+    {
+        var offsets = new List<(TopicPartitionOffset Offset, PartitionProgress Progress)>();
+        lock (_gate)
+        {
+            foreach (var (partition, progress) in _progress)
+            {
+                if ((only is null || only.Contains(partition)) && progress.Committable() is { } offset)
+                    offsets.Add((new TopicPartitionOffset(partition, offset), progress));
+            }
+        }
+        if (offsets.Count == 0)
+            return;
+        try
+        {
+            consumer.Commit(offsets.Select(o => o.Offset));
+            lock (_gate)
+            {
+                foreach (var (offset, progress) in offsets)
+                    progress.Committed(offset.Offset.Value);
+            }
+        }
+        catch (KafkaException ex)
+        {
+            LogCommitFailed(logger, ex.Error.Code, ex.Error.Reason);
+        }
+    }
+
+    /// <summary>Waits (bounded) until every started request has finished or been handed back; then cancels the rest.</summary>
+    private void Drain(TimeSpan timeout)
+    {
+        Task[] pending;
+        lock (_gate)
+            pending = [.. _active];
+        if (pending.Length == 0)
+            return;
+        LogDraining(logger, pending.Length, timeout.TotalSeconds);
+        if (!Task.WhenAll(pending).Wait(timeout))
+        {
+            _abort.Cancel();
+            Task.WhenAll(pending).Wait(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private void OnAssigned(List<TopicPartition> partitions)
+    {
+        lock (_gate)
+        {
+            foreach (var partition in partitions)
+                _progress[partition] = new PartitionProgress();
+        }
+        status.AssignedPartitions = partitions.Count;
+        LogAssigned(logger, partitions);
+    }
+
+    /// <summary>Before partitions move to another worker: finish their in-flight requests (bounded) and commit them.</summary>
+    private void OnRevoked(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> partitions, KafkaOptions settings)
+    {
+        var revoked = partitions.Select(p => p.TopicPartition).ToHashSet();
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed.TotalSeconds < settings.ShutdownTimeoutSeconds && PendingIn(revoked) > 0)
+            Thread.Sleep(20);
+        Commit(consumer, revoked);
+        lock (_gate)
+        {
+            foreach (var partition in revoked)
+                _progress.Remove(partition);
+        }
+        status.AssignedPartitions = 0;
+        LogRevoked(logger, revoked);
+    }
+
+    private void OnLost(List<TopicPartitionOffset> partitions)
+    {
+        lock (_gate)
+        {
+            foreach (var partition in partitions)
+                _progress.Remove(partition.TopicPartition);
+        }
+        status.AssignedPartitions = 0;
+        LogLost(logger, partitions.Count);
+    }
+
+    private int PendingIn(HashSet<TopicPartition> partitions)
+    {
+        lock (_gate)
+            return _progress.Where(p => partitions.Contains(p.Key)).Sum(p => p.Value.Pending);
+    }
+
+    private void OnError(string client, Error error)
+    {
+        if (error.IsFatal)
+            status.Fatal = $"{client}: {error.Reason}";
+        else if (error.Code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Transport)
+            status.Disconnected(error.Reason);
+        else
+            status.LastError = error.Reason;
+        LogClientError(logger, client, error.Code, error.Reason);
+    }
+
+    private void OnStatistics(string json, string topic)
+    {
+        try
+        {
+            status.ReadStatistics(json, topic);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            LogStatisticsUnreadable(logger, ex);
+        }
+    }
+
+    private void OnLog(LogMessage message)
+    {
+        var level = message.Level switch
+        {
+            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
+            SyslogLevel.Warning => LogLevel.Warning,
+            SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        LogLibrdkafka(logger, level, message.Facility, message.Message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka worker started: group {Group} answers {RequestTopic} on {ResponseTopic} via {Servers}")]
+    private static partial void LogStarted(ILogger logger, string group, string requestTopic, string responseTopic, string servers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka worker of group {Group} stopped")]
+    private static partial void LogStopped(ILogger logger, string group);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka worker stopped: it cannot go on")]
+    private static partial void LogFatal(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leaving the consumer group failed")]
+    private static partial void LogCloseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consuming failed with {Code}: {Reason}")]
+    private static partial void LogConsumeError(ILogger logger, ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Answering {Request} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, TopicPartitionOffset request, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutdown: {Request} handed back uncommitted")]
+    private static partial void LogHandedBack(ILogger logger, TopicPartitionOffset request);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Producing to {Topic} failed with {Code}: {Reason}; attempt {Attempt}, trying again")]
+    private static partial void LogProduceRetry(ILogger logger, string topic, ErrorCode code, string reason, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Committing offsets failed with {Code}: {Reason}; they are committed later")]
+    private static partial void LogCommitFailed(ILogger logger, ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutdown: waiting up to {Seconds} s for {Count} request(s) in flight")]
+    private static partial void LogDraining(ILogger logger, int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partitions assigned: {Partitions}")]
+    private static partial void LogAssigned(ILogger logger, IEnumerable<TopicPartition> partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partitions revoked: {Partitions}")]
+    private static partial void LogRevoked(ILogger logger, IEnumerable<TopicPartition> partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} partition(s) lost; their uncommitted requests will be answered again")]
+    private static partial void LogLost(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Client} error {Code}: {Reason}")]
+    private static partial void LogClientError(ILogger logger, string client, ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka statistics could not be read")]
+    private static partial void LogStatisticsUnreadable(ILogger logger, Exception exception);
+
+    [LoggerMessage(Message = "librdkafka {Facility}: {Message}")]
+    private static partial void LogLibrdkafka(ILogger logger, LogLevel level, string facility, string message);
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+
+namespace Parley.Observability;
+
+/// <summary>Parley's instruments (meter <c>Parley</c>), recorded where every surface's calls pass: the chat runner.</summary>
+public sealed class ParleyMetrics : IDisposable
+{
+    public const string MeterName = "Parley";
+
+    private readonly Meter _meter;
+
+    public ParleyMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        Requests = _meter.CreateCounter<long>("parley.chat.requests", description: "Model calls, by model and outcome (ok or an error code).");
+        Tokens = _meter.CreateCounter<long>("parley.chat.tokens", "{token}", "Tokens used, by model and kind (prompt or completion).");
+        Duration = _meter.CreateHistogram<double>("parley.chat.duration", "s", "Time from the call to the end of the reply.");
+        TimeToFirstToken = _meter.CreateHistogram<double>("parley.chat.time_to_first_token", "s", "Time from the call to the first streamed token.");
+        Errors = _meter.CreateCounter<long>("parley.chat.errors", description: "Failed model calls, by error code.");
+        ActiveStreams = _meter.CreateUpDownCounter<long>("parley.chat.active_streams", description: "Replies streaming right now.");
+    }
+
+    public Counter<long> Requests { get; }
+
+    public Counter<long> Tokens { get; }
+
+    public Histogram<double> Duration { get; }
+
+    public Histogram<double> TimeToFirstToken { get; }
+
+    public Counter<long> Errors { get; }
+
+    public UpDownCounter<long> ActiveStreams { get; }
+
+    public void Dispose() => _meter.Dispose();
+}
