@@ -23,20 +23,19 @@ public sealed partial class BotWorker(
     TimeProvider time,
     ILogger<BotWorker> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(AnswerLoopAsync(stoppingToken), DeliveryLoopAsync(stoppingToken));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        LoopAsync("answer", AnswerPendingAsync, token => signals.WaitForMessageAsync(TimeSpan.FromSeconds(2), token), stoppingToken),
+        LoopAsync("delivery", DeliverDueAsync, token => signals.WaitForAnswerAsync(TimeSpan.FromMilliseconds(500), token), stoppingToken));
 
-    private async Task AnswerLoopAsync(CancellationToken stoppingToken)
+    /// <summary>Runs <paramref name="passAsync"/> until stopped, idling when a pass found nothing; a failing pass is logged and retried.</summary>
+    private async Task LoopAsync(string name, Func<CancellationToken, Task<int>> passAsync, Func<CancellationToken, Task> idleAsync, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var pending = await store.PendingInboxAsync(8, stoppingToken);
-                foreach (var item in pending)
-                    await AnswerAsync(item, stoppingToken);
-                if (pending.Count == 0)
-                    await signals.WaitForMessageAsync(TimeSpan.FromSeconds(2), stoppingToken);
+                if (await passAsync(stoppingToken) == 0)
+                    await idleAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -44,33 +43,25 @@ public sealed partial class BotWorker(
             }
             catch (Exception ex)
             {
-                LogLoopFailed(logger, "answer", ex);
+                LogLoopFailed(logger, name, ex);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
-    private async Task DeliveryLoopAsync(CancellationToken stoppingToken)
+    private async Task<int> AnswerPendingAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var due = await store.DueOutboxAsync(time.GetUtcNow(), 16, stoppingToken);
-                await Task.WhenAll(due.Select(item => DeliverAsync(item, stoppingToken)));
-                if (due.Count == 0)
-                    await signals.WaitForAnswerAsync(TimeSpan.FromMilliseconds(500), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogLoopFailed(logger, "delivery", ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
+        var pending = await store.PendingInboxAsync(8, stoppingToken);
+        foreach (var item in pending)
+            await AnswerAsync(item, stoppingToken);
+        return pending.Count;
+    }
+
+    private async Task<int> DeliverDueAsync(CancellationToken stoppingToken)
+    {
+        var due = await store.DueOutboxAsync(time.GetUtcNow(), 16, stoppingToken);
+        await Task.WhenAll(due.Select(item => DeliverAsync(item, stoppingToken)));
+        return due.Count;
     }
 
     private async Task AnswerAsync(BotInboxItem item, CancellationToken stoppingToken)
