@@ -127,3 +127,15 @@ public sealed class LibraryModeTests
         Assert.Equal(ChatRole.Assistant, message.Role);
     }
 }
+
+public sealed class LibraryReadmeTests
+{
+    [Fact]
+    public void The_readme_shows_the_code_the_sample_really_runs()
+    {
+        var root = Operations.ConfigurationReferenceTests.RepositoryRoot();
+        var sample = File.ReadAllText(Path.Combine(root, "samples", "HelloHandler", "Program.cs")).ReplaceLineEndings("\n");
+        var readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
+        Assert.Contains("```csharp\n" + sample + "```", readme);
+    }
+}
