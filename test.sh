@@ -2,6 +2,7 @@
 # Runs every Parley test suite on a fresh machine and prints one closing line: "N passed, N failed".
 #   .NET unit + integration tests (real Kestrel on 127.0.0.1, real SQLite, fake provider upstreams)
 #   web app unit tests (Vitest) and browser end-to-end tests (Debian Chromium driven by playwright-core)
+#   the library package built into a sample, and a 30-second smoke run of the benchmark suite
 # Installs what the tests need (Debian's chromium) when it is missing. Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -68,6 +69,17 @@ if [ -n "$line" ]; then
   failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
 else
   echo "library check did not report a result"; failed=$((failed + 1))
+fi
+
+echo "== benchmark smoke (every scenario tiny; no timing assertions)"
+bench_log="$results/bench.log"
+bash bench/smoke.sh -p:SkipWebBuild=true 2>&1 | tee "$bench_log" | tail -14
+line=$(grep -E '^bench: [0-9]+ passed, [0-9]+ failed' "$bench_log" | tail -1)
+if [ -n "$line" ]; then
+  passed=$((passed + $(echo "$line" | sed -E 's/^bench: ([0-9]+) passed.*/\1/')))
+  failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+else
+  echo "benchmark smoke did not report a result"; failed=$((failed + 1))
 fi
 
 [ "$broken" = 0 ] || failed=$((failed + 1))

@@ -10,6 +10,7 @@ import content from './specs/content.spec.mjs';
 import errors from './specs/errors.spec.mjs';
 import layout from './specs/layout.spec.mjs';
 import settings from './specs/settings.spec.mjs';
+import tools from './specs/tools.spec.mjs';
 
 const ctx = {
   server: null,
@@ -41,5 +42,5 @@ describe('Parley web app', { timeout: 15 * 60_000 }, () => {
     if (process.env.PARLEY_E2E_VERBOSE) console.log(`server log: ${ctx.server?.logPath}`);
   }, { timeout: 60_000 });
 
-  for (const register of [layout, chat, branches, navigation, content, errors, settings]) register(ctx);
+  for (const register of [layout, chat, branches, navigation, content, errors, settings, tools]) register(ctx);
 });

@@ -147,7 +147,8 @@ export function App() {
       {settingsOpen && (
         <SettingsPanel systemPrompt={state.conversation?.systemPrompt ?? state.draft.systemPrompt}
           temperature={state.conversation?.temperature ?? state.draft.temperature}
-          onSave={(patch) => void chat.updateSettings(patch)} onClose={() => setSettingsOpen(false)} />
+          tools={state.conversation ? state.conversation.tools : state.draft.tools}
+          onSave={chat.saveSettings} onClose={() => setSettingsOpen(false)} />
       )}
       {list.pending && <Toast message={`Deleted “${list.pending.item.title || 'New chat'}”.`} action="Undo" onAction={list.undo} />}
     </div>

@@ -45,7 +45,7 @@ public static class BotsApi
         var platform = platforms.Get(bot.Platform);
         var message = platform.Parse(body, bot);
         var threadId = message.ThreadId ?? Ids.New("t");
-        var now = time.GetUtcNow();
+        var now = time.UtcNowStored();
         var conversationId = await bots.FindThreadAsync(name, message.UserId, threadId, context.RequestAborted);
         if (conversationId is null)
         {

@@ -42,7 +42,7 @@ public sealed class ConversationEngine(
         var images = send.Images.Select(i => ImageInput.Decode(i, limits.MaxImageBytes)).ToList();
         var path = MessageTree.PathTo(messages, parentId);
         var model = turns.ResolveModel(send.Model ?? conversation.Model, images.Count > 0 || HasImages(path));
-        var now = time.GetUtcNow();
+        var now = time.UtcNowStored();
         var imageParts = images.Select(i => new StoredImage(Ids.New("i"), conversationId, i.MediaType, i.Data)).ToList();
         List<MessagePart> parts = [.. imageParts.Select(i => new ImagePart(i.Id, i.MediaType))];
         if (!string.IsNullOrWhiteSpace(send.Content))
@@ -92,7 +92,7 @@ public sealed class ConversationEngine(
         {
             Id = StoredMessage.NewId(), ConversationId = prepared.Conversation.Id, ParentId = path[^1].Id,
             Role = MessageRoles.Assistant, Model = prepared.Model.Id, Status = MessageStatus.Incomplete,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = time.UtcNowStored(),
         };
         await store.AddMessageAsync(reply, CancellationToken.None);
         yield return new ReplyStarted(reply);
@@ -160,7 +160,7 @@ public sealed class ConversationEngine(
         if (current is null || current.HasTitle)
             return null;
         var title = Titles.FromFirstMessage(firstMessage);
-        await store.UpdateConversationAsync(current with { Title = title, HasTitle = true, UpdatedAt = time.GetUtcNow() }, CancellationToken.None);
+        await store.UpdateConversationAsync(current with { Title = title, HasTitle = true, UpdatedAt = time.UtcNowStored() }, CancellationToken.None);
         return title;
     }
 

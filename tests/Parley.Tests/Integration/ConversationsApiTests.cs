@@ -45,7 +45,15 @@ public sealed class ConversationsApiTests : IAsyncLifetime
         var list = await Client.GetFromJsonAsync<JsonElement>("/api/conversations");
         Assert.Equal([first, second], list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
 
-        var patched = await Client.PatchAsJsonAsync($"/api/conversations/{second}", new { title = "Renamed", temperature = (double?)null, model = "mock/markdown" });
+        var patched = await Client.PatchAsJsonAsync($"/api/conversations/{first}", new { title = "Renamed first" });
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var patchedBody = await patched.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(patchedBody.TryGetProperty("messages", out _));
+        Assert.Equal(2, patchedBody.GetProperty("messageCount").GetInt32());
+        Assert.True(patchedBody.GetProperty("usage").GetProperty("totalTokens").GetInt64() > 0);
+        Assert.Equal((await GetAsync(first)).GetProperty("updatedAt").GetDateTimeOffset(), patchedBody.GetProperty("updatedAt").GetDateTimeOffset());
+
+        patched = await Client.PatchAsJsonAsync($"/api/conversations/{second}", new { title = "Renamed", temperature = (double?)null, model = "mock/markdown" });
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
         var second2 = await GetAsync(second);
         Assert.Equal("Renamed", second2.GetProperty("title").GetString());

@@ -43,6 +43,8 @@ export interface Conversation extends ConversationSummary {
   systemPrompt: string | null;
   temperature: number | null;
   maxTokens: number | null;
+  /** Tool names; null = the tools enabled by default, [] = none. */
+  tools: string[] | null;
   usage: Usage | null;
   messages?: Message[];
 }
@@ -53,6 +55,7 @@ export interface ConversationSettings {
   systemPrompt?: string | null;
   temperature?: number | null;
   maxTokens?: number | null;
+  tools?: string[] | null;
 }
 
 export interface SendBody {

@@ -48,7 +48,7 @@ export function ChatHeader(p: Props) {
             {plural(p.stats.messages, 'message')} · {plural(p.stats.tokens, 'token')}
           </span>
         )}
-        <button type="button" className="icon-btn" aria-label="Conversation settings" title="System prompt and temperature" onClick={p.onSettings}>
+        <button type="button" className="icon-btn" aria-label="Conversation settings" title="System prompt, temperature and tools" onClick={p.onSettings}>
           <IconSettings />
         </button>
         {p.canClear && (

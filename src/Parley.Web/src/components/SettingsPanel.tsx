@@ -1,37 +1,60 @@
-// Per-conversation settings: system prompt and temperature.
+// Per-conversation settings: system prompt, temperature and tools.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ConversationSettings } from '../api/types';
+import { sameSetting, type ToolSetting } from '../lib/tools';
+import { useTools } from '../state/useTools';
 import { IconClose } from './icons';
+import { ToolSwitches } from './ToolSwitches';
 
 interface Props {
   systemPrompt: string | null | undefined;
   temperature: number | null | undefined;
-  onSave: (patch: ConversationSettings) => void;
+  tools: ToolSetting | undefined;
+  /** Rejects with an Error whose message is shown in the panel. */
+  onSave: (patch: ConversationSettings) => Promise<void>;
   onClose: () => void;
 }
 
-export function SettingsPanel({ systemPrompt, temperature, onSave, onClose }: Props) {
+export function SettingsPanel({ systemPrompt, temperature, tools, onSave, onClose }: Props) {
   const [prompt, setPrompt] = useState(systemPrompt ?? '');
   const [temp, setTemp] = useState<string>(temperature == null ? '' : String(temperature));
+  const [toolSetting, setToolSetting] = useState<ToolSetting>(tools ?? null);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const toolList = useTools();
   const first = useRef<HTMLTextAreaElement>(null);
 
+  const close = useRef(onClose);
+  close.current = onClose;
+
+  // Focus once on open (a parent re-render must not pull focus back from a checkbox).
   useEffect(() => {
     first.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close.current();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  }, []);
 
-  const submit = (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
     const t = temp.trim() === '' ? null : Math.min(2, Math.max(0, Number(temp)));
-    onSave({ systemPrompt: prompt.trim() ? prompt : null, temperature: t !== null && Number.isNaN(t) ? null : t });
-    onClose();
+    const patch: ConversationSettings = { systemPrompt: prompt.trim() ? prompt : null, temperature: t !== null && Number.isNaN(t) ? null : t };
+    // Only a changed selection is sent, so saving the prompt does not pin today's defaults.
+    if (!sameSetting(toolSetting, tools ?? null)) patch.tools = toolSetting;
+    setSaving(true);
+    setError(null);
+    try {
+      await onSave(patch);
+      onClose();
+    } catch (err) {
+      setError((err as Error).message);
+      setSaving(false);
+    }
   };
 
   return (
     <div className="panel-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="panel" role="dialog" aria-modal="true" aria-labelledby="settings-title" onSubmit={submit}>
+      <form className="panel" role="dialog" aria-modal="true" aria-labelledby="settings-title" onSubmit={(e) => void submit(e)}>
         <div className="panel-head">
           <h2 id="settings-title">Conversation settings</h2>
           <button type="button" className="icon-btn" aria-label="Close settings" onClick={onClose}><IconClose /></button>
@@ -45,9 +68,11 @@ export function SettingsPanel({ systemPrompt, temperature, onSave, onClose }: Pr
             onChange={(e) => setTemp(e.target.value)} />
           <button type="button" className="btn sm" onClick={() => setTemp('')}>Default</button>
         </div>
+        <ToolSwitches list={toolList} setting={toolSetting} onChange={setToolSetting} />
+        {error && <div className="failure" role="alert"><span>{error}</span></div>}
         <div className="panel-actions">
           <button type="button" className="btn" onClick={onClose}>Cancel</button>
-          <button type="submit" className="btn primary">Save</button>
+          <button type="submit" className="btn primary" disabled={saving}>{saving ? 'Saving…' : 'Save'}</button>
         </div>
       </form>
     </div>

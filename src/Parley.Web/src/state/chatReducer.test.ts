@@ -13,7 +13,7 @@ function msg(o: Partial<Message> & { id: string }): Message {
 function conv(messages: Message[]): Conversation {
   return {
     id: 'c1', title: 'T', model: 'mock/echo', createdAt: '', updatedAt: '', messageCount: messages.length,
-    systemPrompt: null, temperature: null, maxTokens: null, usage: null, messages,
+    systemPrompt: null, temperature: null, maxTokens: null, tools: null, usage: null, messages,
   };
 }
 const run = (actions: ChatAction[], s: ChatState = initialChatState) => actions.reduce(chatReducer, s);

@@ -9,7 +9,7 @@ const user: Message = {
   status: 'complete', error: null, usage: null, timings: null, createdAt: at(1),
 };
 const reply: Message = { ...user, id: 'a1', parentId: 'u1', role: 'assistant', model: 'mock/echo', text: 'hi there', content: [{ type: 'text', text: 'hi there' }], createdAt: at(2) };
-const conv = { id: 'c1', title: 'New chat', model: 'mock/echo', createdAt: at(0), updatedAt: at(0), messageCount: 0, systemPrompt: null, temperature: null, maxTokens: null, usage: null };
+const conv = { id: 'c1', title: 'New chat', model: 'mock/echo', createdAt: at(0), updatedAt: at(0), messageCount: 0, systemPrompt: null, temperature: null, maxTokens: null, tools: null, usage: null };
 
 function sse(events: unknown[]): Response {
   const body = events.map((e) => `data: ${typeof e === 'string' ? e : JSON.stringify(e)}\n\n`).join('');
@@ -151,5 +151,25 @@ describe('useChat', () => {
     const { result } = renderHook(() => useChat('c404', { onListChanged: () => undefined }));
     await waitFor(() => expect(result.current.state.status).toBe('missing'));
     expect(result.current.state.loadError).toBe('No such conversation.');
+  });
+  it('tools chosen before the chat exists go with its creation; later ones are PATCHed, refusals thrown', async () => {
+    stream = () => sse([{ type: 'user_message', message: user }, { type: 'assistant_start', message: { ...reply, content: [], text: '' } },
+      { type: 'assistant_end', message: reply }, '[DONE]']);
+    stored = [user, reply];
+    const { result } = renderHook(() => useChat(null, { onListChanged: () => undefined }));
+    await act(async () => {
+      await result.current.saveSettings({ tools: ['calculator'] });
+    });
+    await act(async () => {
+      await result.current.send('hi');
+    });
+    const fetchMock = vi.mocked(fetch);
+    const create = fetchMock.mock.calls.find(([url, init]) => url === '/api/conversations' && init?.method === 'POST');
+    expect(JSON.parse(String(create?.[1]?.body))).toEqual({ tools: ['calculator'] });
+
+    fetchMock.mockImplementationOnce(async () => json(400, { code: 'invalid_request', detail: "There is no tool named 'zzz'." }));
+    await expect(result.current.saveSettings({ tools: ['zzz'] })).rejects.toThrow("There is no tool named 'zzz'.");
+    expect(fetchMock.mock.lastCall?.[1]?.method).toBe('PATCH');
+    expect(result.current.state.failure).toBeNull();
   });
 });

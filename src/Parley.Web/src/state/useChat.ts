@@ -220,20 +220,26 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
     [index],
   );
 
-  const updateSettings = useCallback(async (patch: ConversationSettings) => {
+  /** Saves settings (a draft until the conversation exists); throws ApiError when the server refuses them. */
+  const saveSettings = useCallback(async (patch: ConversationSettings) => {
     const id = stateRef.current.conversationId;
     if (!id || !stateRef.current.conversation) {
       dispatch({ type: 'draft', patch });
       return;
     }
+    const conversation = await api.updateConversation(id, patch);
+    dispatch({ type: 'conversation', conversation });
+    listChanged.current();
+  }, []);
+
+  /** saveSettings with a failure shown in the conversation. */
+  const updateSettings = useCallback(async (patch: ConversationSettings) => {
     try {
-      const conversation = await api.updateConversation(id, patch);
-      dispatch({ type: 'conversation', conversation });
-      listChanged.current();
+      await saveSettings(patch);
     } catch (e) {
       dispatch({ type: 'failed', failure: { message: (e as ApiError).message, code: (e as ApiError).code, retry: null } });
     }
-  }, []);
+  }, [saveSettings]);
 
   const clear = useCallback(async () => {
     const id = stateRef.current.conversationId;
@@ -259,6 +265,7 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
     regenerate,
     edit,
     switchVersion,
+    saveSettings,
     updateSettings,
     clear,
     dismissFailure,

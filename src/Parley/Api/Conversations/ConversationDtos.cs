@@ -24,7 +24,8 @@ public sealed record ConversationPageDto(IReadOnlyList<ConversationSummaryDto> I
 
 public sealed record ConversationDto(
     string Id, string Title, string? Model, string? SystemPrompt, double? Temperature, int? MaxTokens, IReadOnlyList<string>? Tools,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount, UsageDto Usage, IReadOnlyList<MessageDto>? Messages);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount, UsageDto Usage,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MessageDto>? Messages);
 
 public sealed record UsageDto(long PromptTokens, long CompletionTokens, long TotalTokens);
 

@@ -11,12 +11,13 @@ internal static class ConversationMapping
         new(item.Conversation.Id, item.Conversation.Title, item.Conversation.Model, item.Conversation.CreatedAt,
             item.Conversation.UpdatedAt, item.Conversation.MessageCount, item.Snippet);
 
-    public static ConversationDto ToDto(Conversation c, IReadOnlyList<StoredMessage>? messages)
+    /// <summary>The conversation with its usage; its messages too unless <paramref name="includeMessages"/> is false.</summary>
+    public static ConversationDto ToDto(Conversation c, IReadOnlyList<StoredMessage>? messages, bool includeMessages = true)
     {
         var usage = messages?.Where(m => m.Usage is not null).Aggregate(new TokenUsage(0, 0, 0), (sum, m) => sum + m.Usage!)
             ?? new TokenUsage(0, 0, 0);
         return new ConversationDto(c.Id, c.Title, c.Model, c.SystemPrompt, c.Temperature, c.MaxTokens, c.Tools, c.CreatedAt, c.UpdatedAt,
-            messages?.Count ?? c.MessageCount, ToDto(usage), messages?.Select(ToDto).ToList());
+            messages?.Count ?? c.MessageCount, ToDto(usage), includeMessages ? messages?.Select(ToDto).ToList() : null);
     }
 
     public static MessageDto ToDto(StoredMessage m) =>

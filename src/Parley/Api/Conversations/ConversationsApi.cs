@@ -45,7 +45,7 @@ public static class ConversationsApi
         var model = body.Model is null ? null : models.Resolve(body.Model).Id;
         Validate(body.Temperature, body.MaxTokens);
         var chosenTools = body.Tools is null ? null : tools.RequireKnown(body.Tools);
-        var now = time.GetUtcNow();
+        var now = time.UtcNowStored();
         var conversation = new Parley.Conversations.Conversation
         {
             Id = Parley.Conversations.Conversation.NewId(),
@@ -95,10 +95,11 @@ public static class ConversationsApi
             conversation = conversation with { Tools = ToolNames(body.Tools, tools) };
         Validate(conversation.Temperature, conversation.MaxTokens);
 
-        conversation = conversation with { UpdatedAt = time.GetUtcNow() };
+        conversation = conversation with { UpdatedAt = time.UtcNowStored() };
         if (!await store.UpdateConversationAsync(conversation, cancellationToken))
             throw NotFound(id);
-        return TypedResults.Ok(ConversationMapping.ToDto(conversation, null));
+        var messages = await store.GetMessagesAsync(id, cancellationToken);
+        return TypedResults.Ok(ConversationMapping.ToDto(conversation, messages, includeMessages: false));
     }
 
     public static async Task<NoContent> Delete(HttpContext context, string id, IConversationStore store, ActiveReplies active, CancellationToken cancellationToken)
