@@ -39,7 +39,18 @@ public sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         {
             try
             {
-                _ = new ModelCatalog(Options.Create(options));
+                var catalog = new ModelCatalog(Options.Create(options));
+                if (!string.IsNullOrWhiteSpace(options.VisionModel))
+                {
+                    try
+                    {
+                        catalog.Resolve(options.VisionModel);
+                    }
+                    catch (Errors.ParleyException ex)
+                    {
+                        failures.Add($"Parley:VisionModel (VISION_MODEL): {ex.Message}");
+                    }
+                }
             }
             catch (Errors.ParleyException ex)
             {

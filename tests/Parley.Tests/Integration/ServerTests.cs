@@ -89,6 +89,7 @@ public sealed class ServerTests
     [InlineData("OPENAI_TEMPERATURE", "5", "Parley:Temperature (OPENAI_TEMPERATURE)")]
     [InlineData("MAX_HISTORY_MESSAGES", "lots", "Parley:MaxHistoryMessages")]
     [InlineData("PARLEY_DEFAULT_MODEL", "ghost/model", "Parley:DefaultModel")]
+    [InlineData("VISION_MODEL", "ghost/eyes", "Parley:VisionModel (VISION_MODEL)")]
     public async Task Invalid_configuration_stops_startup_with_one_line_naming_the_key(string variable, string value, string expected)
     {
         var server = Path.Combine(AppContext.BaseDirectory, "Parley.Server.dll");
