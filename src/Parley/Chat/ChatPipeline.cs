@@ -1,13 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Parley.Resilience;
 using Parley.Tools;
 
 namespace Parley.Chat;
 
 /// <summary>
 /// The one method that orders Parley's middleware around every provider (first is outermost).
-/// Later layers (limits, cache, usage, retry/fallback) join here, in the order architecture.md gives.
+/// Later layers (limits, cache, usage) join here, in the order architecture.md gives.
 /// </summary>
 public static class ChatPipeline
 {
@@ -16,6 +17,16 @@ public static class ChatPipeline
         var tools = services.GetRequiredService<IOptions<ToolsOptions>>().Value;
         var loggers = services.GetRequiredService<ILoggerFactory>();
         return new ChatPipelineBuilder()
-            .Use(inner => new ToolInvokingChatClient(inner, tools.Loop, loggers.CreateLogger<ToolInvokingChatClient>()));
+            .Use(inner => new ToolInvokingChatClient(inner, tools.Loop, loggers.CreateLogger<ToolInvokingChatClient>()))
+            // Innermost, next to the provider: each tool-loop round gets its own retries, breaker and fallbacks.
+            .UseResilience(services);
+    }
+
+    /// <summary>Adds <see cref="ResilientChatClient"/> (retries, circuit breaker, fallbacks; see <see cref="ResilienceOptions"/>).</summary>
+    public static ChatPipelineBuilder UseResilience(this ChatPipelineBuilder builder, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        // Resolved when a model's client is first built, not here: ProviderResilience needs ChatClients, which needs this pipeline.
+        return builder.Use((inner, model) => services.GetRequiredService<ProviderResilience>().Wrap(inner, model));
     }
 }

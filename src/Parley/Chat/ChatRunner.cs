@@ -7,6 +7,7 @@ using Parley.Errors;
 using Parley.Hosting;
 using Parley.Observability;
 using Parley.Providers;
+using Parley.Resilience;
 using Parley.Streaming;
 using Parley.Tools;
 
@@ -30,6 +31,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
 
         await using var updates = client.GetStreamingResponseAsync(turn.Messages, options, token).GetAsyncEnumerator(token);
         string? finishReason = null;
+        string? answeredBy = null;
         var announced = new Dictionary<string, string>(StringComparer.Ordinal);
         while (true)
         {
@@ -66,6 +68,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
             }
 
             finishReason = update.FinishReason?.Value ?? finishReason;
+            answeredBy = ResilientChatClient.AnsweredBy(update.AdditionalProperties) ?? answeredBy;
             foreach (var content in update.Contents)
             {
                 switch (content)
@@ -88,7 +91,8 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                 }
             }
         }
-        yield return new ReplyFinished(finishReason, turn.Model.Id);
+        // A fallback model may have answered instead of the requested one (see ResilientChatClient).
+        yield return new ReplyFinished(finishReason, answeredBy ?? turn.Model.Id);
     }
 
     /// <summary>The non-streaming path (OpenAI-compatible API without <c>stream</c>); throws <see cref="ParleyException"/>s.</summary>

@@ -22,6 +22,7 @@ public static class ConfigurationReference
         (Bots.BotsOptions.Section, typeof(Bots.BotsOptions)),
         (Kafka.KafkaOptions.Section, typeof(Kafka.KafkaOptions)),
         (Kafka.UserLimitOptions.Section, typeof(Kafka.UserLimitOptions)),
+        (Resilience.ResilienceOptions.Section, typeof(Resilience.ResilienceOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 
@@ -79,6 +80,11 @@ public static class ConfigurationReference
             }
             else if (DictionaryValueType(propertyType) is { } valueType)
             {
+                if (ListItemType(valueType) is { } listItem && IsScalar(listItem))
+                {
+                    yield return new Row($"{key}:{{name}}:{{index}}", $"list of {TypeName(listItem)}", Format(value), meaning);
+                    continue;
+                }
                 if (IsScalar(valueType) || depth > 3)
                 {
                     yield return new Row($"{key}:{{name}}", TypeName(valueType), Format(value), meaning);

@@ -122,6 +122,7 @@ public sealed class ConversationEngine(
         {
             reply = reply with
             {
+                Model = accumulator.ModelId ?? reply.Model,
                 Parts = accumulator.Parts, Status = accumulator.Status, Error = accumulator.Error,
                 Usage = accumulator.Usage, Timings = accumulator.Timings,
             };

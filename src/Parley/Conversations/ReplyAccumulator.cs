@@ -18,6 +18,9 @@ public sealed class ReplyAccumulator
 
     public bool Finished { get; private set; }
 
+    /// <summary>The model that answered, from <see cref="ReplyFinished"/> (a fallback's when one stepped in).</summary>
+    public string? ModelId { get; private set; }
+
     public void Add(ChatEvent chatEvent)
     {
         switch (chatEvent)
@@ -41,8 +44,9 @@ public sealed class ReplyAccumulator
             case ReplyFailed failed:
                 Failure = failed;
                 break;
-            case ReplyFinished:
+            case ReplyFinished finished:
                 Finished = true;
+                ModelId = finished.ModelId;
                 break;
         }
     }

@@ -64,6 +64,9 @@ public static class ParleyHosting
         services.TryAddSingleton(ChatPipeline.Create);
         services.TryAddSingleton<Library.ChatHandlerRegistry>();
         services.AddSingleton<ChatClients>();
+        services.AddOptions<Resilience.ResilienceOptions>().BindConfiguration(Resilience.ResilienceOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Resilience.ResilienceOptions>, Resilience.ResilienceOptionsValidator>();
+        services.AddSingleton<Resilience.ProviderResilience>();
         services.AddSingleton<ShutdownGrace>();
         services.AddOptions<HostOptions>().Configure<IOptions<ParleyOptions>>((host, parley) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(parley.Value.ShutdownGraceSeconds + 10));

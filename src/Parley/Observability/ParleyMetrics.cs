@@ -18,6 +18,9 @@ public sealed class ParleyMetrics : IDisposable
         TimeToFirstToken = _meter.CreateHistogram<double>("parley.chat.time_to_first_token", "s", "Time from the call to the first streamed token.");
         Errors = _meter.CreateCounter<long>("parley.chat.errors", description: "Failed model calls, by error code.");
         ActiveStreams = _meter.CreateUpDownCounter<long>("parley.chat.active_streams", description: "Replies streaming right now.");
+        Retries = _meter.CreateCounter<long>("parley.provider.retries", description: "Provider calls retried after a transient failure, by model and error code.");
+        Fallbacks = _meter.CreateCounter<long>("parley.provider.fallbacks", description: "Calls handed to a fallback model, by model and fallback.");
+        BreakerOpen = _meter.CreateUpDownCounter<long>("parley.provider.breaker_open", description: "1 while a model's circuit breaker is open, by model.");
     }
 
     public Counter<long> Requests { get; }
@@ -31,6 +34,12 @@ public sealed class ParleyMetrics : IDisposable
     public Counter<long> Errors { get; }
 
     public UpDownCounter<long> ActiveStreams { get; }
+
+    public Counter<long> Retries { get; }
+
+    public Counter<long> Fallbacks { get; }
+
+    public UpDownCounter<long> BreakerOpen { get; }
 
     public void Dispose() => _meter.Dispose();
 }

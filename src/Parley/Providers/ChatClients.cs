@@ -23,7 +23,7 @@ public sealed class ChatClients(
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _clients = new(StringComparer.OrdinalIgnoreCase);
 
     public IChatClient Get(ModelEntry model) =>
-        _clients.GetOrAdd(model.Id, _ => new Lazy<IChatClient>(() => pipeline.Build(CreateProviderClient(model)))).Value;
+        _clients.GetOrAdd(model.Id, _ => new Lazy<IChatClient>(() => pipeline.Build(CreateProviderClient(model), model))).Value;
 
     /// <summary>The bare provider adapter for a model, without Parley's middleware.</summary>
     public IChatClient CreateProviderClient(ModelEntry model, ProviderOptions? provider = null)

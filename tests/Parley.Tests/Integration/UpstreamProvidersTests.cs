@@ -26,6 +26,8 @@ public sealed class UpstreamProvidersTests : IAsyncLifetime
             {
                 ["Parley:Providers:anthropic:BaseUrl"] = _anthropic.BaseUrl,
                 ["Parley:Providers:openai:TimeoutSeconds"] = "5",
+                // These tests check how one upstream call maps; retries are ResilienceIntegrationTests' subject.
+                ["Parley:Resilience:MaxRetries"] = "0",
             },
             environment: new Dictionary<string, string?>
             {
