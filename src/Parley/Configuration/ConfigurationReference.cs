@@ -23,6 +23,7 @@ public static class ConfigurationReference
         (Kafka.KafkaOptions.Section, typeof(Kafka.KafkaOptions)),
         (Kafka.UserLimitOptions.Section, typeof(Kafka.UserLimitOptions)),
         (Resilience.ResilienceOptions.Section, typeof(Resilience.ResilienceOptions)),
+        (Caching.CacheOptions.Section, typeof(Caching.CacheOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

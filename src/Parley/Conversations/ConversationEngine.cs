@@ -54,7 +54,7 @@ public sealed class ConversationEngine(
         };
 
         var lease = active.Start(conversationId);
-        return new PreparedReply(conversation, model, path, user, imageParts, lease);
+        return new PreparedReply(conversation, model, path, user, imageParts, lease) { NoCache = send.NoCache };
     }
 
     /// <summary>A new reply to the user message that <paramref name="messageId"/> is (or answers).</summary>
@@ -71,7 +71,8 @@ public sealed class ConversationEngine(
         var path = MessageTree.PathTo(messages, userId);
         var resolved = turns.ResolveModel(model ?? conversation.Model, HasImages(path));
         var lease = active.Start(conversationId);
-        return new PreparedReply(conversation, resolved, path, null, [], lease);
+        // A regenerated reply is meant to be new: never the cached one.
+        return new PreparedReply(conversation, resolved, path, null, [], lease) { NoCache = true };
     }
 
     public async IAsyncEnumerable<ChatEvent> StreamAsync(PreparedReply prepared, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -106,6 +107,8 @@ public sealed class ConversationEngine(
             var turn = TryCreateTurn(prepared.Model, conversation, history, accumulator);
             if (turn is not null)
             {
+                if (prepared.NoCache)
+                    Caching.CachingChatClient.OptOut(turn.Options);
                 await foreach (var chatEvent in runner.StreamAsync(turn, linked.Token))
                 {
                     accumulator.Add(chatEvent);
@@ -177,4 +180,8 @@ public sealed record PreparedReply(
     List<StoredMessage> Path,
     StoredMessage? UserMessage,
     IReadOnlyList<StoredImage> Images,
-    ActiveReplies.Lease Lease);
+    ActiveReplies.Lease Lease)
+{
+    /// <summary>True: the reply neither reads nor fills the response cache.</summary>
+    public bool NoCache { get; init; }
+}

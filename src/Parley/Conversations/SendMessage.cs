@@ -1,4 +1,4 @@
 namespace Parley.Conversations;
 
-/// <summary>What a user sends to a stored conversation.</summary>
-public sealed record SendMessage(string Content, IReadOnlyList<string> Images, string? ParentId, bool HasParentId, string? Model);
+/// <summary>What a user sends to a stored conversation; <paramref name="NoCache"/> keeps the reply out of the response cache.</summary>
+public sealed record SendMessage(string Content, IReadOnlyList<string> Images, string? ParentId, bool HasParentId, string? Model, bool NoCache = false);

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Parley.Api;
 using Parley.Bots;
 using Parley.Api.Chat;
+using Parley.Api.Cache;
 using Parley.Api.Conversations;
 using Parley.Api.Docs;
 using Parley.Api.Health;
@@ -67,6 +68,10 @@ public static class ParleyHosting
         services.AddOptions<Resilience.ResilienceOptions>().BindConfiguration(Resilience.ResilienceOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Resilience.ResilienceOptions>, Resilience.ResilienceOptionsValidator>();
         services.AddSingleton<Resilience.ProviderResilience>();
+        services.AddOptions<Caching.CacheOptions>().BindConfiguration(Caching.CacheOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Caching.CacheOptions>, Caching.CacheOptionsValidator>();
+        services.TryAddSingleton<Caching.IResponseCache, Caching.MemoryResponseCache>();
+        services.AddSingleton<Caching.CacheStatistics>();
         services.AddSingleton<ShutdownGrace>();
         services.AddOptions<HostOptions>().Configure<IOptions<ParleyOptions>>((host, parley) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(parley.Value.ShutdownGraceSeconds + 10));
@@ -89,6 +94,7 @@ public static class ParleyHosting
         app.MapParleyApiDocs();
         app.MapHealthApi();
         app.MapMetricsApi();
+        app.MapCacheApi();
         app.MapClientConfigApi();
         app.MapOpenAIApi();
         app.MapConversationsApi();

@@ -20,6 +20,9 @@ public sealed class ParleyMetrics : IDisposable
         ActiveStreams = _meter.CreateUpDownCounter<long>("parley.chat.active_streams", description: "Replies streaming right now.");
         Retries = _meter.CreateCounter<long>("parley.provider.retries", description: "Provider calls retried after a transient failure, by model and error code.");
         Fallbacks = _meter.CreateCounter<long>("parley.provider.fallbacks", description: "Calls handed to a fallback model, by model and fallback.");
+        CacheHits = _meter.CreateCounter<long>("parley.cache.hits", description: "Calls answered from the response cache, by model.");
+        CacheMisses = _meter.CreateCounter<long>("parley.cache.misses", description: "Cacheable calls the response cache could not answer, by model.");
+        CacheStores = _meter.CreateCounter<long>("parley.cache.stores", description: "Replies stored in the response cache, by model.");
         BreakerOpen = _meter.CreateUpDownCounter<long>("parley.provider.breaker_open", description: "1 while a model's circuit breaker is open, by model.");
     }
 
@@ -40,6 +43,12 @@ public sealed class ParleyMetrics : IDisposable
     public Counter<long> Fallbacks { get; }
 
     public UpDownCounter<long> BreakerOpen { get; }
+
+    public Counter<long> CacheHits { get; }
+
+    public Counter<long> CacheMisses { get; }
+
+    public Counter<long> CacheStores { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -36,6 +36,7 @@ public static class ChatApi
         ChatMessage user = new(ChatRole.User, [new TextContent(request.Message), .. request.Images]);
         var model = turns.ResolveModel(request.Model, VisionRouting.HasImages([.. history, user]));
         var turn = turns.Create(model, request.SystemPrompt, [.. history, user], new TurnSettings(request.Temperature, request.MaxTokens, Tools: chosenTools));
+        Cache.CacheApi.ApplyTo(context.Request, turn.Options);
 
         var cancellationToken = context.RequestAborted;
         using var sse = SseWriter.Begin(context);

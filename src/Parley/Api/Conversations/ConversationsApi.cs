@@ -121,7 +121,8 @@ public static class ConversationsApi
     public static async Task Send(HttpContext context, string id, SendMessageRequest body, ConversationEngine engine)
     {
         var hasParent = body.ParentId.ValueKind is JsonValueKind.String or JsonValueKind.Null;
-        var send = new SendMessage(body.Content ?? "", body.Images ?? [], hasParent ? body.ParentId.GetString() : null, hasParent, body.Model);
+        var send = new SendMessage(body.Content ?? "", body.Images ?? [], hasParent ? body.ParentId.GetString() : null, hasParent, body.Model,
+            NoCache: Cache.CacheApi.OptsOut(context.Request));
         var prepared = await engine.PrepareSendAsync(Owners.Of(context), id, send, context.RequestAborted);
         await Stream(context, engine, prepared);
     }

@@ -51,6 +51,7 @@ public static class OpenAIApi
         var request = OpenAIChatRequest.Parse(body, options.Value.MaxImageBytes);
         var model = turns.ResolveModel(request.Model, VisionRouting.HasImages(request.Messages));
         var turn = new ChatTurn(model, request.Messages, request.Options);
+        Cache.CacheApi.ApplyTo(context.Request, turn.Options);
         var completionId = $"chatcmpl-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 

@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Parley.Caching;
+
+/// <summary>
+/// Answers a call from <see cref="IResponseCache"/> when the same model got the same messages and output-changing
+/// options before; otherwise calls the provider and stores its reply. A cached stream replays as a stream in its
+/// original chunks. Only deterministic calls are cached (temperature 0, or <see cref="CacheOptions.Force"/>), and a
+/// call opts out with <c>ChatOptions.AdditionalProperties["parley.cache"] = false</c>. Only a reply that completed
+/// is stored, never a failed or cancelled one. Replies from the cache carry <c>parley.cache = "hit"</c>, and their
+/// usage content <c>cached = true</c>.
+/// </summary>
+public sealed class CachingChatClient(IChatClient innerClient, string model, IResponseCache cache, CacheOptions settings, CacheStatistics statistics)
+    : DelegatingChatClient(innerClient)
+{
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of the per-call opt-out and of the hit marker.</summary>
+    public const string Property = "parley.cache";
+
+    public const string Hit = "hit";
+
+    /// <summary>True when <paramref name="properties"/> (of a response or update) says it came from the cache.</summary>
+    public static bool IsHit(AdditionalPropertiesDictionary? properties) =>
+        properties?.TryGetValue(Property, out var value) == true && Hit.Equals(value as string, StringComparison.Ordinal);
+
+    /// <summary>Marks <paramref name="options"/> so the call neither reads nor fills the cache.</summary>
+    public static void OptOut(ChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (options.AdditionalProperties ??= [])[Property] = false;
+    }
+
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var key = KeyOf(list, options);
+        if (key is null)
+            return await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+
+        if (cache.Find(key) is { } cached)
+        {
+            statistics.Hit(model);
+            var hit = Replay(cached).ToChatResponse();
+            (hit.AdditionalProperties ??= [])[Property] = Hit;
+            return hit;
+        }
+        statistics.Miss(model);
+        var response = await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+        Store(key, response.ToChatResponseUpdates());
+        return response;
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var key = KeyOf(list, options);
+        if (key is null)
+        {
+            await foreach (var update in base.GetStreamingResponseAsync(list, options, cancellationToken).ConfigureAwait(false))
+                yield return update;
+            yield break;
+        }
+
+        if (cache.Find(key) is { } cached)
+        {
+            statistics.Hit(model);
+            foreach (var update in Replay(cached))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return update;
+            }
+            yield break;
+        }
+
+        statistics.Miss(model);
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in base.GetStreamingResponseAsync(list, options, cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(update);
+            yield return update;
+        }
+        // Reached only when the stream completed: a failure throws past this line, and a caller that stops early never resumes here.
+        if (!cancellationToken.IsCancellationRequested)
+            Store(key, updates);
+    }
+
+    private string? KeyOf(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
+    {
+        if (options?.AdditionalProperties?.TryGetValue(Property, out var flag) == true && flag is false or "false" or "no-cache")
+            return null;
+        var temperature = options?.Temperature;
+        var deterministic = temperature is null ? settings.CacheUnsetTemperature : temperature <= 0;
+        if (!deterministic && !settings.Force)
+            return null;
+        return ResponseCacheKey.Compute(model, messages, options);
+    }
+
+    private void Store(string key, IReadOnlyList<ChatResponseUpdate> updates)
+    {
+        var reply = CachedReply.From(updates);
+        if (reply.Bytes > settings.MaxEntryBytes)
+            return;
+        cache.Store(key, reply);
+        statistics.Stored(model);
+    }
+
+    private static IEnumerable<ChatResponseUpdate> Replay(CachedReply cached)
+    {
+        foreach (var original in cached.Updates)
+        {
+            var update = original.Clone();
+            update.AdditionalProperties = original.AdditionalProperties is null ? [] : new AdditionalPropertiesDictionary(original.AdditionalProperties);
+            update.AdditionalProperties[Property] = Hit;
+            update.Contents = [.. original.Contents.Select(MarkUsage)];
+            yield return update;
+        }
+    }
+
+    private static AIContent MarkUsage(AIContent content)
+    {
+        if (content is not UsageContent usage)
+            return content;
+        var marked = new UsageContent(usage.Details)
+        {
+            AdditionalProperties = usage.AdditionalProperties is null ? [] : new AdditionalPropertiesDictionary(usage.AdditionalProperties),
+        };
+        marked.AdditionalProperties["cached"] = true;
+        return marked;
+    }
+}
