@@ -72,6 +72,7 @@ public sealed partial class BotWorker(
             return;
         }
 
+        Usage.CallerContext.Set(BotOwners.Of(item.Bot, item.UserId), "bot");
         string answer;
         try
         {

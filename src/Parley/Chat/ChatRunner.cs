@@ -10,6 +10,7 @@ using Parley.Providers;
 using Parley.Resilience;
 using Parley.Streaming;
 using Parley.Tools;
+using Parley.Usage;
 
 namespace Parley.Chat;
 
@@ -18,7 +19,7 @@ namespace Parley.Chat;
 /// Failures become a final <see cref="ReplyFailed"/> event (logged in full, told in a sentence);
 /// the caller's cancellation stops the provider call and ends the stream quietly.
 /// </summary>
-public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdown, ParleyMetrics metrics, ILogger<ChatRunner> logger)
+public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdown, ParleyMetrics metrics, UsageRecorder usageRecorder, ILogger<ChatRunner> logger)
 {
     public async IAsyncEnumerable<ChatEvent> StreamAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -26,7 +27,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
         var options = turn.Options.Clone();
         options.ModelId = turn.Model.ModelId;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Expired);
-        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: true);
+        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: true, usageRecorder);
         var token = linked.Token;
 
         await using var updates = client.GetStreamingResponseAsync(turn.Messages, options, token).GetAsyncEnumerator(token);
@@ -69,6 +70,9 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
 
             finishReason = update.FinishReason?.Value ?? finishReason;
             answeredBy = ResilientChatClient.AnsweredBy(update.AdditionalProperties) ?? answeredBy;
+            measurement.AnsweredBy(answeredBy);
+            if (Caching.CachingChatClient.IsHit(update.AdditionalProperties))
+                measurement.Cached();
             foreach (var content in update.Contents)
             {
                 switch (content)
@@ -100,12 +104,15 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
     {
         var options = turn.Options.Clone();
         options.ModelId = turn.Model.ModelId;
-        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: false);
+        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: false, usageRecorder);
         try
         {
             var response = await clients.Get(turn.Model).GetResponseAsync(turn.Messages, options, cancellationToken);
             if (response.Usage is { } usage)
                 measurement.Usage(ToUsage(usage));
+            measurement.AnsweredBy(ResilientChatClient.AnsweredBy(response.AdditionalProperties));
+            if (Caching.CachingChatClient.IsHit(response.AdditionalProperties))
+                measurement.Cached();
             return response;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

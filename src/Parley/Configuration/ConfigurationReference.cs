@@ -24,6 +24,7 @@ public static class ConfigurationReference
         (Kafka.UserLimitOptions.Section, typeof(Kafka.UserLimitOptions)),
         (Resilience.ResilienceOptions.Section, typeof(Resilience.ResilienceOptions)),
         (Caching.CacheOptions.Section, typeof(Caching.CacheOptions)),
+        (Usage.UsageOptions.Section, typeof(Usage.UsageOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

@@ -12,6 +12,7 @@ using Parley.Api;
 using Parley.Bots;
 using Parley.Api.Chat;
 using Parley.Api.Cache;
+using Parley.Api.Usage;
 using Parley.Api.Conversations;
 using Parley.Api.Docs;
 using Parley.Api.Health;
@@ -72,6 +73,11 @@ public static class ParleyHosting
         services.AddSingleton<IValidateOptions<Caching.CacheOptions>, Caching.CacheOptionsValidator>();
         services.TryAddSingleton<Caching.IResponseCache, Caching.MemoryResponseCache>();
         services.AddSingleton<Caching.CacheStatistics>();
+        services.AddOptions<Usage.UsageOptions>().BindConfiguration(Usage.UsageOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Usage.UsageOptions>, Usage.UsageOptionsValidator>();
+        services.TryAddSingleton<Usage.IUsageStore>(sp => Usage.SqliteUsageStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.AddSingleton<Usage.UsageRecorder>();
+        services.AddHostedService<Usage.UsageWriter>();
         services.AddSingleton<ShutdownGrace>();
         services.AddOptions<HostOptions>().Configure<IOptions<ParleyOptions>>((host, parley) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(parley.Value.ShutdownGraceSeconds + 10));
@@ -95,6 +101,7 @@ public static class ParleyHosting
         app.MapHealthApi();
         app.MapMetricsApi();
         app.MapCacheApi();
+        app.MapUsageApi();
         app.MapClientConfigApi();
         app.MapOpenAIApi();
         app.MapConversationsApi();

@@ -41,6 +41,7 @@ internal sealed partial class KafkaRequestHandler(
         try
         {
             var request = KafkaRequest.Parse(value, parley.MaxMessageChars);
+            Usage.CallerContext.Set(request.UserEmail is { Length: > 0 } email ? email : "kafka", "kafka");
             model = turns.ResolveModel(string.IsNullOrWhiteSpace(request.Model) ? options.Model : request.Model);
             if (request.UserEmail is { Length: > 0 } user && limiter.TryStart(user) is { } refused)
                 return Fail(refused.Code, refused.Message, model, started, deadLetter: false);

@@ -1,21 +1,34 @@
 using System.Diagnostics;
 using Parley.Conversations;
+using Parley.Usage;
 
 namespace Parley.Observability;
 
-/// <summary>Measures one model call: duration, time to first token, tokens and outcome, recorded when disposed.</summary>
+/// <summary>
+/// Measures one model call: duration, time to first token, tokens and outcome, recorded when disposed into the metrics
+/// and, with a <see cref="UsageRecorder"/>, as a usage record of the ambient <see cref="CallerContext"/>.
+/// </summary>
 public sealed class CallMeasurement : IDisposable
 {
     private readonly ParleyMetrics _metrics;
+    private readonly UsageRecorder? _recorder;
+    private readonly Caller _caller = CallerContext.Current;
+    private readonly DateTimeOffset _at = DateTimeOffset.UtcNow;
+    private readonly string _requestedModel;
     private readonly KeyValuePair<string, object?> _model;
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly bool _streaming;
-    private bool _firstToken;
-    private string _outcome = "ok";
+    private double? _firstTokenMs;
+    private TokenUsage _usage = new(0, 0, 0);
+    private string? _answeredBy;
+    private bool _cached;
+    private string _outcome = UsageRecord.Ok;
 
-    public CallMeasurement(ParleyMetrics metrics, string model, bool streaming)
+    public CallMeasurement(ParleyMetrics metrics, string model, bool streaming, UsageRecorder? recorder = null)
     {
         _metrics = metrics;
+        _recorder = recorder;
+        _requestedModel = model;
         _model = new("model", model);
         _streaming = streaming;
         if (streaming)
@@ -24,17 +37,26 @@ public sealed class CallMeasurement : IDisposable
 
     public void Token()
     {
-        if (_firstToken)
+        if (_firstTokenMs is not null)
             return;
-        _firstToken = true;
-        _metrics.TimeToFirstToken.Record(Stopwatch.GetElapsedTime(_started).TotalSeconds, _model);
+        var elapsed = Stopwatch.GetElapsedTime(_started);
+        _firstTokenMs = elapsed.TotalMilliseconds;
+        _metrics.TimeToFirstToken.Record(elapsed.TotalSeconds, _model);
     }
 
     public void Usage(TokenUsage usage)
     {
+        ArgumentNullException.ThrowIfNull(usage);
+        _usage += usage;
         _metrics.Tokens.Add(usage.PromptTokens, _model, new("kind", "prompt"));
         _metrics.Tokens.Add(usage.CompletionTokens, _model, new("kind", "completion"));
     }
+
+    /// <summary>The model that answered, when a fallback did instead of the requested one.</summary>
+    public void AnsweredBy(string? model) => _answeredBy = model ?? _answeredBy;
+
+    /// <summary>The reply came from the response cache.</summary>
+    public void Cached() => _cached = true;
 
     public void Fail(string code)
     {
@@ -42,13 +64,18 @@ public sealed class CallMeasurement : IDisposable
         _metrics.Errors.Add(1, _model, new("code", code));
     }
 
-    public void Cancelled() => _outcome = "cancelled";
+    public void Cancelled() => _outcome = UsageRecord.Cancelled;
 
     public void Dispose()
     {
         if (_streaming)
             _metrics.ActiveStreams.Add(-1, _model);
-        _metrics.Duration.Record(Stopwatch.GetElapsedTime(_started).TotalSeconds, _model);
+        var elapsed = Stopwatch.GetElapsedTime(_started);
+        _metrics.Duration.Record(elapsed.TotalSeconds, _model);
         _metrics.Requests.Add(1, _model, new("outcome", _outcome));
+        _recorder?.Record(new UsageRecord(
+            _at, _caller.Owner, Key: null, _caller.Surface, _requestedModel, _answeredBy ?? _requestedModel,
+            _usage.PromptTokens, _usage.CompletionTokens, _usage.TotalTokens, _cached,
+            elapsed.TotalMilliseconds, _firstTokenMs, _outcome, Cost: null));
     }
 }

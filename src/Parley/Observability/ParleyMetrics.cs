@@ -24,6 +24,7 @@ public sealed class ParleyMetrics : IDisposable
         CacheMisses = _meter.CreateCounter<long>("parley.cache.misses", description: "Cacheable calls the response cache could not answer, by model.");
         CacheStores = _meter.CreateCounter<long>("parley.cache.stores", description: "Replies stored in the response cache, by model.");
         BreakerOpen = _meter.CreateUpDownCounter<long>("parley.provider.breaker_open", description: "1 while a model's circuit breaker is open, by model.");
+        UsageDropped = _meter.CreateCounter<long>("parley.usage.dropped", description: "Usage records dropped because the usage queue was full.");
     }
 
     public Counter<long> Requests { get; }
@@ -49,6 +50,8 @@ public sealed class ParleyMetrics : IDisposable
     public Counter<long> CacheMisses { get; }
 
     public Counter<long> CacheStores { get; }
+
+    public Counter<long> UsageDropped { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -135,6 +135,7 @@ public static class ConversationsApi
 
     private static async Task Stream(HttpContext context, ConversationEngine engine, PreparedReply prepared)
     {
+        Parley.Usage.CallerContext.Set(Owners.Of(context), "conversations");
         using (prepared.Lease)
             await ConversationStream.WriteAsync(context, engine.StreamAsync(prepared, context.RequestAborted));
     }

@@ -52,6 +52,28 @@ internal static class SqliteSchema
         """
         ALTER TABLE conversations ADD COLUMN tools TEXT;
         """,
+        // 3: usage accounting, one row per model call (see Parley.Usage).
+        """
+        CREATE TABLE usage (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            owner TEXT NOT NULL,
+            api_key TEXT,
+            surface TEXT NOT NULL,
+            requested_model TEXT NOT NULL,
+            model TEXT NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            total_tokens INTEGER NOT NULL,
+            cached INTEGER NOT NULL,
+            latency_ms REAL NOT NULL,
+            ttft_ms REAL,
+            outcome TEXT NOT NULL,
+            cost REAL
+        );
+        CREATE INDEX ix_usage_at ON usage(at);
+        CREATE INDEX ix_usage_owner_at ON usage(owner, at);
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Parley.Errors;
+using Parley.Usage;
+
+namespace Parley.Api.Usage;
+
+/// <summary>
+/// <c>GET /api/usage</c> and <c>GET /api/usage.csv</c>: model calls grouped by day, model, owner or surface. A user sees
+/// only their own calls; the single local user (the default until sign-in exists) sees everyone's.
+/// </summary>
+public static class UsageApi
+{
+    public static RouteGroupBuilder MapUsageApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").WithTags("Usage");
+        group.MapGet("/usage", Get);
+        group.MapGet("/usage.csv", GetCsv).Produces<string>(200, "text/csv");
+        return group;
+    }
+
+    public static async Task<Ok<UsageReport>> Get(
+        HttpContext context, IUsageStore store, string? from = null, string? to = null, string? groupBy = null, CancellationToken cancellationToken = default)
+    {
+        var groups = await store.QueryAsync(Parse(context, from, to, groupBy), cancellationToken);
+        return TypedResults.Ok(new UsageReport(groups, UsageTotals.Of(groups)));
+    }
+
+    public static async Task<IResult> GetCsv(
+        HttpContext context, IUsageStore store, string? from = null, string? to = null, string? groupBy = null, CancellationToken cancellationToken = default)
+    {
+        var groups = await store.QueryAsync(Parse(context, from, to, groupBy), cancellationToken);
+        var csv = new StringBuilder("key,requests,promptTokens,completionTokens,totalTokens,cost,errors,cached,avgLatencyMs\n");
+        foreach (var g in groups)
+        {
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{Escape(g.Key)},{g.Requests},{g.PromptTokens},{g.CompletionTokens},{g.TotalTokens},{g.Cost?.ToString("0.########", CultureInfo.InvariantCulture)},{g.Errors},{g.Cached},{g.AvgLatencyMs.ToString("0.###", CultureInfo.InvariantCulture)}\n");
+        }
+        return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
+    }
+
+    /// <summary>The query of a request: its range and grouping, and the caller's rows only unless the caller is the local user.</summary>
+    public static UsageQuery Parse(HttpContext context, string? from, string? to, string? groupBy)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var grouping = groupBy?.ToLowerInvariant() switch
+        {
+            null or "" or "day" => UsageGroupBy.Day,
+            "model" => UsageGroupBy.Model,
+            "owner" => UsageGroupBy.Owner,
+            "surface" => UsageGroupBy.Surface,
+            _ => throw Invalid($"groupBy must be day, model, owner or surface, not '{groupBy}'."),
+        };
+        var start = Time(from, "from", endOfDay: false);
+        var end = Time(to, "to", endOfDay: true);
+        if (start is not null && end is not null && start >= end)
+            throw Invalid("from must be before to.");
+        var owner = Owners.Of(context);
+        return new UsageQuery(start, end, grouping, owner == Owners.Local ? null : owner);
+    }
+
+    private static DateTimeOffset? Time(string? value, string name, bool endOfDay)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(endOfDay ? 1 : 0);
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            return time;
+        throw Invalid($"{name} must be a date (2026-01-31) or an ISO 8601 time (2026-01-31T12:00:00Z), not '{value}'.");
+    }
+
+    private static ParleyException Invalid(string message) => new(ErrorCodes.InvalidRequest, 400, message);
+
+    private static string Escape(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+}
+
+/// <summary>The body of <c>GET /api/usage</c>.</summary>
+public sealed record UsageReport(IReadOnlyList<UsageGroup> Groups, UsageTotals Totals);
+
+/// <summary>All groups together.</summary>
+public sealed record UsageTotals(long Requests, long PromptTokens, long CompletionTokens, long TotalTokens, double? Cost, long Errors, long Cached, double AvgLatencyMs)
+{
+    public static UsageTotals Of(IReadOnlyList<UsageGroup> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var requests = groups.Sum(g => g.Requests);
+        return new UsageTotals(
+            requests, groups.Sum(g => g.PromptTokens), groups.Sum(g => g.CompletionTokens), groups.Sum(g => g.TotalTokens),
+            groups.Any(g => g.Cost is not null) ? groups.Sum(g => g.Cost ?? 0) : null,
+            groups.Sum(g => g.Errors), groups.Sum(g => g.Cached),
+            requests == 0 ? 0 : groups.Sum(g => g.AvgLatencyMs * g.Requests) / requests);
+    }
+}
