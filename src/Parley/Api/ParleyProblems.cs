@@ -27,6 +27,8 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         httpContext.Response.StatusCode = error.Status;
         if (error.Exception is ProviderException { RetryAfter: { } retryAfter })
             httpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (error.Exception is Limits.LimitExceededException limit)
+            httpContext.Response.Headers.RetryAfter = limit.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         if (httpContext.Request.Path.StartsWithSegments("/v1"))
         {
@@ -101,6 +103,8 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         [ErrorCodes.ProviderAuth] = "Provider rejected the API key",
         [ErrorCodes.ProviderRateLimited] = "Provider rate limit",
         [ErrorCodes.ProviderUnavailable] = "Provider unavailable",
+        [ErrorCodes.RateLimited] = "Rate limit exceeded",
+        [ErrorCodes.BudgetExhausted] = "Daily token budget exhausted",
         [ErrorCodes.ProviderTimeout] = "Provider timed out",
         [ErrorCodes.ContextTooLong] = "Conversation too long",
         [ErrorCodes.ContentFiltered] = "Blocked by content filter",

@@ -21,7 +21,8 @@ public sealed partial class BotWorker(
     BotSignals signals,
     IOptions<BotsOptions> options,
     TimeProvider time,
-    ILogger<BotWorker> logger) : BackgroundService
+    ILogger<BotWorker> logger,
+    Limits.IUserLimiter? limiter = null) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         LoopAsync("answer", AnswerPendingAsync, token => signals.WaitForMessageAsync(TimeSpan.FromSeconds(2), token), stoppingToken),
@@ -76,6 +77,9 @@ public sealed partial class BotWorker(
         string answer;
         try
         {
+            // The bot user's limits, before anything is stored: a refusal is answered in the chat like any other failure.
+            if (limiter?.TryStart(BotOwners.Of(item.Bot, item.UserId)) is { } refused)
+                throw refused;
             var prepared = await engine.PrepareSendAsync(
                 BotOwners.Of(item.Bot, item.UserId), item.ConversationId, new SendMessage(item.Text, [], null, false, bot.Model), stoppingToken);
             answer = "";

@@ -19,7 +19,7 @@ namespace Parley.Chat;
 /// Failures become a final <see cref="ReplyFailed"/> event (logged in full, told in a sentence);
 /// the caller's cancellation stops the provider call and ends the stream quietly.
 /// </summary>
-public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdown, ParleyMetrics metrics, UsageRecorder usageRecorder, ILogger<ChatRunner> logger)
+public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdown, ParleyMetrics metrics, UsageRecorder usageRecorder, ILogger<ChatRunner> logger, Limits.IUserLimiter? limiter = null)
 {
     public async IAsyncEnumerable<ChatEvent> StreamAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -27,7 +27,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
         var options = turn.Options.Clone();
         options.ModelId = turn.Model.ModelId;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Expired);
-        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: true, usageRecorder);
+        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: true, usageRecorder, limiter);
         var token = linked.Token;
 
         await using var updates = client.GetStreamingResponseAsync(turn.Messages, options, token).GetAsyncEnumerator(token);
@@ -104,7 +104,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
     {
         var options = turn.Options.Clone();
         options.ModelId = turn.Model.ModelId;
-        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: false, usageRecorder);
+        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: false, usageRecorder, limiter);
         try
         {
             var response = await clients.Get(turn.Model).GetResponseAsync(turn.Messages, options, cancellationToken);

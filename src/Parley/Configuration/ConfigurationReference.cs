@@ -21,7 +21,7 @@ public static class ConfigurationReference
         (ToolsOptions.Section, typeof(ToolsOptions)),
         (Bots.BotsOptions.Section, typeof(Bots.BotsOptions)),
         (Kafka.KafkaOptions.Section, typeof(Kafka.KafkaOptions)),
-        (Kafka.UserLimitOptions.Section, typeof(Kafka.UserLimitOptions)),
+        (Limits.UserLimitOptions.Section, typeof(Limits.UserLimitOptions)),
         (Resilience.ResilienceOptions.Section, typeof(Resilience.ResilienceOptions)),
         (Caching.CacheOptions.Section, typeof(Caching.CacheOptions)),
         (Usage.UsageOptions.Section, typeof(Usage.UsageOptions)),

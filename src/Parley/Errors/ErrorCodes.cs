@@ -18,6 +18,8 @@ public static class ErrorCodes
     public const string ContextTooLong = "context_too_long";
     public const string ContentFiltered = "content_filtered";
     public const string ReplyInProgress = "reply_in_progress";
+    public const string RateLimited = "rate_limited";
+    public const string BudgetExhausted = "budget_exhausted";
     public const string Cancelled = "cancelled";
     public const string ServerShuttingDown = "server_shutting_down";
     public const string Internal = "internal";

@@ -77,6 +77,7 @@ public static class ParleyHosting
         services.AddSingleton<IValidateOptions<Usage.UsageOptions>, Usage.UsageOptionsValidator>();
         services.TryAddSingleton<Usage.IUsageStore>(sp => Usage.SqliteUsageStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
         services.AddSingleton<Usage.UsageRecorder>();
+        services.AddParleyLimits();
         services.AddHostedService<Usage.UsageWriter>();
         services.AddSingleton<ShutdownGrace>();
         services.AddOptions<HostOptions>().Configure<IOptions<ParleyOptions>>((host, parley) =>

@@ -1,3 +1,4 @@
+using Parley.Limits;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -51,8 +52,6 @@ internal sealed partial class KafkaRequestHandler(
             var response = await CompleteWithRetriesAsync(turn, options, cancellationToken);
 
             var usage = response.Usage is { } details ? ChatRunner.ToUsage(details) : new TokenUsage(0, 0, 0);
-            if (request.UserEmail is { Length: > 0 } spender)
-                limiter.RecordTokens(spender, usage.TotalTokens);
             return new KafkaOutcome(
                 KafkaResponse.Answer(response.Text, turn.Model.Id, usage, response.FinishReason?.Value ?? "stop", time.GetUtcNow(), Stopwatch.GetElapsedTime(started)),
                 null, null, DeadLetter: false);

@@ -15,12 +15,7 @@ public static class KafkaServiceCollectionExtensions
     {
         services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
-        services.AddOptions<UserLimitOptions>().BindConfiguration(UserLimitOptions.Section)
-            .Validate(o => o.RequestsPerMinute is null or >= 0, "Parley:Limits:RequestsPerMinute (REQUESTS_PER_MINUTE) must be 0 (no limit) or more.")
-            .Validate(o => o.DailyTokenLimit is null or >= 0, "Parley:Limits:DailyTokenLimit (DAILY_TOKEN_LIMIT) must be 0 (no limit) or more.")
-            .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IUserLimiter, InMemoryUserLimiter>();
+        services.AddParleyLimits();
         services.AddSingleton<KafkaWorkerStatus>();
         services.AddSingleton<KafkaMetrics>();
         services.AddSingleton<KafkaRequestHandler>();

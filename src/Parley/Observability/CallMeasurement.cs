@@ -6,12 +6,14 @@ namespace Parley.Observability;
 
 /// <summary>
 /// Measures one model call: duration, time to first token, tokens and outcome, recorded when disposed into the metrics
-/// and, with a <see cref="UsageRecorder"/>, as a usage record of the ambient <see cref="CallerContext"/>.
+/// and, with a <see cref="UsageRecorder"/>, as a usage record of the ambient <see cref="CallerContext"/>
+/// (whose tokens also count against the caller's daily budget in the <see cref="Limits.IUserLimiter"/>).
 /// </summary>
 public sealed class CallMeasurement : IDisposable
 {
     private readonly ParleyMetrics _metrics;
     private readonly UsageRecorder? _recorder;
+    private readonly Limits.IUserLimiter? _limiter;
     private readonly Caller _caller = CallerContext.Current;
     private readonly DateTimeOffset _at = DateTimeOffset.UtcNow;
     private readonly string _requestedModel;
@@ -24,10 +26,11 @@ public sealed class CallMeasurement : IDisposable
     private bool _cached;
     private string _outcome = UsageRecord.Ok;
 
-    public CallMeasurement(ParleyMetrics metrics, string model, bool streaming, UsageRecorder? recorder = null)
+    public CallMeasurement(ParleyMetrics metrics, string model, bool streaming, UsageRecorder? recorder = null, Limits.IUserLimiter? limiter = null)
     {
         _metrics = metrics;
         _recorder = recorder;
+        _limiter = limiter;
         _requestedModel = model;
         _model = new("model", model);
         _streaming = streaming;
@@ -73,6 +76,9 @@ public sealed class CallMeasurement : IDisposable
         var elapsed = Stopwatch.GetElapsedTime(_started);
         _metrics.Duration.Record(elapsed.TotalSeconds, _model);
         _metrics.Requests.Add(1, _model, new("outcome", _outcome));
+        // The one place tokens count against the caller's daily budget (every surface's calls pass here); cached replies are free.
+        if (!_cached && _usage.TotalTokens > 0)
+            _limiter?.RecordTokens(_caller.Owner, _usage.TotalTokens);
         _recorder?.Record(new UsageRecord(
             _at, _caller.Owner, Key: null, _caller.Surface, _requestedModel, _answeredBy ?? _requestedModel,
             _usage.PromptTokens, _usage.CompletionTokens, _usage.TotalTokens, _cached,

@@ -20,6 +20,7 @@ public sealed class ParleyMetrics : IDisposable
         ActiveStreams = _meter.CreateUpDownCounter<long>("parley.chat.active_streams", description: "Replies streaming right now.");
         Retries = _meter.CreateCounter<long>("parley.provider.retries", description: "Provider calls retried after a transient failure, by model and error code.");
         Fallbacks = _meter.CreateCounter<long>("parley.provider.fallbacks", description: "Calls handed to a fallback model, by model and fallback.");
+        LimitsRejected = _meter.CreateCounter<long>("parley.limits.rejected", description: "Requests refused by a caller's limits (429), by code (rate_limited or budget_exhausted).");
         CacheHits = _meter.CreateCounter<long>("parley.cache.hits", description: "Calls answered from the response cache, by model.");
         CacheMisses = _meter.CreateCounter<long>("parley.cache.misses", description: "Cacheable calls the response cache could not answer, by model.");
         CacheStores = _meter.CreateCounter<long>("parley.cache.stores", description: "Replies stored in the response cache, by model.");
@@ -44,6 +45,8 @@ public sealed class ParleyMetrics : IDisposable
     public Counter<long> Fallbacks { get; }
 
     public UpDownCounter<long> BreakerOpen { get; }
+
+    public Counter<long> LimitsRejected { get; }
 
     public Counter<long> CacheHits { get; }
 

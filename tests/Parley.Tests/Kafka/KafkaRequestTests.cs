@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Parley.Conversations;
 using Parley.Errors;
 using Parley.Kafka;
+using Parley.Limits;
 
 namespace Parley.Tests.Kafka;
 

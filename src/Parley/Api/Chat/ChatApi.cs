@@ -1,3 +1,4 @@
+using Parley.Limits;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,7 +25,8 @@ public static class ChatApi
         app.MapPost("/api/chat", Chat)
             .WithTags("Stateless chat")
             .Accepts<StatelessChatRequest>("application/json")
-            .Produces(200, contentType: "text/event-stream");
+            .Produces(200, contentType: "text/event-stream")
+            .WithCallerLimits();
 
     public static async Task Chat(
         HttpContext context, JsonElement body, TurnFactory turns, ToolCatalog tools, ChatRunner runner, IOptions<ParleyOptions> options)

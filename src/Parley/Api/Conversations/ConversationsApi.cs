@@ -1,3 +1,4 @@
+using Parley.Limits;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,8 +24,8 @@ public static class ConversationsApi
         group.MapPatch("/{id}", Update);
         group.MapDelete("/{id}", Delete);
         group.MapDelete("/{id}/messages", Clear);
-        group.MapPost("/{id}/messages", Send).Produces(200, contentType: "text/event-stream");
-        group.MapPost("/{id}/messages/{messageId}/regenerate", Regenerate).Produces(200, contentType: "text/event-stream");
+        group.MapPost("/{id}/messages", Send).Produces(200, contentType: "text/event-stream").WithCallerLimits();
+        group.MapPost("/{id}/messages/{messageId}/regenerate", Regenerate).Produces(200, contentType: "text/event-stream").WithCallerLimits();
         group.MapPost("/{id}/cancel", Cancel);
         group.MapGet("/{id}/images/{imageId}", GetImage);
         return group;

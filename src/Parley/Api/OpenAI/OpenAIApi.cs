@@ -6,6 +6,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Parley.Chat;
 using Parley.Configuration;
+using Parley.Limits;
 using Parley.Providers;
 using Parley.Streaming;
 
@@ -25,7 +26,9 @@ public static class OpenAIApi
         group.MapPost("/chat/completions", ChatCompletions)
             .Accepts<JsonElement>("application/json")
             .Produces(200, contentType: "application/json")
-            .Produces(200, contentType: "text/event-stream");
+            .Produces(200, contentType: "text/event-stream")
+            .Produces(429)
+            .WithCallerLimits();
         return group;
     }
 

@@ -12,7 +12,7 @@ public static class OpenAIErrors
 
     private static string Type(string code, int status) => code switch
     {
-        ErrorCodes.ProviderRateLimited => "rate_limit_exceeded",
+        ErrorCodes.ProviderRateLimited or ErrorCodes.RateLimited or ErrorCodes.BudgetExhausted => "rate_limit_exceeded",
         ErrorCodes.ModelNotFound => "invalid_request_error",
         _ when status >= 500 => "server_error",
         _ => "invalid_request_error",
