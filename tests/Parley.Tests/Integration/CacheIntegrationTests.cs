@@ -6,41 +6,14 @@ using Parley.Tests.Support;
 namespace Parley.Tests.Integration;
 
 /// <summary>The response cache through the real server and the fake OpenAI upstream (temperature 0, cache on).</summary>
-public sealed class CacheIntegrationTests : IAsyncLifetime
+public sealed class CacheIntegrationTests : OpenAIUpstreamFixture
 {
-    private const string Model = "openai/gpt-4o-mini";
-    private FakeOpenAIServer _openAI = null!;
-    private ParleyTestServer? _server;
-
-    public async Task InitializeAsync() => _openAI = await FakeOpenAIServer.StartAsync();
-
-    public async Task DisposeAsync()
+    private Task<ParleyTestServer> StartAsync(Dictionary<string, string?>? cache = null, string temperature = "0")
     {
-        if (_server is not null)
-            await _server.DisposeAsync();
-        await _openAI.DisposeAsync();
-    }
-
-    private int UpstreamCalls => _openAI.Requests.Count(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal));
-
-    private async Task<ParleyTestServer> StartAsync(Dictionary<string, string?>? cache = null, string temperature = "0")
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Parley:Providers:openai:TimeoutSeconds"] = "5",
-            ["Parley:Resilience:MaxRetries"] = "0",
-            ["Parley:Cache:Enabled"] = "true",
-        };
+        var settings = new Dictionary<string, string?> { ["Parley:Resilience:MaxRetries"] = "0", ["Parley:Cache:Enabled"] = "true" };
         foreach (var (key, value) in cache ?? [])
             settings[$"Parley:Cache:{key}"] = value;
-        _server = await ParleyTestServer.StartAsync(settings, new Dictionary<string, string?>
-        {
-            ["OPENAI_API_KEY"] = "sk-test-secret",
-            ["OPENAI_API_BASE"] = _openAI.BaseUrl,
-            ["OPENAI_MODEL"] = "gpt-4o-mini",
-            ["OPENAI_TEMPERATURE"] = temperature,
-        });
-        return _server;
+        return StartParleyAsync(settings, new() { ["OPENAI_TEMPERATURE"] = temperature });
     }
 
     private static async Task<Sse.SseReply> PostAsync(ParleyTestServer server, string path, object body, string? cacheControl = null)
@@ -73,7 +46,7 @@ public sealed class CacheIntegrationTests : IAsyncLifetime
     public async Task A_repeated_stream_is_replayed_from_the_cache_without_reaching_the_upstream()
     {
         var server = await StartAsync();
-        _openAI.Enqueue(FakeReply.Text("Hello ", "from ", "the cache"));
+        Upstream.Enqueue(FakeReply.Text("Hello ", "from ", "the cache"));
 
         var first = await ChatAsync(server);
         var second = await ChatAsync(server);
@@ -100,7 +73,7 @@ public sealed class CacheIntegrationTests : IAsyncLifetime
     public async Task A_repeated_completion_is_answered_from_the_cache_and_a_stream_shares_it()
     {
         var server = await StartAsync();
-        _openAI.Enqueue(FakeReply.Text("Paris."));
+        Upstream.Enqueue(FakeReply.Text("Paris."));
 
         var first = await CompleteAsync(server);
         var second = await CompleteAsync(server);
@@ -167,7 +140,7 @@ public sealed class CacheIntegrationTests : IAsyncLifetime
     public async Task Failed_and_mid_stream_failed_replies_are_not_cached()
     {
         var server = await StartAsync();
-        _openAI.Enqueue(FakeReply.Error(503, "down"), FakeReply.MidStreamError(1, "half ", "way"), FakeReply.Text("whole"));
+        Upstream.Enqueue(FakeReply.Error(503, "down"), FakeReply.MidStreamError(1, "half ", "way"), FakeReply.Text("whole"));
 
         Assert.NotEmpty((await ChatAsync(server)).OfType("error"));
         Assert.NotEmpty((await ChatAsync(server)).OfType("error"));

@@ -10,28 +10,12 @@ namespace Parley.Tests.Integration;
 /// Retries, circuit breaker and fallbacks through the real server and the fake OpenAI upstream (short delays so every
 /// test stays within a few seconds).
 /// </summary>
-public sealed class ResilienceIntegrationTests : IAsyncLifetime
+public sealed class ResilienceIntegrationTests : OpenAIUpstreamFixture
 {
-    private const string Model = "openai/gpt-4o-mini";
-    private FakeOpenAIServer _openAI = null!;
-    private ParleyTestServer? _server;
-
-    public async Task InitializeAsync() => _openAI = await FakeOpenAIServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-            await _server.DisposeAsync();
-        await _openAI.DisposeAsync();
-    }
-
-    private int UpstreamCalls => _openAI.Requests.Count(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal));
-
-    private async Task<ParleyTestServer> StartAsync(Dictionary<string, string?>? resilience = null)
+    private Task<ParleyTestServer> StartAsync(Dictionary<string, string?>? resilience = null)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Parley:Providers:openai:TimeoutSeconds"] = "5",
             ["Parley:Resilience:MaxRetries"] = "2",
             ["Parley:Resilience:BaseDelay"] = "00:00:00.05",
             ["Parley:Resilience:MaxDelay"] = "00:00:00.2",
@@ -39,13 +23,7 @@ public sealed class ResilienceIntegrationTests : IAsyncLifetime
         };
         foreach (var (key, value) in resilience ?? [])
             settings[$"Parley:Resilience:{key}"] = value;
-        _server = await ParleyTestServer.StartAsync(settings, new Dictionary<string, string?>
-        {
-            ["OPENAI_API_KEY"] = "sk-test-secret",
-            ["OPENAI_API_BASE"] = _openAI.BaseUrl,
-            ["OPENAI_MODEL"] = "gpt-4o-mini",
-        });
-        return _server;
+        return StartParleyAsync(settings);
     }
 
     private static Task<Sse.SseReply> ChatAsync(ParleyTestServer server, string message = "hi") =>
@@ -55,7 +33,7 @@ public sealed class ResilienceIntegrationTests : IAsyncLifetime
     public async Task Transient_failures_are_retried_until_the_upstream_answers()
     {
         var server = await StartAsync();
-        _openAI.Enqueue(FakeReply.Error(503, "overloaded"), FakeReply.Error(503, "overloaded"), FakeReply.Text("Hello ", "again"));
+        Upstream.Enqueue(FakeReply.Error(503, "overloaded"), FakeReply.Error(503, "overloaded"), FakeReply.Text("Hello ", "again"));
 
         var stream = await ChatAsync(server);
 
@@ -70,7 +48,7 @@ public sealed class ResilienceIntegrationTests : IAsyncLifetime
     public async Task Retry_after_from_the_upstream_is_waited_for()
     {
         var server = await StartAsync();
-        _openAI.Enqueue(FakeReply.Error(429, "slow down", retryAfter: TimeSpan.FromSeconds(1)), FakeReply.Text("ok"));
+        Upstream.Enqueue(FakeReply.Error(429, "slow down", retryAfter: TimeSpan.FromSeconds(1)), FakeReply.Text("ok"));
 
         var clock = Stopwatch.StartNew();
         var stream = await ChatAsync(server);
@@ -84,7 +62,7 @@ public sealed class ResilienceIntegrationTests : IAsyncLifetime
     public async Task Non_transient_errors_are_not_retried()
     {
         var server = await StartAsync();
-        _openAI.Enqueue(FakeReply.Error(401, "Incorrect API key provided"), FakeReply.Text("never"));
+        Upstream.Enqueue(FakeReply.Error(401, "Incorrect API key provided"), FakeReply.Text("never"));
 
         var stream = await ChatAsync(server);
 
@@ -99,7 +77,7 @@ public sealed class ResilienceIntegrationTests : IAsyncLifetime
         {
             ["MaxRetries"] = "0", ["FailureThreshold"] = "2", ["FailureRatio"] = "1", ["BreakSeconds"] = "1",
         });
-        _openAI.Enqueue(FakeReply.Error(503, "down"), FakeReply.Error(503, "down"));
+        Upstream.Enqueue(FakeReply.Error(503, "down"), FakeReply.Error(503, "down"));
         await ChatAsync(server);
         await ChatAsync(server);
         Assert.Equal(2, UpstreamCalls);
@@ -110,7 +88,7 @@ public sealed class ResilienceIntegrationTests : IAsyncLifetime
         Assert.Contains("parley_provider_breaker_open{model=\"openai/gpt-4o-mini\"} 1", await server.Client.GetStringAsync("/metrics"));
 
         await Task.Delay(TimeSpan.FromMilliseconds(1200));
-        _openAI.Enqueue(FakeReply.Text("back"));
+        Upstream.Enqueue(FakeReply.Text("back"));
         var trial = await ChatAsync(server);
         Assert.Equal("back", trial.Text);
         Assert.Equal(3, UpstreamCalls);
@@ -127,7 +105,7 @@ public sealed class ResilienceIntegrationTests : IAsyncLifetime
             [$"Fallbacks:{Model}:1"] = "mock/echo",
         });
         // gpt-4o-mini: two attempts; gpt-4o: two attempts; then the mock answers.
-        _openAI.Enqueue(FakeReply.Error(503, "down"), FakeReply.Error(502, "down"), FakeReply.Error(500, "down"), FakeReply.Error(503, "down"));
+        Upstream.Enqueue(FakeReply.Error(503, "down"), FakeReply.Error(502, "down"), FakeReply.Error(500, "down"), FakeReply.Error(503, "down"));
         var id = await server.CreateConversationAsync(new { model = Model });
 
         var stream = await Sse.PostAsync(server.Client, $"/api/conversations/{id}/messages", new { content = "echo me please" });
@@ -136,7 +114,7 @@ public sealed class ResilienceIntegrationTests : IAsyncLifetime
         Assert.Equal("echo me please", stream.Text);
         Assert.Equal(4, UpstreamCalls);
         Assert.Equal(["gpt-4o-mini", "gpt-4o-mini", "gpt-4o", "gpt-4o"],
-            _openAI.Requests.Select(r => r.Root.GetProperty("model").GetString()));
+            Upstream.Requests.Select(r => r.Root.GetProperty("model").GetString()));
         var stored = JsonDocument.Parse(await server.Client.GetStringAsync($"/api/conversations/{id}")).RootElement;
         var reply = stored.GetProperty("messages")[1];
         Assert.Equal("mock/echo", reply.GetProperty("model").GetString());
@@ -148,7 +126,7 @@ public sealed class ResilienceIntegrationTests : IAsyncLifetime
     public async Task A_stream_that_fails_after_its_first_token_is_neither_retried_nor_moved_to_a_fallback()
     {
         var server = await StartAsync(new() { [$"Fallbacks:{Model}:0"] = "mock/echo" });
-        _openAI.Enqueue(FakeReply.MidStreamError(2, "Hel", "lo", " world"));
+        Upstream.Enqueue(FakeReply.MidStreamError(2, "Hel", "lo", " world"));
 
         var stream = await ChatAsync(server);
 
@@ -163,7 +141,7 @@ public sealed class ResilienceIntegrationTests : IAsyncLifetime
     public async Task Non_streaming_calls_are_retried_and_fall_back_too()
     {
         var server = await StartAsync(new() { ["MaxRetries"] = "1", [$"Fallbacks:{Model}:0"] = "mock/echo" });
-        _openAI.Enqueue(FakeReply.Error(503, "down"), FakeReply.Error(503, "down"));
+        Upstream.Enqueue(FakeReply.Error(503, "down"), FakeReply.Error(503, "down"));
 
         var response = await server.Client.PostAsJsonAsync("/v1/chat/completions",
             new { model = Model, messages = new[] { new { role = "user", content = "plain answer" } } });
