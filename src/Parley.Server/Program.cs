@@ -1,8 +1,12 @@
 using Parley.Configuration;
 using Parley.Hosting;
 using Parley.Kafka;
+using Parley.Server;
 
 DotEnvFile.LoadIntoEnvironment(".env");
+
+if (AdminVerbs.Handles(args))
+    return await AdminVerbs.RunAsync(args);
 
 // `worker`: only the Kafka worker (seed 001) and /health; otherwise the server, with the worker beside it when BOOTSTRAP_SERVER is set.
 var worker = args is ["worker", ..];

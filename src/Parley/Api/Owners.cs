@@ -1,14 +1,16 @@
 using Microsoft.AspNetCore.Http;
+using Parley.Errors;
+using Parley.Identity;
 
 namespace Parley.Api;
 
-/// <summary>
-/// Who is asking. Until sign-in and API keys exist, a single local user owns everything;
-/// every store call already takes the owner, so adding identity changes only this resolver.
-/// </summary>
+/// <summary>Who owns the data a request reaches: the signed-in user, the API key's owner, or the local user in single-user mode.</summary>
 public static class Owners
 {
-    public const string Local = "local";
+    public const string Local = UserNames.Local;
 
-    public static string Of(HttpContext context) => context.User.Identity?.Name is { Length: > 0 } name ? name : Local;
+    public static string Of(HttpContext context) =>
+        CallerIdentity.Of(context) is { Owner.Length: > 0 } caller
+            ? caller.Owner
+            : throw new ParleyException(ErrorCodes.Unauthenticated, 401, "Sign in, or send an API key as 'Authorization: Bearer <API key>'.");
 }

@@ -110,6 +110,18 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         [ErrorCodes.ContentFiltered] = "Blocked by content filter",
         [ErrorCodes.ReplyInProgress] = "Reply in progress",
         [ErrorCodes.ServerShuttingDown] = "Server restarting",
+        [ErrorCodes.Unauthenticated] = "Sign-in required",
+        [ErrorCodes.InvalidApiKey] = "Invalid API key",
+        [ErrorCodes.ApiKeyRevoked] = "API key revoked",
+        [ErrorCodes.ApiKeyExpired] = "API key expired",
+        [ErrorCodes.InvalidCredentials] = "Wrong user name or password",
+        [ErrorCodes.TooManyAttempts] = "Too many attempts",
+        [ErrorCodes.WeakPassword] = "Password too weak",
+        [ErrorCodes.Forbidden] = "Not allowed",
+        [ErrorCodes.ModelNotAllowed] = "Model not allowed for this key",
+        [ErrorCodes.UserExists] = "User exists",
+        [ErrorCodes.UserNotFound] = "User not found",
+        [ErrorCodes.KeyNotFound] = "API key not found",
         [ErrorCodes.Internal] = "Server error",
     };
 

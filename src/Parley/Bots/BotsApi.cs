@@ -15,7 +15,8 @@ public static class BotsApi
 {
     public static RouteGroupBuilder MapBotsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/bots").WithTags("Bots");
+        // Platforms call these; each request is checked by the bot's webhook signature, not a Parley sign-in.
+        var group = app.MapGroup("/bots").WithTags("Bots").AllowAnonymous();
         group.MapPost("/{name}/webhook", Webhook).Accepts<JsonElement>("application/json");
         group.MapGet("/{name}/config", Config);
         return group;

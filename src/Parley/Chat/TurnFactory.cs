@@ -15,10 +15,16 @@ public sealed class TurnFactory(ModelCatalog catalog, ToolCatalog tools, IOption
 {
     /// <summary>
     /// The model a request names (null: the default), or the vision model when <paramref name="hasImages"/> and the
-    /// named one cannot see. Throws <c>model_not_found</c> or <c>invalid_image</c> before anything is stored.
+    /// named one cannot see. Throws <c>model_not_found</c>, <c>invalid_image</c> or, when the caller's API key may not
+    /// use the model, <c>model_not_allowed</c> — before anything is stored.
     /// </summary>
-    public ModelEntry ResolveModel(string? requested, bool hasImages = false) =>
-        VisionRouting.Route(catalog.Resolve(requested), hasImages, catalog, options.Value.VisionModel);
+    public ModelEntry ResolveModel(string? requested, bool hasImages = false)
+    {
+        var model = VisionRouting.Route(catalog.Resolve(requested), hasImages, catalog, options.Value.VisionModel);
+        var caller = Usage.CallerContext.Current;
+        Identity.ModelAccess.Ensure(caller.AllowedModels, model, caller.KeyId);
+        return model;
+    }
 
     public ChatTurn Create(ModelEntry model, string? systemPrompt, IReadOnlyList<ChatMessage> history, TurnSettings settings)
     {

@@ -32,6 +32,10 @@ public static class SeedEnvironment
         ["TIMEOUT"] = "Parley:Kafka:TimeoutSeconds",
         ["REQUESTS_PER_MINUTE"] = "Parley:Limits:RequestsPerMinute",
         ["DAILY_TOKEN_LIMIT"] = "Parley:Limits:DailyTokenLimit",
+        // The first administrator of accounts mode (containers set these from a secret).
+        ["PARLEY_ADMIN_USER"] = "Parley:Auth:AdminUser",
+        ["PARLEY_ADMIN_PASSWORD"] = "Parley:Auth:AdminPassword",
+        ["PARLEY_AUTH_MODE"] = "Parley:Auth:Mode",
     };
 
     /// <summary>Seed names that set more than one key, for the configuration reference.</summary>

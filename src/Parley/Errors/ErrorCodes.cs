@@ -22,5 +22,17 @@ public static class ErrorCodes
     public const string BudgetExhausted = "budget_exhausted";
     public const string Cancelled = "cancelled";
     public const string ServerShuttingDown = "server_shutting_down";
+    public const string Unauthenticated = "unauthenticated";
+    public const string InvalidApiKey = "invalid_api_key";
+    public const string ApiKeyRevoked = "api_key_revoked";
+    public const string ApiKeyExpired = "api_key_expired";
+    public const string InvalidCredentials = "invalid_credentials";
+    public const string TooManyAttempts = "too_many_attempts";
+    public const string WeakPassword = "weak_password";
+    public const string Forbidden = "forbidden";
+    public const string ModelNotAllowed = "model_not_allowed";
+    public const string UserExists = "user_exists";
+    public const string UserNotFound = "user_not_found";
+    public const string KeyNotFound = "key_not_found";
     public const string Internal = "internal";
 }

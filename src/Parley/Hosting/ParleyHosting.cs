@@ -22,6 +22,8 @@ using Parley.Api.WebApp;
 using Parley.Chat;
 using Parley.Configuration;
 using Parley.Conversations;
+using Parley.Identity;
+using Parley.Api.Identity;
 using Parley.Observability;
 using Parley.Providers;
 using Parley.Providers.Mock;
@@ -90,6 +92,7 @@ public static class ParleyHosting
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
         services.AddParleyKafka();
+        services.AddParleyIdentity(sp => Identity.SqliteIdentityStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
         return builder;
     }
 
@@ -98,7 +101,9 @@ public static class ParleyHosting
         app.UseRequestIds();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ParleyProblems.WriteStatusAsync);
+        app.UseWebAppFiles();
         app.MapParleyApiDocs();
+        app.UseParleyIdentity();
         app.MapHealthApi();
         app.MapMetricsApi();
         app.MapCacheApi();
@@ -109,6 +114,9 @@ public static class ParleyHosting
         app.MapChatApi();
         app.MapBotsApi();
         app.MapToolsApi();
+        app.MapAuthApi();
+        app.MapKeysApi();
+        app.MapUsersApi();
         app.MapWebApp();
         return app;
     }

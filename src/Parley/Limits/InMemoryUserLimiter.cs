@@ -25,9 +25,11 @@ public sealed class InMemoryUserLimiter(IOptions<UserLimitOptions> options, Time
         get { lock (_users) return _users.Count; }
     }
 
-    public LimitExceededException? TryStart(string user)
+    public LimitExceededException? TryStart(string user) => TryStart(user, options.Value);
+
+    public LimitExceededException? TryStart(string user, UserLimitOptions limits)
     {
-        var limits = options.Value;
+        ArgumentNullException.ThrowIfNull(limits);
         var now = time.GetUtcNow();
         lock (_users)
         {
@@ -55,9 +57,12 @@ public sealed class InMemoryUserLimiter(IOptions<UserLimitOptions> options, Time
         }
     }
 
-    public IDisposable? TryOpenStream(string user)
+    public IDisposable? TryOpenStream(string user) => TryOpenStream(user, options.Value);
+
+    public IDisposable? TryOpenStream(string user, UserLimitOptions limits)
     {
-        var max = options.Value.MaxConcurrentStreams;
+        ArgumentNullException.ThrowIfNull(limits);
+        var max = limits.MaxConcurrentStreams;
         var now = time.GetUtcNow();
         lock (_users)
         {

@@ -78,9 +78,13 @@ public sealed class CallMeasurement : IDisposable
         _metrics.Requests.Add(1, _model, new("outcome", _outcome));
         // The one place tokens count against the caller's daily budget (every surface's calls pass here); cached replies are free.
         if (!_cached && _usage.TotalTokens > 0)
+        {
             _limiter?.RecordTokens(_caller.Owner, _usage.TotalTokens);
+            if (_caller.KeyId is { } key)
+                _limiter?.RecordTokens(Limits.LimitsEndpointFilter.KeyCaller(key), _usage.TotalTokens);
+        }
         _recorder?.Record(new UsageRecord(
-            _at, _caller.Owner, Key: null, _caller.Surface, _requestedModel, _answeredBy ?? _requestedModel,
+            _at, _caller.Owner, _caller.KeyId, _caller.Surface, _requestedModel, _answeredBy ?? _requestedModel,
             _usage.PromptTokens, _usage.CompletionTokens, _usage.TotalTokens, _cached,
             elapsed.TotalMilliseconds, _firstTokenMs, _outcome, Cost: null));
     }

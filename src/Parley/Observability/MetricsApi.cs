@@ -14,6 +14,7 @@ public static class MetricsApi
         var exporter = app.ServiceProvider.GetRequiredService<PrometheusExporter>();
         return app.MapGet("/metrics", () => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
             .WithTags("Health")
+            .AllowAnonymous()
             .ExcludeFromDescription();
     }
 }

@@ -7,12 +7,15 @@ public enum UsageGroupBy
     Model,
     Owner,
     Surface,
+
+    /// <summary>The API key's id; <c>-</c> for calls made without a key (web sign-in, single-user mode, Kafka, bots).</summary>
+    Key,
 }
 
 /// <summary>Calls made in [<paramref name="From"/>, <paramref name="To"/>) (either open when null), of one owner or all (null).</summary>
 public sealed record UsageQuery(DateTimeOffset? From, DateTimeOffset? To, UsageGroupBy GroupBy, string? Owner);
 
-/// <summary>Totals of one group: the day (<c>yyyy-MM-dd</c>, UTC), answering model, owner or surface.</summary>
+/// <summary>Totals of one group: the day (<c>yyyy-MM-dd</c>, UTC), answering model, owner, surface or API key.</summary>
 /// <param name="Cost">Sum of the calls' estimated costs; null when no call in the group has a price.</param>
 public sealed record UsageGroup(
     string Key, long Requests, long PromptTokens, long CompletionTokens, long TotalTokens, double? Cost, long Errors, long Cached, double AvgLatencyMs);

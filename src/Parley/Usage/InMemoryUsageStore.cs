@@ -41,11 +41,15 @@ public sealed class InMemoryUsageStore : IUsageStore
             return Task.FromResult(_records.RemoveAll(r => r.At < cutoff));
     }
 
+    /// <summary>The group of calls made without an API key.</summary>
+    public const string NoKey = "-";
+
     private static string KeyOf(UsageRecord record, UsageGroupBy groupBy) => groupBy switch
     {
         UsageGroupBy.Day => record.At.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         UsageGroupBy.Model => record.AnsweringModel,
         UsageGroupBy.Owner => record.Owner,
+        UsageGroupBy.Key => record.Key ?? NoKey,
         _ => record.Surface,
     };
 }

@@ -50,6 +50,7 @@ public sealed class SqliteUsageStore(string connectionString) : IUsageStore
             UsageGroupBy.Day => "strftime('%Y-%m-%d', at / 1000, 'unixepoch')",
             UsageGroupBy.Model => "model",
             UsageGroupBy.Owner => "owner",
+            UsageGroupBy.Key => "COALESCE(api_key, '-')",
             _ => "surface",
         };
         var sql = $"""

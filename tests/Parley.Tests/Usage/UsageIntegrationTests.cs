@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Parley.Api.Usage;
 using Parley.Conversations;
 using Parley.Errors;
+using Parley.Identity;
 using Parley.Tests.Support;
 using Parley.Usage;
 
@@ -225,7 +226,7 @@ public sealed class UsageIntegrationTests : IAsyncLifetime
     [InlineData("/api/usage?from=yesterday", "from")]
     [InlineData("/api/usage?to=2026-13-45", "to")]
     [InlineData("/api/usage?from=2026-03-02&to=2026-03-01", "before")]
-    [InlineData("/api/usage.csv?groupBy=key", "groupBy")]
+    [InlineData("/api/usage.csv?groupBy=apikey", "groupBy")]
     public async Task Bad_parameters_are_a_400_naming_the_problem(string path, string mentions)
     {
         var server = await StartAsync();
@@ -256,15 +257,20 @@ public sealed class UsageIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_signed_in_user_sees_only_their_own_rows_and_the_local_user_sees_all()
+    public void A_signed_in_user_sees_only_their_own_rows_and_an_administrator_sees_all_or_one_owner()
     {
         var local = new DefaultHttpContext();
         Assert.Null(UsageApi.Parse(local, null, null, null).Owner);
+        Assert.Equal("bob", UsageApi.Parse(local, null, null, null, owner: "Bob").Owner);
 
-        var ann = new DefaultHttpContext { User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "ann")], "test")) };
+        var ann = new DefaultHttpContext();
+        ann.Features.Set(new CallerIdentity("ann", IsAdmin: false, CallerIdentity.ViaSession));
         var query = UsageApi.Parse(ann, "2026-03-01", "2026-03-01", "owner");
         Assert.Equal("ann", query.Owner);
         Assert.Equal(UsageGroupBy.Owner, query.GroupBy);
         Assert.Equal(TimeSpan.FromDays(1), query.To - query.From);
+        var refused = Assert.Throws<ParleyException>(() => UsageApi.Parse(ann, null, null, null, owner: "bob"));
+        Assert.Equal(403, refused.Status);
+        Assert.Equal("key", UsageApi.Parse(ann, null, null, "key").GroupBy.ToString().ToLowerInvariant());
     }
 }

@@ -31,7 +31,7 @@ public static class ChatApi
     public static async Task Chat(
         HttpContext context, JsonElement body, TurnFactory turns, ToolCatalog tools, ChatRunner runner, IOptions<ParleyOptions> options)
     {
-        Parley.Usage.CallerContext.Set(Owners.Of(context), "chat");
+        Parley.Usage.CallerContext.SetSurface("chat");
         var parley = options.Value;
         var request = StatelessChatRequest.Parse(body, parley);
         var chosenTools = request.Tools is null ? null : tools.RequireKnown(request.Tools);

@@ -136,7 +136,7 @@ public static class ConversationsApi
 
     private static async Task Stream(HttpContext context, ConversationEngine engine, PreparedReply prepared)
     {
-        Parley.Usage.CallerContext.Set(Owners.Of(context), "conversations");
+        Parley.Usage.CallerContext.SetSurface("conversations");
         using (prepared.Lease)
             await ConversationStream.WriteAsync(context, engine.StreamAsync(prepared, context.RequestAborted));
     }

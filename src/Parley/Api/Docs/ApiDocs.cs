@@ -18,7 +18,7 @@ public static class ApiDocs
 
     public static WebApplication MapParleyApiDocs(this WebApplication app)
     {
-        app.MapOpenApi(DocumentPath);
+        app.MapOpenApi(DocumentPath).AllowAnonymous();
         app.UseSwaggerUI(options =>
         {
             options.RoutePrefix = "api/docs";

@@ -13,7 +13,7 @@ public static class HealthApi
 {
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/health").WithTags("Health");
+        var group = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
         group.MapGet("/", Health);
         group.MapGet("/live", () => TypedResults.Ok(new { status = "alive" }));
         group.MapGet("/ready", Ready);

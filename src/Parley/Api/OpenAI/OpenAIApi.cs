@@ -51,7 +51,7 @@ public static class OpenAIApi
 
     public static async Task ChatCompletions(HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, IOptions<ParleyOptions> options)
     {
-        Parley.Usage.CallerContext.Set(Owners.Of(context), "v1");
+        Parley.Usage.CallerContext.SetSurface("v1");
         var request = OpenAIChatRequest.Parse(body, options.Value.MaxImageBytes);
         var model = turns.ResolveModel(request.Model, VisionRouting.HasImages(request.Messages));
         var turn = new ChatTurn(model, request.Messages, request.Options);

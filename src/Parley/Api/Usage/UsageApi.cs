@@ -10,8 +10,8 @@ using Parley.Usage;
 namespace Parley.Api.Usage;
 
 /// <summary>
-/// <c>GET /api/usage</c> and <c>GET /api/usage.csv</c>: model calls grouped by day, model, owner or surface. A user sees
-/// only their own calls; the single local user (the default until sign-in exists) sees everyone's.
+/// <c>GET /api/usage</c> and <c>GET /api/usage.csv</c>: model calls grouped by day, model, owner, surface or key. A user
+/// sees only their own calls; administrators (the local user in single-user mode) see everyone's, or one owner's with <c>?owner=</c>.
 /// </summary>
 public static class UsageApi
 {
@@ -24,16 +24,16 @@ public static class UsageApi
     }
 
     public static async Task<Ok<UsageReport>> Get(
-        HttpContext context, IUsageStore store, string? from = null, string? to = null, string? groupBy = null, CancellationToken cancellationToken = default)
+        HttpContext context, IUsageStore store, string? from = null, string? to = null, string? groupBy = null, string? owner = null, CancellationToken cancellationToken = default)
     {
-        var groups = await store.QueryAsync(Parse(context, from, to, groupBy), cancellationToken);
+        var groups = await store.QueryAsync(Parse(context, from, to, groupBy, owner), cancellationToken);
         return TypedResults.Ok(new UsageReport(groups, UsageTotals.Of(groups)));
     }
 
     public static async Task<IResult> GetCsv(
-        HttpContext context, IUsageStore store, string? from = null, string? to = null, string? groupBy = null, CancellationToken cancellationToken = default)
+        HttpContext context, IUsageStore store, string? from = null, string? to = null, string? groupBy = null, string? owner = null, CancellationToken cancellationToken = default)
     {
-        var groups = await store.QueryAsync(Parse(context, from, to, groupBy), cancellationToken);
+        var groups = await store.QueryAsync(Parse(context, from, to, groupBy, owner), cancellationToken);
         var csv = new StringBuilder("key,requests,promptTokens,completionTokens,totalTokens,cost,errors,cached,avgLatencyMs\n");
         foreach (var g in groups)
         {
@@ -43,8 +43,8 @@ public static class UsageApi
         return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
     }
 
-    /// <summary>The query of a request: its range and grouping, and the caller's rows only unless the caller is the local user.</summary>
-    public static UsageQuery Parse(HttpContext context, string? from, string? to, string? groupBy)
+    /// <summary>The query of a request: its range and grouping, and the caller's rows only unless the caller is an administrator.</summary>
+    public static UsageQuery Parse(HttpContext context, string? from, string? to, string? groupBy, string? owner = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var grouping = groupBy?.ToLowerInvariant() switch
@@ -53,14 +53,18 @@ public static class UsageApi
             "model" => UsageGroupBy.Model,
             "owner" => UsageGroupBy.Owner,
             "surface" => UsageGroupBy.Surface,
-            _ => throw Invalid($"groupBy must be day, model, owner or surface, not '{groupBy}'."),
+            "key" => UsageGroupBy.Key,
+            _ => throw Invalid($"groupBy must be day, model, owner, surface or key, not '{groupBy}'."),
         };
         var start = Time(from, "from", endOfDay: false);
         var end = Time(to, "to", endOfDay: true);
         if (start is not null && end is not null && start >= end)
             throw Invalid("from must be before to.");
-        var owner = Owners.Of(context);
-        return new UsageQuery(start, end, grouping, owner == Owners.Local ? null : owner);
+        var caller = Parley.Identity.CallerIdentity.Of(context);
+        if (!caller.IsAdmin && owner is not null && !string.Equals(owner, caller.Owner, StringComparison.OrdinalIgnoreCase))
+            throw new ParleyException(ErrorCodes.Forbidden, 403, "Only administrators may see other users' usage.");
+        var scope = caller.IsAdmin ? (string.IsNullOrWhiteSpace(owner) ? null : owner.Trim().ToLowerInvariant()) : Owners.Of(context);
+        return new UsageQuery(start, end, grouping, scope);
     }
 
     private static DateTimeOffset? Time(string? value, string name, bool endOfDay)

@@ -10,17 +10,13 @@ namespace Parley.Api.WebApp;
 /// </summary>
 public static class WebAppHosting
 {
-    public static WebApplication MapWebApp(this WebApplication app)
-    {
-        var files = OpenEmbedded();
-        if (files is null)
-        {
-            app.MapGet("/", () => Results.Content(
-                "<!doctype html><title>Parley</title><p>The web app was not built into this server (built with -p:SkipWebBuild=true). The APIs work: see <a href=\"/api/docs\">/api/docs</a>.",
-                "text/html"));
-            return app;
-        }
+    private static readonly Lazy<ManifestEmbeddedFileProvider?> Files = new(OpenEmbedded);
 
+    /// <summary>Serves the bundle's files; runs before authentication, since the app itself shows the sign-in screen.</summary>
+    public static WebApplication UseWebAppFiles(this WebApplication app)
+    {
+        if (Files.Value is not { } files)
+            return app;
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -31,6 +27,19 @@ public static class WebAppHosting
                 context.Context.Response.Headers.CacheControl = immutable ? "public, max-age=31536000, immutable" : "no-cache";
             },
         });
+        return app;
+    }
+
+    /// <summary>index.html for client routes such as <c>/c/{id}</c>; unknown API paths stay 404.</summary>
+    public static WebApplication MapWebApp(this WebApplication app)
+    {
+        if (Files.Value is not { } files)
+        {
+            app.MapGet("/", () => Results.Content(
+                "<!doctype html><title>Parley</title><p>The web app was not built into this server (built with -p:SkipWebBuild=true). The APIs work: see <a href=\"/api/docs\">/api/docs</a>.",
+                "text/html")).AllowAnonymous();
+            return app;
+        }
         app.MapFallback("{*path:nonfile}", async context =>
         {
             if (IsApiPath(context.Request.Path))
@@ -42,7 +51,7 @@ public static class WebAppHosting
             context.Response.Headers.CacheControl = "no-cache";
             await using var index = files.GetFileInfo("index.html").CreateReadStream();
             await index.CopyToAsync(context.Response.Body, context.RequestAborted);
-        });
+        }).AllowAnonymous();
         return app;
     }
 

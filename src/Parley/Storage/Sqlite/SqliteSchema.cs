@@ -74,6 +74,37 @@ internal static class SqliteSchema
         CREATE INDEX ix_usage_at ON usage(at);
         CREATE INDEX ix_usage_owner_at ON usage(owner, at);
         """,
+        // 4: identity (see Parley.Identity): local accounts, API keys (only their SHA-256) and web sessions (only the token's SHA-256).
+        """
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            is_admin INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            owner TEXT NOT NULL COLLATE NOCASE,
+            secret_hash TEXT NOT NULL,
+            models TEXT NOT NULL,
+            requests_per_minute INTEGER,
+            daily_token_limit INTEGER,
+            max_concurrent_streams INTEGER,
+            expires_at INTEGER,
+            created_at INTEGER NOT NULL,
+            last_used_at INTEGER,
+            revoked_at INTEGER
+        );
+        CREATE INDEX ix_api_keys_owner ON api_keys(owner, created_at DESC);
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL COLLATE NOCASE,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_sessions_user ON sessions(user_name);
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

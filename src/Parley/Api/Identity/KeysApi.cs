@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Parley.Errors;
+using Parley.Identity;
+
+namespace Parley.Api.Identity;
+
+/// <summary>
+/// <c>/api/keys</c>: everyone manages their own API keys; administrators may create keys for any owner and list all
+/// (<c>?all=true</c>). The secret is in the creation response only.
+/// </summary>
+public static class KeysApi
+{
+    public static RouteGroupBuilder MapKeysApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/keys").WithTags("Identity");
+        group.MapGet("/", List);
+        group.MapPost("/", Create);
+        group.MapDelete("/{id}", Revoke);
+        return group;
+    }
+
+    public static async Task<Ok<ItemsDto<KeyDto>>> List(HttpContext context, IdentityService identity, bool? all = null)
+    {
+        var caller = CallerIdentity.Of(context);
+        if (all == true && !caller.IsAdmin)
+            throw Forbidden("Only administrators may list every user's keys.");
+        var keys = await identity.Store.ListKeysAsync(all == true ? null : caller.Owner, context.RequestAborted);
+        return TypedResults.Ok(new ItemsDto<KeyDto>([.. keys.Select(KeyDto.From)]));
+    }
+
+    public static async Task<Created<CreatedKeyDto>> Create(HttpContext context, CreateKeyRequest body, IdentityService identity)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var caller = CallerIdentity.Of(context);
+        var owner = string.IsNullOrWhiteSpace(body.Owner) ? caller.Owner : body.Owner.Trim();
+        if (!caller.IsAdmin && !string.Equals(owner, caller.Owner, StringComparison.OrdinalIgnoreCase))
+            throw Forbidden("Only administrators may create keys for other users.");
+        if (caller.Key is { Models.Count: > 0 } && !caller.IsAdmin)
+            throw Forbidden("A key limited to some models cannot create keys; sign in or use an unrestricted key.");
+        var (key, secret) = await identity.CreateKeyAsync(
+            new NewApiKey(body.Name, owner, body.Models, body.RequestsPerMinute, body.DailyTokenLimit, body.MaxConcurrentStreams, body.ExpiresAt),
+            context.RequestAborted);
+        context.Response.Headers.CacheControl = "no-store";
+        var dto = KeyDto.From(key);
+        return TypedResults.Created($"/api/keys/{key.Id}", new CreatedKeyDto(dto.Id, dto.Name, dto.Owner, dto.Prefix, dto.Models, dto.RequestsPerMinute,
+            dto.DailyTokenLimit, dto.MaxConcurrentStreams, dto.ExpiresAt, dto.CreatedAt, dto.LastUsedAt, dto.RevokedAt, secret));
+    }
+
+    public static async Task<NoContent> Revoke(HttpContext context, string id, IdentityService identity)
+    {
+        await identity.RevokeKeyAsync(id, CallerIdentity.Of(context), context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    private static ParleyException Forbidden(string message) => new(ErrorCodes.Forbidden, 403, message);
+}

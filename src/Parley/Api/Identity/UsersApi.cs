@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Parley.Errors;
+using Parley.Identity;
+
+namespace Parley.Api.Identity;
+
+/// <summary><c>/api/admin/users</c>: administrators list, add and remove local accounts.</summary>
+public static class UsersApi
+{
+    public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin/users").WithTags("Identity").RequireAuthorization(ParleyAuthentication.AdminPolicy);
+        group.MapGet("/", List);
+        group.MapPost("/", Create);
+        group.MapDelete("/{name}", Delete);
+        return group;
+    }
+
+    public static async Task<Ok<ItemsDto<UserDto>>> List(HttpContext context, IdentityService identity) =>
+        TypedResults.Ok(new ItemsDto<UserDto>([.. (await identity.Store.ListUsersAsync(context.RequestAborted)).Select(UserDto.From)]));
+
+    public static async Task<Created<UserDto>> Create(HttpContext context, CreateUserRequest body, IdentityService identity)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var user = await identity.CreateUserAsync(body.Name, body.Password, body.IsAdmin, context.RequestAborted);
+        return TypedResults.Created($"/api/admin/users/{user.Name}", UserDto.From(user));
+    }
+
+    public static async Task<NoContent> Delete(HttpContext context, string name, IdentityService identity)
+    {
+        if (string.Equals(name, CallerIdentity.Of(context).Owner, StringComparison.OrdinalIgnoreCase))
+            throw new ParleyException(ErrorCodes.InvalidRequest, 400, "You cannot delete your own account while signed in with it.");
+        await identity.DeleteUserAsync(name, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+}

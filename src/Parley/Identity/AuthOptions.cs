@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+
+namespace Parley.Identity;
+
+/// <summary>
+/// Who may use Parley (<c>Parley:Auth</c>). <c>single-user</c> (the default) needs no sign-in for requests from this
+/// machine, which act as the local administrator; <c>accounts</c> needs an API key or a web sign-in on every request.
+/// API keys work in both modes.
+/// </summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Parley:Auth";
+
+    public const string SingleUser = "single-user";
+    public const string Accounts = "accounts";
+
+    /// <summary><c>single-user</c>: requests from loopback without credentials are the local admin; <c>accounts</c>: every request signs in.</summary>
+    public string Mode { get; set; } = SingleUser;
+
+    /// <summary>PARLEY_ADMIN_USER: an administrator created at startup when no account exists yet (with <see cref="AdminPassword"/>).</summary>
+    public string? AdminUser { get; set; }
+
+    /// <summary>PARLEY_ADMIN_PASSWORD for <see cref="AdminUser"/>; at least 8 characters. Only read when no account exists.</summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>How long a web sign-in lasts.</summary>
+    public int SessionDays { get; set; } = 30;
+
+    /// <summary>Failed sign-ins per user name (and per client address) in 5 minutes before further attempts get 429.</summary>
+    public int MaxFailedSignIns { get; set; } = 5;
+
+    public bool IsAccounts => string.Equals(Mode, Accounts, StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.Equals(options.Mode, AuthOptions.SingleUser, StringComparison.OrdinalIgnoreCase) && !options.IsAccounts)
+            return ValidateOptionsResult.Fail($"Parley:Auth:Mode must be '{AuthOptions.SingleUser}' or '{AuthOptions.Accounts}', not '{options.Mode}'.");
+        if (options.SessionDays is < 1 or > 3650)
+            return ValidateOptionsResult.Fail($"Parley:Auth:SessionDays must be between 1 and 3650, not {options.SessionDays}.");
+        if (options.MaxFailedSignIns < 1)
+            return ValidateOptionsResult.Fail($"Parley:Auth:MaxFailedSignIns must be 1 or more, not {options.MaxFailedSignIns}.");
+        if (string.IsNullOrWhiteSpace(options.AdminUser) != string.IsNullOrEmpty(options.AdminPassword))
+            return ValidateOptionsResult.Fail("PARLEY_ADMIN_USER and PARLEY_ADMIN_PASSWORD (Parley:Auth:AdminUser, AdminPassword) go together: set both or neither.");
+        if (!string.IsNullOrWhiteSpace(options.AdminUser) && UserNames.Problem(options.AdminUser) is { } problem)
+            return ValidateOptionsResult.Fail($"PARLEY_ADMIN_USER: {problem}");
+        if (!string.IsNullOrEmpty(options.AdminPassword) && Passwords.Weakness(options.AdminPassword) is { } weak)
+            return ValidateOptionsResult.Fail($"PARLEY_ADMIN_PASSWORD: {weak}");
+        return ValidateOptionsResult.Success;
+    }
+}

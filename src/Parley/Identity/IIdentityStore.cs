@@ -1,0 +1,45 @@
+namespace Parley.Identity;
+
+/// <summary>
+/// Users, API keys and web sessions. Implementations: SQLite (default, same file as conversations), in-memory (tests),
+/// PostgreSQL; one shared contract test suite. Names compare case-insensitively; secrets arrive already hashed.
+/// </summary>
+public interface IIdentityStore
+{
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>False when a user with that name exists.</summary>
+    Task<bool> AddUserAsync(UserAccount user, CancellationToken cancellationToken = default);
+
+    Task<UserAccount?> GetUserAsync(string name, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<UserAccount>> ListUsersAsync(CancellationToken cancellationToken = default);
+
+    Task<bool> SetPasswordAsync(string name, string passwordHash, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the user with their sessions and revokes their keys; false when there was none.</summary>
+    Task<bool> DeleteUserAsync(string name, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task<int> CountUsersAsync(CancellationToken cancellationToken = default);
+
+    Task AddKeyAsync(ApiKey key, CancellationToken cancellationToken = default);
+
+    Task<ApiKey?> GetKeyAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Keys of one owner, or of everyone when <paramref name="owner"/> is null; newest first.</summary>
+    Task<IReadOnlyList<ApiKey>> ListKeysAsync(string? owner, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the key revoked (idempotent: the first revocation time stays); false when there is no such key.</summary>
+    Task<bool> RevokeKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task TouchKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task AddSessionAsync(UserSession session, CancellationToken cancellationToken = default);
+
+    Task<UserSession?> GetSessionAsync(string tokenHash, CancellationToken cancellationToken = default);
+
+    Task DeleteSessionAsync(string tokenHash, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends every session of a user (a password change or deletion).</summary>
+    Task DeleteSessionsOfAsync(string userName, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Parley.Usage;
+
+namespace Parley.Identity;
+
+public static class IdentityHosting
+{
+    /// <summary>Registers accounts, keys and the authentication that every endpoint requires unless it allows anonymous calls.</summary>
+    public static IServiceCollection AddParleyIdentity(this IServiceCollection services, Func<IServiceProvider, IIdentityStore> defaultStore)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.TryAddSingleton(defaultStore);
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<IdentityService>();
+        services.AddHostedService<AdminBootstrap>();
+        services.AddAuthentication(ParleyAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ParleyAuthentication>(ParleyAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ParleyAuthentication.SchemeName).RequireAuthenticatedUser().Build())
+            .AddPolicy(ParleyAuthentication.AdminPolicy, p => p.AddAuthenticationSchemes(ParleyAuthentication.SchemeName).RequireRole(ParleyAuthentication.AdminPolicy));
+        return services;
+    }
+
+    /// <summary>Authenticates every request after the web app's static files, and makes the caller ambient for usage, limits and model access.</summary>
+    public static WebApplication UseParleyIdentity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.Use((context, next) =>
+        {
+            var caller = CallerIdentity.Of(context);
+            CallerContext.Set(new Caller(caller.Owner, "api", caller.Key?.Id, caller.Key?.Models));
+            return next(context);
+        });
+        return app;
+    }
+}

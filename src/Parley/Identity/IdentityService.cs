@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Parley.Conversations;
+using Parley.Errors;
+using Parley.Providers;
+
+namespace Parley.Identity;
+
+/// <summary>
+/// Accounts, API keys and sign-ins, shared by the HTTP APIs, the authentication handler and the admin commands.
+/// Every input is checked here, so each surface answers the same errors.
+/// </summary>
+public sealed class IdentityService(IIdentityStore store, ModelCatalog catalog, SignInThrottle throttle, IOptions<AuthOptions> options, TimeProvider time)
+{
+    /// <summary>How often a key's <c>last_used_at</c> is written at most, so using a key is not a write per request.</summary>
+    private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
+
+    /// <summary>Verified against when a user does not exist, so a wrong name takes as long as a wrong password.</summary>
+    private static readonly Lazy<string> DummyHash = new(() => Passwords.Hash(Guid.NewGuid().ToString()));
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
+
+    public IIdentityStore Store => store;
+
+    public async Task<UserAccount> CreateUserAsync(string? name, string? password, bool isAdmin, CancellationToken cancellationToken = default)
+    {
+        if (UserNames.Problem(name) is { } problem)
+            throw Invalid(problem);
+        if (Passwords.Weakness(password) is { } weak)
+            throw new ParleyException(ErrorCodes.WeakPassword, 400, weak);
+        var user = new UserAccount(UserNames.Normalize(name!), Passwords.Hash(password!), isAdmin, time.UtcNowStored());
+        if (!await store.AddUserAsync(user, cancellationToken))
+            throw new ParleyException(ErrorCodes.UserExists, 409, $"A user named '{user.Name}' already exists.");
+        return user;
+    }
+
+    public async Task DeleteUserAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (!await store.DeleteUserAsync(UserNames.Normalize(name), time.UtcNowStored(), cancellationToken))
+            throw new ParleyException(ErrorCodes.UserNotFound, 404, $"There is no user named '{name}'.");
+    }
+
+    /// <summary>Checks a password and opens a web session; returns the session token for the cookie.</summary>
+    public async Task<(UserAccount User, string Token, UserSession Session)> SignInAsync(string? name, string? password, string? address, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(name) || string.IsNullOrEmpty(password))
+            throw Invalid("Send a username and a password.");
+        var userName = UserNames.Normalize(name);
+        throttle.EnsureAllowed(userName, address, options.Value.MaxFailedSignIns);
+        var user = await store.GetUserAsync(userName, cancellationToken);
+        if (!Passwords.Verify(user?.PasswordHash ?? DummyHash.Value, password) || user is null)
+        {
+            throttle.Failed(userName, address);
+            throw new ParleyException(ErrorCodes.InvalidCredentials, 401, "The user name or password is wrong.");
+        }
+        throttle.Succeeded(userName);
+        var token = ApiKeySecret.NewSessionToken();
+        var now = time.UtcNowStored();
+        var session = new UserSession(ApiKeySecret.Hash(token), user.Name, now, now.AddDays(options.Value.SessionDays));
+        await store.AddSessionAsync(session, cancellationToken);
+        return (user, token, session);
+    }
+
+    public Task SignOutAsync(string token, CancellationToken cancellationToken = default) =>
+        store.DeleteSessionAsync(ApiKeySecret.Hash(token), cancellationToken);
+
+    public async Task ChangePasswordAsync(string userName, string? currentPassword, string? newPassword, CancellationToken cancellationToken = default)
+    {
+        var user = await store.GetUserAsync(userName, cancellationToken)
+            ?? throw new ParleyException(ErrorCodes.UserNotFound, 404, $"'{userName}' has no password to change (single-user mode or a key without an account).");
+        if (string.IsNullOrEmpty(currentPassword) || !Passwords.Verify(user.PasswordHash, currentPassword))
+            throw new ParleyException(ErrorCodes.InvalidCredentials, 401, "The current password is wrong.");
+        if (Passwords.Weakness(newPassword) is { } weak)
+            throw new ParleyException(ErrorCodes.WeakPassword, 400, weak);
+        await store.SetPasswordAsync(user.Name, Passwords.Hash(newPassword!), cancellationToken);
+        await store.DeleteSessionsOfAsync(user.Name, cancellationToken);
+    }
+
+    /// <summary>The signed-in user of a session cookie, or null when the session is unknown or over.</summary>
+    public async Task<UserAccount?> FindSessionUserAsync(string token, CancellationToken cancellationToken = default)
+    {
+        var hash = ApiKeySecret.Hash(token);
+        var session = await store.GetSessionAsync(hash, cancellationToken);
+        if (session is null)
+            return null;
+        if (session.ExpiresAt <= time.GetUtcNow())
+        {
+            await store.DeleteSessionAsync(hash, cancellationToken);
+            return null;
+        }
+        return await store.GetUserAsync(session.UserName, cancellationToken);
+    }
+
+    public async Task<(ApiKey Key, string Secret)> CreateKeyAsync(NewApiKey request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var name = string.IsNullOrWhiteSpace(request.Name) ? "API key" : request.Name.Trim();
+        if (name.Length > 100)
+            throw Invalid("Key names have at most 100 characters.");
+        if (UserNames.Problem(request.Owner) is { } ownerProblem)
+            throw Invalid("owner: " + ownerProblem);
+        if (request.RequestsPerMinute is < 0 || request.DailyTokenLimit is < 0 || request.MaxConcurrentStreams is < 0)
+            throw Invalid("Limits must be 0 (no limit) or more.");
+        var now = time.UtcNowStored();
+        if (request.ExpiresAt is { } expires && expires <= now)
+            throw Invalid("expiresAt must be in the future.");
+        var models = new List<string>();
+        foreach (var pattern in (request.Models ?? []).Select(m => m?.Trim() ?? "").Where(m => m.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (ModelAccess.Problem(pattern, catalog) is { } problem)
+                throw new ParleyException(ErrorCodes.ModelNotFound, 400, $"models: {problem}");
+            models.Add(pattern.Contains('*', StringComparison.Ordinal) ? pattern : catalog.Resolve(pattern).Id);
+        }
+        var (id, secret) = ApiKeySecret.Generate();
+        var key = new ApiKey(id, name, UserNames.Normalize(request.Owner), ApiKeySecret.Hash(secret), models,
+            Positive(request.RequestsPerMinute), Positive(request.DailyTokenLimit), Positive(request.MaxConcurrentStreams),
+            request.ExpiresAt, now);
+        await store.AddKeyAsync(key, cancellationToken);
+        return (key, secret);
+    }
+
+    /// <summary>Revokes a key; non-admins only their own (others' keys look absent).</summary>
+    public async Task RevokeKeyAsync(string id, CallerIdentity caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var key = await store.GetKeyAsync(id, cancellationToken);
+        if (key is null || !(caller.IsAdmin || string.Equals(key.Owner, caller.Owner, StringComparison.OrdinalIgnoreCase)))
+            throw new ParleyException(ErrorCodes.KeyNotFound, 404, $"There is no API key '{id}'.");
+        await store.RevokeKeyAsync(id, time.UtcNowStored(), cancellationToken);
+    }
+
+    /// <summary>The key a bearer token names, or why it cannot be used (<c>invalid_api_key</c>, <c>api_key_revoked</c>, <c>api_key_expired</c>).</summary>
+    public async Task<(ApiKey? Key, string? FailureCode, string? Failure)> AuthenticateKeyAsync(string token, CancellationToken cancellationToken = default)
+    {
+        var id = ApiKeySecret.IdOf(token);
+        var key = id is null ? null : await store.GetKeyAsync(id, cancellationToken);
+        if (key is null || !ApiKeySecret.Matches(token, key.SecretHash))
+            return (null, ErrorCodes.InvalidApiKey, "The API key is not valid. Check that it was copied whole; keys look like pk_…_….");
+        var now = time.GetUtcNow();
+        if (key.RevokedAt is { } revoked)
+            return (null, ErrorCodes.ApiKeyRevoked, $"The API key {key.Prefix}… was revoked on {revoked:yyyy-MM-dd}. Ask for a new one.");
+        if (key.ExpiresAt is { } expires && expires <= now)
+            return (null, ErrorCodes.ApiKeyExpired, $"The API key {key.Prefix}… expired on {expires:yyyy-MM-dd}. Ask for a new one.");
+        if (!_touched.TryGetValue(key.Id, out var touched) || now - touched >= TouchEvery)
+        {
+            _touched[key.Id] = now;
+            await store.TouchKeyAsync(key.Id, time.UtcNowStored(), cancellationToken);
+        }
+        return (key, null, null);
+    }
+
+    /// <summary>Whether the owner of a key or session is an administrator (the local user always is).</summary>
+    public async Task<bool> IsAdminAsync(string owner, CancellationToken cancellationToken = default) =>
+        owner == UserNames.Local && !options.Value.IsAccounts
+        || (await store.GetUserAsync(owner, cancellationToken))?.IsAdmin == true;
+
+    private static int? Positive(int? value) => value is > 0 ? value : null;
+
+    private static long? Positive(long? value) => value is > 0 ? value : null;
+
+    private static ParleyException Invalid(string message) => new(ErrorCodes.InvalidRequest, 400, message);
+}

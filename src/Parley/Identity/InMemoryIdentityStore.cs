@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+
+namespace Parley.Identity;
+
+/// <summary>Users, keys and sessions in process memory (tests and the library's store-less mode).</summary>
+public sealed class InMemoryIdentityStore : IIdentityStore
+{
+    private readonly ConcurrentDictionary<string, UserAccount> _users = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ApiKey> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UserSession> _sessions = new(StringComparer.Ordinal);
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<bool> AddUserAsync(UserAccount user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return Task.FromResult(_users.TryAdd(user.Name, user));
+    }
+
+    public Task<UserAccount?> GetUserAsync(string name, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_users.GetValueOrDefault(name));
+
+    public Task<IReadOnlyList<UserAccount>> ListUsersAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<UserAccount>>([.. _users.Values.OrderBy(u => u.Name, StringComparer.Ordinal)]);
+
+    public Task<bool> SetPasswordAsync(string name, string passwordHash, CancellationToken cancellationToken = default)
+    {
+        while (_users.TryGetValue(name, out var user))
+        {
+            if (_users.TryUpdate(name, user with { PasswordHash = passwordHash }, user))
+                return Task.FromResult(true);
+        }
+        return Task.FromResult(false);
+    }
+
+    public async Task<bool> DeleteUserAsync(string name, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        if (!_users.TryRemove(name, out _))
+            return false;
+        await DeleteSessionsOfAsync(name, cancellationToken);
+        foreach (var key in _keys.Values.Where(k => string.Equals(k.Owner, name, StringComparison.OrdinalIgnoreCase)))
+            await RevokeKeyAsync(key.Id, at, cancellationToken);
+        return true;
+    }
+
+    public Task<int> CountUsersAsync(CancellationToken cancellationToken = default) => Task.FromResult(_users.Count);
+
+    public Task AddKeyAsync(ApiKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!_keys.TryAdd(key.Id, key))
+            throw new InvalidOperationException($"API key {key.Id} already exists.");
+        return Task.CompletedTask;
+    }
+
+    public Task<ApiKey?> GetKeyAsync(string id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_keys.GetValueOrDefault(id));
+
+    public Task<IReadOnlyList<ApiKey>> ListKeysAsync(string? owner, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ApiKey>>([.. _keys.Values
+            .Where(k => owner is null || string.Equals(k.Owner, owner, StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id, StringComparer.Ordinal)]);
+
+    public Task<bool> RevokeKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Update(id, k => k.RevokedAt is null ? k with { RevokedAt = at } : k));
+
+    public Task TouchKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        Update(id, k => k with { LastUsedAt = at });
+        return Task.CompletedTask;
+    }
+
+    public Task AddSessionAsync(UserSession session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        _sessions[session.TokenHash] = session;
+        return Task.CompletedTask;
+    }
+
+    public Task<UserSession?> GetSessionAsync(string tokenHash, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_sessions.GetValueOrDefault(tokenHash));
+
+    public Task DeleteSessionAsync(string tokenHash, CancellationToken cancellationToken = default)
+    {
+        _sessions.TryRemove(tokenHash, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteSessionsOfAsync(string userName, CancellationToken cancellationToken = default)
+    {
+        foreach (var session in _sessions.Values.Where(s => string.Equals(s.UserName, userName, StringComparison.OrdinalIgnoreCase)))
+            _sessions.TryRemove(session.TokenHash, out _);
+        return Task.CompletedTask;
+    }
+
+    private bool Update(string id, Func<ApiKey, ApiKey> change)
+    {
+        while (_keys.TryGetValue(id, out var key))
+        {
+            if (_keys.TryUpdate(id, change(key), key))
+                return true;
+        }
+        return false;
+    }
+}

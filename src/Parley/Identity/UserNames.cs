@@ -1,0 +1,24 @@
+namespace Parley.Identity;
+
+/// <summary>User names are owners of data: short, lower-case-insensitive letters, digits and <c>._-@</c>.</summary>
+public static class UserNames
+{
+    /// <summary>The owner of everything in single-user mode (also the owner of data from before accounts existed).</summary>
+    public const string Local = "local";
+
+    public static string Normalize(string name) => name.Trim().ToLowerInvariant();
+
+    public static string? Problem(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            return "A user name is required.";
+        var trimmed = name.Trim();
+        if (trimmed.Length > 64)
+            return "User names have at most 64 characters.";
+        if (!trimmed.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@'))
+            return $"'{trimmed}' is not a valid user name: use letters, digits and . _ - @.";
+        if (trimmed.StartsWith("bot:", StringComparison.OrdinalIgnoreCase))
+            return "User names cannot start with 'bot:'.";
+        return null;
+    }
+}

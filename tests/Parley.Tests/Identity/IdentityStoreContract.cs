@@ -1,0 +1,122 @@
+using Parley.Identity;
+
+namespace Parley.Tests.Identity;
+
+/// <summary>The behaviour every <see cref="IIdentityStore"/> must have; each store runs this suite.</summary>
+public abstract class IdentityStoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    protected IIdentityStore Store { get; private set; } = null!;
+
+    protected abstract Task<IIdentityStore> CreateStoreAsync();
+
+    public async Task InitializeAsync()
+    {
+        Store = await CreateStoreAsync();
+        await Store.InitializeAsync();
+    }
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    private static ApiKey Key(string id, string owner = "alice", int minutes = 0) => new(
+        id, "ci", owner, ApiKeySecret.Hash("secret-" + id), ["mock/*", "openai/gpt-4o"], 10, 5000, 2, T0.AddDays(30), T0.AddMinutes(minutes));
+
+    [Fact]
+    public async Task Users_are_added_once_found_case_insensitively_listed_and_counted()
+    {
+        Assert.True(await Store.AddUserAsync(new UserAccount("alice", "hash-a", false, T0)));
+        Assert.False(await Store.AddUserAsync(new UserAccount("alice", "other", true, T0)));
+        Assert.True(await Store.AddUserAsync(new UserAccount("bob", "hash-b", true, T0.AddMinutes(1))));
+
+        Assert.Equal(new UserAccount("alice", "hash-a", false, T0), await Store.GetUserAsync("ALICE"));
+        Assert.Null(await Store.GetUserAsync("carol"));
+        Assert.Equal(["alice", "bob"], (await Store.ListUsersAsync()).Select(u => u.Name));
+        Assert.Equal(2, await Store.CountUsersAsync());
+        Assert.True(await Store.SetPasswordAsync("alice", "hash-new"));
+        Assert.False(await Store.SetPasswordAsync("carol", "x"));
+        Assert.Equal("hash-new", (await Store.GetUserAsync("alice"))!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task Keys_round_trip_list_by_owner_newest_first_and_keep_their_first_revocation()
+    {
+        await Store.AddKeyAsync(Key("aaaaaaaaaaaa", minutes: 0));
+        await Store.AddKeyAsync(Key("bbbbbbbbbbbb", minutes: 1));
+        await Store.AddKeyAsync(Key("cccccccccccc", owner: "bob", minutes: 2));
+
+        var expected = Key("aaaaaaaaaaaa");
+        var loaded = await Store.GetKeyAsync("aaaaaaaaaaaa");
+        Assert.Equal(expected.Models, loaded!.Models);
+        Assert.Equal(expected, loaded with { Models = expected.Models });
+        Assert.Null(await Store.GetKeyAsync("zzzzzzzzzzzz"));
+        Assert.Equal(["bbbbbbbbbbbb", "aaaaaaaaaaaa"], (await Store.ListKeysAsync("alice")).Select(k => k.Id));
+        Assert.Equal(["cccccccccccc", "bbbbbbbbbbbb", "aaaaaaaaaaaa"], (await Store.ListKeysAsync(null)).Select(k => k.Id));
+
+        Assert.True(await Store.RevokeKeyAsync("aaaaaaaaaaaa", T0.AddHours(1)));
+        Assert.True(await Store.RevokeKeyAsync("aaaaaaaaaaaa", T0.AddHours(2)));
+        Assert.False(await Store.RevokeKeyAsync("zzzzzzzzzzzz", T0));
+        Assert.Equal(T0.AddHours(1), (await Store.GetKeyAsync("aaaaaaaaaaaa"))!.RevokedAt);
+
+        await Store.TouchKeyAsync("bbbbbbbbbbbb", T0.AddHours(3));
+        Assert.Equal(T0.AddHours(3), (await Store.GetKeyAsync("bbbbbbbbbbbb"))!.LastUsedAt);
+    }
+
+    [Fact]
+    public async Task Deleting_a_user_ends_their_sessions_and_revokes_their_keys_only()
+    {
+        await Store.AddUserAsync(new UserAccount("alice", "h", false, T0));
+        await Store.AddKeyAsync(Key("aaaaaaaaaaaa"));
+        await Store.AddKeyAsync(Key("cccccccccccc", owner: "bob"));
+        await Store.AddSessionAsync(new UserSession("s1", "alice", T0, T0.AddDays(1)));
+        await Store.AddSessionAsync(new UserSession("s2", "bob", T0, T0.AddDays(1)));
+
+        Assert.True(await Store.DeleteUserAsync("alice", T0.AddHours(1)));
+        Assert.False(await Store.DeleteUserAsync("alice", T0.AddHours(1)));
+
+        Assert.Null(await Store.GetUserAsync("alice"));
+        Assert.Null(await Store.GetSessionAsync("s1"));
+        Assert.NotNull(await Store.GetSessionAsync("s2"));
+        Assert.Equal(T0.AddHours(1), (await Store.GetKeyAsync("aaaaaaaaaaaa"))!.RevokedAt);
+        Assert.Null((await Store.GetKeyAsync("cccccccccccc"))!.RevokedAt);
+    }
+
+    [Fact]
+    public async Task Sessions_are_found_by_their_hash_and_deleted_singly_or_per_user()
+    {
+        var session = new UserSession("hash-1", "alice", T0, T0.AddDays(30));
+        await Store.AddSessionAsync(session);
+        await Store.AddSessionAsync(new UserSession("hash-2", "alice", T0, T0.AddDays(30)));
+        await Store.AddSessionAsync(new UserSession("hash-3", "bob", T0, T0.AddDays(30)));
+
+        Assert.Equal(session, await Store.GetSessionAsync("hash-1"));
+        await Store.DeleteSessionAsync("hash-1");
+        Assert.Null(await Store.GetSessionAsync("hash-1"));
+        await Store.DeleteSessionsOfAsync("ALICE");
+        Assert.Null(await Store.GetSessionAsync("hash-2"));
+        Assert.NotNull(await Store.GetSessionAsync("hash-3"));
+    }
+}
+
+public sealed class InMemoryIdentityStoreTests : IdentityStoreContract
+{
+    protected override Task<IIdentityStore> CreateStoreAsync() => Task.FromResult<IIdentityStore>(new InMemoryIdentityStore());
+}
+
+public sealed class SqliteIdentityStoreTests : IdentityStoreContract
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
+
+    protected override Task<IIdentityStore> CreateStoreAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        return Task.FromResult<IIdentityStore>(SqliteIdentityStore.ForFile(Path.Combine(_folder, "parley.db")));
+    }
+
+    public override Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+}
