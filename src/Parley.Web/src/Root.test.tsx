@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Root } from './Root';
 import { FakeParley } from './testing/fakeParley';
 
+// Whole-app renders are slow on a loaded build machine.
+vi.setConfig({ testTimeout: 20_000 });
+
 let server: FakeParley;
 
 beforeEach(() => {
@@ -78,6 +81,17 @@ describe('sign-in', () => {
     expect((screen.getByRole('button', { name: 'Sign in' }) as HTMLButtonElement).disabled).toBe(false);
     expect(screen.queryByRole('navigation', { name: 'Conversations' })).toBeNull();
     expect(server.callsTo('POST', '/api/auth/login')[0].body).toEqual({ username: 'alice', password: 'nope-nope' });
+  });
+
+  it('after repeated failures the 429 detail is shown', async () => {
+    server.maxFailedLogins = 2;
+    render(<Root />);
+    await signInForm();
+    await signIn('alice', 'wrong-1');
+    await signIn('alice', 'wrong-2');
+    await signIn('alice', 'alice-password');
+    expect(screen.getByRole('alert').textContent).toBe('Too many failed sign-ins. Try again in 30 seconds.');
+    expect(screen.queryByRole('navigation', { name: 'Conversations' })).toBeNull();
   });
 
   it('empty fields are refused without a request', async () => {

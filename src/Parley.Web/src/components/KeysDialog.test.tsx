@@ -11,6 +11,9 @@ const models: ModelInfo[] = [
 const alice = { name: 'alice', isAdmin: false };
 const admin = { name: 'admin', isAdmin: true };
 
+// Whole-app renders are slow on a loaded build machine.
+vi.setConfig({ testTimeout: 20_000 });
+
 let server: FakeParley;
 beforeEach(() => {
   server = new FakeParley().install();

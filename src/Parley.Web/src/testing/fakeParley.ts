@@ -19,8 +19,8 @@ export interface FakeCall {
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
-const problem = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}) =>
-  json(status, { type: `https://parley.dev/problems/${code}`, title: detail, status, detail, code, ...extra });
+const problem = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+  json(status, { type: `https://parley.dev/problems/${code}`, title: detail, status, detail, code, ...extra }, headers);
 const empty = (status: number) => new Response(null, { status });
 
 export class FakeParley {
@@ -36,6 +36,9 @@ export class FakeParley {
   /** Answers held back until released (to observe a pending request). */
   hold: Partial<Record<string, Promise<void>>> = {};
   private nextKey = 1;
+  private failedLogins = 0;
+  /** Failed sign-ins after which the login answers 429. */
+  maxFailedLogins = 5;
 
   install() {
     vi.stubGlobal('fetch', vi.fn((input: string, init?: RequestInit) => this.handle(input, init)));
@@ -76,8 +79,14 @@ export class FakeParley {
 
     if (path === '/health') return json(200, { status: 'healthy' });
     if (method === 'POST' && path === '/api/auth/login') {
+      if (this.failedLogins >= this.maxFailedLogins) {
+        return problem(429, 'too_many_attempts', 'Too many failed sign-ins. Try again in 30 seconds.', {}, { 'Retry-After': '30' });
+      }
       const a = this.accounts.find((x) => x.name === body.username && x.password === body.password);
-      if (!a) return problem(401, 'invalid_credentials', 'The username or password is wrong.');
+      if (!a) {
+        this.failedLogins++;
+        return problem(401, 'invalid_credentials', 'The username or password is wrong.');
+      }
       this.signedIn = a.name;
       return json(200, this.session(a));
     }
