@@ -11,6 +11,7 @@ import errors from './specs/errors.spec.mjs';
 import layout from './specs/layout.spec.mjs';
 import settings from './specs/settings.spec.mjs';
 import tools from './specs/tools.spec.mjs';
+import identity from './specs/identity.spec.mjs';
 
 const ctx = {
   server: null,
@@ -42,5 +43,5 @@ describe('Parley web app', { timeout: 15 * 60_000 }, () => {
     if (process.env.PARLEY_E2E_VERBOSE) console.log(`server log: ${ctx.server?.logPath}`);
   }, { timeout: 60_000 });
 
-  for (const register of [layout, chat, branches, navigation, content, errors, settings, tools]) register(ctx);
+  for (const register of [layout, chat, branches, navigation, content, errors, settings, tools, identity]) register(ctx);
 });

@@ -9,6 +9,7 @@ import { MessageList } from './components/MessageList';
 import { SettingsPanel } from './components/SettingsPanel';
 import { Sidebar } from './components/Sidebar';
 import { Toast } from './components/Toast';
+import { UserMenu } from './components/UserMenu';
 import { navigate, useRouteConversationId } from './lib/route';
 import { toTurns } from './lib/turns';
 import { useChat } from './state/useChat';
@@ -124,7 +125,7 @@ export function App() {
       <div className="layout">
         <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}
           loading={list.loading} error={list.error} appName={server.config.name} onQuery={list.setQuery} onNew={newChat}
-          onLoadMore={list.hasMore ? list.loadMore : undefined}
+          onLoadMore={list.hasMore ? list.loadMore : undefined} footer={<UserMenu models={models} />}
           onOpen={openConversation} onRename={list.rename} onClose={() => sidebar.setOpen(false)}
           onDelete={(item) => {
             list.remove(item);

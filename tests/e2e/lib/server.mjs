@@ -36,8 +36,15 @@ async function waitForHealth(url, proc, timeoutMs) {
 }
 
 export class ParleyServer {
-  constructor() {
-    this.dataDir = process.env.PARLEY_E2E_DATA_DIR || mkdtempSync(join(tmpdir(), 'parley-e2e-data-'));
+  /**
+   * @param {{ env?: Record<string, string>, ownDataDir?: boolean, noBuild?: boolean }} [opts]
+   *   env: extra environment (e.g. accounts mode); ownDataDir: never share PARLEY_E2E_DATA_DIR;
+   *   noBuild: reuse the build of a server already started (a second server beside the first).
+   */
+  constructor(opts = {}) {
+    this.extraEnv = opts.env ?? {};
+    this.noBuild = !!opts.noBuild;
+    this.dataDir = (!opts.ownDataDir && process.env.PARLEY_E2E_DATA_DIR) || mkdtempSync(join(tmpdir(), 'parley-e2e-data-'));
     this.logPath = join(this.dataDir, 'server.log');
     this.log = createWriteStream(this.logPath, { flags: 'a' });
     this.proc = null;
@@ -54,7 +61,7 @@ export class ParleyServer {
     if (process.env.PARLEY_SERVER_DLL) return ['dotnet', [process.env.PARLEY_SERVER_DLL]];
     const args = ['run', '--project', join(repo, 'src/Parley.Server'), '--no-launch-profile'];
     // The first start builds; a restart reuses that build.
-    if (this.starts > 0 || process.env.PARLEY_E2E_NO_BUILD) args.push('--no-build');
+    if (this.starts > 0 || this.noBuild || process.env.PARLEY_E2E_NO_BUILD) args.push('--no-build');
     if (process.env.PARLEY_E2E_SKIP_WEB_BUILD) args.push('-p:SkipWebBuild=true');
     return ['dotnet', args];
   }
@@ -78,13 +85,14 @@ export class ParleyServer {
         Parley__PreloadedMessages__0__Content: 'Hi! I am **Parley**. Ask me anything.',
         DOTNET_NOLOGO: '1',
         DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+        ...this.extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
     this.proc.stdout.pipe(this.log, { end: false });
     this.proc.stderr.pipe(this.log, { end: false });
-    const timeout = this.starts === 0 && !process.env.PARLEY_SERVER_DLL ? 300_000 : 60_000;
+    const timeout = this.starts === 0 && !this.noBuild && !process.env.PARLEY_SERVER_DLL ? 300_000 : 60_000;
     this.starts++;
     await waitForHealth(this.url, this.proc, timeout);
   }

@@ -12,7 +12,7 @@ export interface Health {
 export async function getHealth(signal?: AbortSignal): Promise<Health> {
   let res: Response;
   try {
-    res = await fetch('/health', { signal, cache: 'no-store' });
+    res = await fetch('/health', { signal, cache: 'no-store', credentials: 'same-origin' });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(friendlyMessage('network'), 0, 'network');

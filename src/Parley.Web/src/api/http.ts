@@ -31,6 +31,11 @@ const FRIENDLY: Record<string, string> = {
   body_too_large: 'The message is too large to send.',
   invalid_image: 'One of the images could not be read. Attach a PNG, JPEG, WebP or GIF.',
   empty_message: 'Type a message first.',
+  unauthenticated: 'Your session has ended. Sign in again.',
+  invalid_credentials: 'Wrong username or password.',
+  too_many_attempts: 'Too many failed attempts. Wait a moment, then try again.',
+  weak_password: 'The new password is too short (at least 8 characters).',
+  forbidden: 'Only an administrator can do that.',
 };
 
 /** A sentence a person can act on, from an error code and the server's own text. */
@@ -57,18 +62,36 @@ export async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(friendlyMessage(code, detail ?? FRIENDLY[code] ?? `The server answered ${res.status}.`), res.status, code);
 }
 
-/** fetch that throws ApiError on network failure or a non-2xx answer. */
+type UnauthenticatedListener = (error: ApiError) => void;
+const unauthenticatedListeners = new Set<UnauthenticatedListener>();
+
+/** Called whenever any API call answers 401 because the session is missing or expired. Returns an unsubscribe. */
+export function onUnauthenticated(listener: UnauthenticatedListener): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+/** A 401 that means "sign in again" (not a wrong password typed into a form). */
+export function isSessionLost(error: ApiError): boolean {
+  return error.status === 401 && error.code !== 'invalid_credentials';
+}
+
+/** fetch that throws ApiError on network failure or a non-2xx answer; a lost session notifies onUnauthenticated. */
 export async function send(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.body && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   let res: Response;
   try {
-    res = await fetch(path, { ...init, headers });
+    res = await fetch(path, { credentials: 'same-origin', ...init, headers });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(FRIENDLY.network, 0, 'network');
   }
-  if (!res.ok) throw await toApiError(res);
+  if (!res.ok) {
+    const error = await toApiError(res);
+    if (isSessionLost(error)) for (const listener of [...unauthenticatedListeners]) listener(error);
+    throw error;
+  }
   return res;
 }
 

@@ -1,5 +1,5 @@
 // Conversations newest first, grouped by day; search; new chat; collapsible.
-import { forwardRef, useMemo } from 'react';
+import { forwardRef, useMemo, type ReactNode } from 'react';
 import type { ConversationSummary } from '../api/types';
 import { groupByDay } from '../lib/grouping';
 import { ConversationItem } from './ConversationItem';
@@ -20,6 +20,8 @@ interface Props {
   onDelete: (item: ConversationSummary) => void;
   onClose: () => void;
   onLoadMore?: () => void;
+  /** Pinned below the list (the user menu). */
+  footer?: ReactNode;
 }
 
 export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar(p, searchRef) {
@@ -60,6 +62,7 @@ export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar(p, s
           <div className="load-more"><button type="button" className="btn sm" onClick={p.onLoadMore}>Show more</button></div>
         )}
       </div>
+      {p.footer}
     </nav>
   );
 });
