@@ -174,6 +174,10 @@ public sealed class Doctor(IServiceProvider services, IConfiguration configurati
             mcp.Count == 0 ? "none configured" : $"configured (connected on first use): {string.Join(", ", mcp)}");
     }
 
+    /// <summary>
+    /// DATABASE_URL and REDIS_URL are read by name, not through the PostgreSQL and Redis options classes, so this
+    /// check works before and after those features are merged (and reports the same names a deployment sets).
+    /// </summary>
     private string? Setting(string name) => configuration[name] is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     private string Format(DoctorResult result)
