@@ -2,7 +2,8 @@
 # Runs every Parley test suite on a fresh machine and prints one closing line: "N passed, N failed".
 #   .NET unit + integration tests (real Kestrel on 127.0.0.1, real SQLite, fake provider upstreams)
 #   web app unit tests (Vitest) and browser end-to-end tests (Debian Chromium driven by playwright-core)
-#   the library package built into a sample, and a 30-second smoke run of the benchmark suite
+#   the library package built into a sample, a 30-second smoke run of the benchmark suite, and the
+#   self-contained linux-x64 publish started and asked for /health
 # Installs what the tests need (Debian's chromium) when it is missing. Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -80,6 +81,17 @@ if [ -n "$line" ]; then
   failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
 else
   echo "benchmark smoke did not report a result"; failed=$((failed + 1))
+fi
+
+echo "== self-contained publish (linux-x64 build started and asked for /health)"
+publish_log="$results/publish.log"
+bash deploy/publish-smoke.sh 2>&1 | tee "$publish_log" | tail -10
+line=$(grep -E '^publish: [0-9]+ passed, [0-9]+ failed' "$publish_log" | tail -1)
+if [ -n "$line" ]; then
+  passed=$((passed + $(echo "$line" | sed -E 's/^publish: ([0-9]+) passed.*/\1/')))
+  failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+else
+  echo "publish check did not report a result"; failed=$((failed + 1))
 fi
 
 [ "$broken" = 0 ] || failed=$((failed + 1))
