@@ -101,7 +101,7 @@ export default function identity(ctx) {
       await box.waitFor();
       assert.match(await box.innerText(), /will not see it again/);
       const secret = (await box.locator('[data-secret]').innerText()).trim();
-      assert.match(secret, /^pk-/);
+      assert.match(secret, /^pk_/);
       const row = dialog.getByRole('listitem', { name: 'Key e2e key' });
       await row.waitFor();
       assert.ok(!(await dialog.getByRole('list', { name: 'Keys' }).innerText()).includes(secret), 'the list does not show the secret');

@@ -14,16 +14,12 @@ export interface Session {
   via: 'local' | 'session' | 'key';
 }
 
-/** A server without identity (404 on /api/auth/session) behaves like single-user mode. */
-const legacySession: Session = { user: { name: 'local', isAdmin: false }, mode: 'single-user', via: 'local' };
-
 /** The current session; null when the server wants a sign-in (401). Throws ApiError for anything else. */
 export async function getSession(signal?: AbortSignal): Promise<Session | null> {
   try {
     return await getJson<Session>('/api/auth/session', { signal, cache: 'no-store' });
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return null;
-    if (e instanceof ApiError && e.status === 404) return legacySession;
     throw e;
   }
 }

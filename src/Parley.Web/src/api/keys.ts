@@ -18,7 +18,7 @@ export interface ApiKey {
 }
 
 export interface CreatedKey extends ApiKey {
-  /** The secret (`pk-...`), shown exactly once. */
+  /** The secret (`pk_...`), shown exactly once. */
   key: string;
 }
 

@@ -35,12 +35,12 @@ async function createKey(dialog: HTMLElement, fill: (form: HTMLElement) => void)
 describe('API keys dialog', () => {
   it('lists the caller\'s keys with prefix, models, limits, expiry, last use and revoked state', async () => {
     server.signedIn = 'alice';
-    server.addKey('alice', { name: 'ci', prefix: 'pk-ci12', models: ['mock/echo'], requestsPerMinute: 30, dailyTokenLimit: 50000, lastUsedAt: '2026-11-20T12:00:00Z', expiresAt: '2099-01-31T12:00:00Z' });
-    server.addKey('alice', { name: 'old', prefix: 'pk-old9', revokedAt: '2026-11-19T10:00:00Z' });
+    server.addKey('alice', { name: 'ci', prefix: 'pk_ci12', models: ['mock/echo'], requestsPerMinute: 30, dailyTokenLimit: 50000, lastUsedAt: '2026-11-20T12:00:00Z', expiresAt: '2099-01-31T12:00:00Z' });
+    server.addKey('alice', { name: 'old', prefix: 'pk_old9', revokedAt: '2026-11-19T10:00:00Z' });
     server.addKey('bob', { name: 'bobs' });
     const { dialog } = open();
     const ci = await within(dialog).findByRole('listitem', { name: 'Key ci' });
-    expect(ci.textContent).toContain('pk-ci12…');
+    expect(ci.textContent).toContain('pk_ci12…');
     expect(ci.textContent).toContain('mock/echo');
     expect(ci.textContent).toContain('30/min · 50,000 tokens/day');
     expect(ci.textContent).toContain('2099');

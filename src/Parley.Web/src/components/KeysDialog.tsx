@@ -41,7 +41,7 @@ export function KeysDialog({ user, models, onClose }: Props) {
   return (
     <Dialog title="API keys" onClose={onClose} wide>
       <p className="muted small">
-        Keys let programs use this server's APIs (<code>Authorization: Bearer pk-…</code>). A key acts as its owner.
+        Keys let programs use this server's APIs (<code>Authorization: Bearer pk_…</code>). A key acts as its owner.
       </p>
       {secret && <KeySecret name={secret.name} secret={secret.key} onDone={() => setSecret(null)} />}
       {creating ? (

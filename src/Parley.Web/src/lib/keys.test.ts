@@ -4,7 +4,7 @@ import { describeLimits, emptyKeyForm, keyState, toNewKey, withoutSecret } from 
 
 const now = new Date('2026-11-21T12:00:00Z');
 const key: ApiKey = {
-  id: 'k1', name: 'n', owner: 'alice', prefix: 'pk-ab', models: [], requestsPerMinute: null, dailyTokenLimit: null,
+  id: 'k1', name: 'n', owner: 'alice', prefix: 'pk_ab', models: [], requestsPerMinute: null, dailyTokenLimit: null,
   maxConcurrentStreams: null, expiresAt: null, createdAt: '2026-11-01T00:00:00Z', lastUsedAt: null, revokedAt: null,
 };
 
@@ -46,6 +46,6 @@ describe('key display', () => {
   });
 
   it('withoutSecret drops the secret', () => {
-    expect(withoutSecret({ ...key, key: 'pk-secret' })).toEqual(key);
+    expect(withoutSecret({ ...key, key: 'pk_secret' })).toEqual(key);
   });
 });

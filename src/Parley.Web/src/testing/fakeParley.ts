@@ -53,7 +53,7 @@ export class FakeParley {
   addKey(owner: string, over: Partial<ApiKey> = {}): ApiKey {
     const id = `key_${this.nextKey++}`;
     const key: ApiKey = {
-      id, name: `key ${id}`, owner, prefix: `pk-${id.slice(-1)}abc`, models: [], requestsPerMinute: null, dailyTokenLimit: null,
+      id, name: `key ${id}`, owner, prefix: `pk_${id.slice(-1)}abc_`, models: [], requestsPerMinute: null, dailyTokenLimit: null,
       maxConcurrentStreams: null, expiresAt: null, createdAt: '2026-11-20T10:00:00Z', lastUsedAt: null, revokedAt: null, ...over,
     };
     this.keys.push(key);
