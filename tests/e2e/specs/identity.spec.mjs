@@ -7,6 +7,7 @@ import { newPage } from '../lib/browser.mjs';
 import { openApp } from '../lib/helpers.mjs';
 import { ParleyServer } from '../lib/server.mjs';
 
+const shots = new URL('../../../docs/screenshots/', import.meta.url).pathname;
 const ADMIN = 'admin';
 const PASSWORD = 'e2e-admin-password-7';
 
@@ -70,6 +71,7 @@ export default function identity(ctx) {
       await page.goto('/');
       await signInForm(page).waitFor();
       assert.equal(await sidebar(page).count(), 0, 'the app is not shown before sign-in');
+      await page.screenshot({ path: `${shots}sign-in.png` });
 
       await signIn(page, ADMIN, 'not-the-password');
       const alert = signInForm(page).getByRole('alert');
@@ -100,6 +102,7 @@ export default function identity(ctx) {
       const box = dialog.getByRole('region', { name: 'New key secret' });
       await box.waitFor();
       assert.match(await box.innerText(), /will not see it again/);
+      await page.screenshot({ path: `${shots}api-keys.png` });
       const secret = (await box.locator('[data-secret]').innerText()).trim();
       assert.match(secret, /^pk_/);
       const row = dialog.getByRole('listitem', { name: 'Key e2e key' });
