@@ -25,6 +25,8 @@ public static class ConfigurationReference
         (Resilience.ResilienceOptions.Section, typeof(Resilience.ResilienceOptions)),
         (Caching.CacheOptions.Section, typeof(Caching.CacheOptions)),
         (Usage.UsageOptions.Section, typeof(Usage.UsageOptions)),
+        (Redis.RedisOptions.Section, typeof(Redis.RedisOptions)),
+        (Storage.StorageOptions.Section, typeof(Storage.StorageOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

@@ -32,6 +32,11 @@ public static class SeedEnvironment
         ["TIMEOUT"] = "Parley:Kafka:TimeoutSeconds",
         ["REQUESTS_PER_MINUTE"] = "Parley:Limits:RequestsPerMinute",
         ["DAILY_TOKEN_LIMIT"] = "Parley:Limits:DailyTokenLimit",
+        // Seed 004 (Redis-backed history) and the shared state of several instances.
+        ["REDIS_URL"] = "Parley:Redis:Url",
+        ["HISTORY_MAX_TURNS"] = "Parley:Redis:HistoryMaxTurns",
+        ["HISTORY_TTL_SECONDS"] = "Parley:Redis:HistoryTtlSeconds",
+        ["PARLEY_STORAGE_PROVIDER"] = "Parley:Storage:Provider",
     };
 
     /// <summary>Seed names that set more than one key, for the configuration reference.</summary>

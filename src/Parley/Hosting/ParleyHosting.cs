@@ -90,6 +90,7 @@ public static class ParleyHosting
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
         services.AddParleyKafka();
+        services.AddParleyRedis();
         return builder;
     }
 
