@@ -45,7 +45,7 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
     }
 
     public Task<Conversation?> GetConversationAsync(string owner, string id, CancellationToken cancellationToken = default) =>
-        Route(id, s => s.GetConversationAsync(owner, id, cancellationToken), readFallback: () => null);
+        Route(id, s => s.GetConversationAsync(owner, id, cancellationToken));
 
     public async Task<ConversationPage> ListConversationsAsync(string owner, ConversationQuery query, CancellationToken cancellationToken = default)
     {
@@ -117,13 +117,10 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
     }
 
     public Task<StoredImage?> GetImageAsync(string conversationId, string imageId, CancellationToken cancellationToken = default) =>
-        Route(conversationId, s => s.GetImageAsync(conversationId, imageId, cancellationToken), readFallback: () => null);
+        Route(conversationId, s => s.GetImageAsync(conversationId, imageId, cancellationToken));
 
-    /// <summary>
-    /// Conversations started during an outage live in memory; the rest in Redis. A read with <paramref name="readFallback"/>
-    /// answers "not found" while Redis is down; any other call fails with 503 until it returns.
-    /// </summary>
-    private async Task<T> Route<T>(string conversationId, Func<IConversationStore, Task<T>> call, Func<T>? readFallback = null)
+    /// <summary>Conversations started during an outage live in memory; the rest in Redis, and fail with 503 while it is down.</summary>
+    private async Task<T> Route<T>(string conversationId, Func<IConversationStore, Task<T>> call)
     {
         if (_inMemory.ContainsKey(conversationId))
             return await call(_memory);
@@ -138,8 +135,6 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
                 redis.Failed(error);
             }
         }
-        if (readFallback is not null)
-            return readFallback();
         throw new ParleyException(StoreUnavailable, 503,
             $"{RedisConnection.UnreachableWarning}: this conversation is stored in Redis and can be continued when Redis returns.");
     }
