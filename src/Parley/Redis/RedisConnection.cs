@@ -16,6 +16,8 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
 
     private const int Unknown = 0, Up = 1, Down = 2;
 
+    private const int MinPoolThreads = 64;
+
     private readonly Lock _gate = new();
     private ConnectionMultiplexer? _multiplexer;
     private DateTimeOffset _nextAttempt = DateTimeOffset.MinValue;
@@ -52,8 +54,8 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
 
     public ISubscriber? Subscriber() => Multiplexer()?.GetSubscriber();
 
-    /// <summary>A command failed (the server went away mid-call): marks Redis down until the connection says otherwise.</summary>
-    public void Failed(Exception error) => Observe(false, error);
+    /// <summary>A command failed: marks Redis down if the connection is gone (a timeout on a live connection changes nothing).</summary>
+    public void Failed(Exception error) => Observe(_multiplexer?.IsConnected == true, error);
 
     /// <summary>Connects now (at startup) rather than on first use.</summary>
     public void Connect() => _ = IsAvailable;
@@ -70,10 +72,15 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
                 return _multiplexer;
             try
             {
+                // StackExchange.Redis 1.2.6 completes even synchronous calls on thread-pool threads; under a burst of
+                // requests that block on it, the pool's slow growth turns into RedisTimeoutExceptions. Its documented
+                // remedy is a higher minimum of pool threads.
+                ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+                ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), Math.Max(completionPorts, MinPoolThreads));
                 var settings = RedisUrl.Parse(options.Value.Url!);
                 settings.AbortOnConnectFail = false;
                 settings.ConnectTimeout = options.Value.ConnectTimeoutMs;
-                settings.SyncTimeout = Math.Max(1000, options.Value.ConnectTimeoutMs);
+                settings.SyncTimeout = Math.Max(5000, options.Value.ConnectTimeoutMs);
                 settings.ConnectRetry = 1;
                 settings.KeepAlive = 5;
                 var multiplexer = ConnectionMultiplexer.Connect(settings);
