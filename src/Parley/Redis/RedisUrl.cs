@@ -53,13 +53,20 @@ public static class RedisUrl
         return null;
     }
 
+    /// <summary><c>host:port</c> (a DnsEndPoint's own text has its address family in front).</summary>
+    public static string Format(System.Net.EndPoint endpoint) => endpoint switch
+    {
+        System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endpoint?.ToString() ?? "?",
+    };
+
     /// <summary>Host, port and database for logs and health reports; never the password.</summary>
     public static string Describe(string url)
     {
         try
         {
             var options = Parse(url);
-            var endpoint = options.EndPoints.Count > 0 ? options.EndPoints[0].ToString() : "?";
+            var endpoint = options.EndPoints.Count > 0 ? Format(options.EndPoints[0]) : "?";
             return $"{(options.Ssl ? "rediss" : "redis")}://{endpoint}/{options.DefaultDatabase ?? 0}";
         }
         catch (FormatException)

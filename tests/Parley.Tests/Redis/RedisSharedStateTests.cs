@@ -85,6 +85,23 @@ public sealed class RedisSharedStateTests(RedisFixture redis) : IClassFixture<Re
         Assert.True(reply.GetProperty("text").GetString()!.Length < words.Length);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_conversation_goes_on_after_history_max_turns_trimmed_its_beginning()
+    {
+        var server = await StartAsync(new() { ["Parley:Storage:Provider"] = "redis" }, new() { ["HISTORY_MAX_TURNS"] = "1" });
+        var id = await server.CreateConversationAsync();
+        foreach (var text in new[] { "first", "second", "third" })
+        {
+            var reply = await Sse.PostAsync(server.Client, $"/api/conversations/{id}/messages", new { content = text });
+            Assert.True(reply.SawDone);
+            Assert.Empty(reply.OfType("error"));
+        }
+        var messages = (await server.Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}")).GetProperty("messages");
+        Assert.Equal(2, messages.GetArrayLength());
+        Assert.Equal("third", messages[0].GetProperty("text").GetString());
+        Assert.Equal(":2", await redis.Server.CommandAsync($"LLEN {_prefix}history:conversation:{id}:order"));
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var server in _servers)
