@@ -4,7 +4,7 @@
 #   web app unit tests (Vitest) and browser end-to-end tests (Debian Chromium driven by playwright-core)
 #   the library package built into a sample, a 30-second smoke run of the benchmark suite, and the
 #   self-contained linux-x64 publish started and asked for /health
-# Installs what the tests need (Debian's chromium) when it is missing. Exits non-zero on any failure.
+# Installs what the tests need (Debian's chromium, redis-server, ...) when it is missing. Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -17,6 +17,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
 [ -e /usr/lib/x86_64-linux-gnu/librdkafka.so.1 ] || ls /usr/lib/*/librdkafka.so.1 >/dev/null 2>&1 || need_apt+=(librdkafka1)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# The Redis tests start their own redis-server on a free loopback port.
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (Debian packages)…"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

@@ -15,7 +15,7 @@ public static class ClientConfigApi
     public static RouteHandlerBuilder MapClientConfigApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/config", Get).WithTags("Client configuration");
 
-    public static Ok<ClientConfig> Get(IOptions<ParleyOptions> options, ModelCatalog catalog)
+    public static Ok<ClientConfig> Get(IOptions<ParleyOptions> options, ModelCatalog catalog, Redis.RedisConnection redis)
     {
         var parley = options.Value;
         return TypedResults.Ok(new ClientConfig(
@@ -23,12 +23,14 @@ public static class ClientConfigApi
             catalog.Default.Id,
             parley.FunctionHeaders,
             [.. parley.PreloadedMessages.Select(m => new ClientMessage(m.Role, m.Content))],
-            new ClientLimits(parley.MaxImageBytes, parley.MaxMessageChars, parley.MaxImagesPerMessage, ImageInput.AllowedTypes)));
+            new ClientLimits(parley.MaxImageBytes, parley.MaxMessageChars, parley.MaxImagesPerMessage, ImageInput.AllowedTypes),
+            redis.Warning is { } warning ? [warning] : []));
     }
 }
 
 public sealed record ClientConfig(
-    string Name, string DefaultModel, IReadOnlyDictionary<string, string> Functions, IReadOnlyList<ClientMessage> Messages, ClientLimits Limits);
+    string Name, string DefaultModel, IReadOnlyDictionary<string, string> Functions, IReadOnlyList<ClientMessage> Messages, ClientLimits Limits,
+    IReadOnlyList<string> Warnings);
 
 public sealed record ClientMessage(string Role, string Content);
 

@@ -26,6 +26,8 @@ public static class ConfigurationReference
         (Caching.CacheOptions.Section, typeof(Caching.CacheOptions)),
         (Usage.UsageOptions.Section, typeof(Usage.UsageOptions)),
         (Identity.AuthOptions.Section, typeof(Identity.AuthOptions)),
+        (Redis.RedisOptions.Section, typeof(Redis.RedisOptions)),
+        (Storage.StorageOptions.Section, typeof(Storage.StorageOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

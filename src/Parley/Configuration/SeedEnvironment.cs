@@ -36,6 +36,11 @@ public static class SeedEnvironment
         ["PARLEY_ADMIN_USER"] = "Parley:Auth:AdminUser",
         ["PARLEY_ADMIN_PASSWORD"] = "Parley:Auth:AdminPassword",
         ["PARLEY_AUTH_MODE"] = "Parley:Auth:Mode",
+        // Seed 004 (Redis-backed history) and the shared state of several instances.
+        ["REDIS_URL"] = "Parley:Redis:Url",
+        ["HISTORY_MAX_TURNS"] = "Parley:Redis:HistoryMaxTurns",
+        ["HISTORY_TTL_SECONDS"] = "Parley:Redis:HistoryTtlSeconds",
+        ["PARLEY_STORAGE_PROVIDER"] = "Parley:Storage:Provider",
     };
 
     /// <summary>Seed names that set more than one key, for the configuration reference.</summary>

@@ -3,10 +3,20 @@ using Parley.Errors;
 
 namespace Parley.Conversations;
 
-/// <summary>The replies being written right now, one per conversation, so they can be cancelled.</summary>
+/// <summary>
+/// The replies being written right now, one per conversation, so they can be cancelled. With a relay (Redis), a stop
+/// for a reply running on another instance is passed on to it.
+/// </summary>
 public sealed class ActiveReplies
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
+    private readonly IReplyCancellationRelay? _relay;
+
+    public ActiveReplies(IReplyCancellationRelay? relay = null)
+    {
+        _relay = relay;
+        relay?.Attach(this);
+    }
 
     /// <summary>Claims the conversation; throws <c>reply_in_progress</c> if a reply is already running there.</summary>
     public Lease Start(string conversationId)
@@ -21,11 +31,28 @@ public sealed class ActiveReplies
         return new Lease(this, conversationId, source);
     }
 
+    /// <summary>Cancels the reply here, or asks the other instances to; true when it ran on this instance.</summary>
     public bool Cancel(string conversationId)
+    {
+        if (CancelHere(conversationId))
+            return true;
+        _relay?.Publish(conversationId);
+        return false;
+    }
+
+    /// <summary>Cancels the reply if this instance runs it.</summary>
+    public bool CancelHere(string conversationId)
     {
         if (!_running.TryGetValue(conversationId, out var source))
             return false;
-        source.Cancel();
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The reply finished between the lookup and the cancel.
+        }
         return true;
     }
 

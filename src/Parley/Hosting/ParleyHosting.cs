@@ -93,6 +93,7 @@ public static class ParleyHosting
         services.AddSingleton<ConversationEngine>();
         services.AddParleyKafka();
         services.AddParleyIdentity(sp => Identity.SqliteIdentityStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.AddParleyRedis();
         return builder;
     }
 

@@ -14,7 +14,6 @@ internal static partial class DocumentedSettings
     public static readonly IReadOnlySet<string> PendingMerge = new HashSet<string>(StringComparer.Ordinal)
     {
         "DATABASE_URL",
-        "REDIS_URL",
     };
 
     private static readonly Lazy<(HashSet<string> Names, List<Regex> Patterns)> Document = new(Load);

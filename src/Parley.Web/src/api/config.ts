@@ -12,6 +12,8 @@ export interface ClientConfig {
   functions: Record<string, string>;
   messages: PreloadedMessage[];
   limits: { maxImageBytes: number; maxMessageChars: number; imageTypes: string[]; maxImagesPerMessage?: number };
+  /** Server warnings for the banner, e.g. "Redis is configured but unreachable". */
+  warnings: string[];
 }
 
 export const defaultConfig: ClientConfig = {
@@ -19,6 +21,7 @@ export const defaultConfig: ClientConfig = {
   defaultModel: '',
   functions: {},
   messages: [],
+  warnings: [],
   limits: {
     maxImageBytes: 5 * 1024 * 1024,
     maxMessageChars: 100_000,
@@ -34,5 +37,11 @@ export async function getConfig(): Promise<ClientConfig> {
     functions: c.functions ?? {},
     messages: (c.messages ?? []).filter((m) => typeof m?.content === 'string'),
     limits: { ...defaultConfig.limits, ...(c.limits ?? {}) },
+    warnings: (c.warnings ?? []).filter((w) => typeof w === 'string'),
   };
+}
+
+/** The banner's warnings: /health's and /api/config's, each shown once, in order. */
+export function mergeWarnings(...lists: (string[] | undefined)[]): string[] {
+  return [...new Set(lists.flatMap((l) => l ?? []))];
 }

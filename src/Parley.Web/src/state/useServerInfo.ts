@@ -1,6 +1,6 @@
 // Server-wide facts: client config, models, and health (polled for the banner).
 import { useCallback, useEffect, useState } from 'react';
-import { defaultConfig, getConfig, type ClientConfig } from '../api/config';
+import { defaultConfig, getConfig, mergeWarnings, type ClientConfig } from '../api/config';
 import { getHealth } from '../api/health';
 import { listModels, type ModelInfo } from '../api/models';
 
@@ -35,8 +35,9 @@ export function useServerInfo() {
       let reachable = true;
       let warnings: string[] = [];
       try {
-        const h = await getHealth();
-        warnings = h.warnings ?? [];
+        // /api/config carries warnings too (Redis unreachable); re-read with /health so they clear on recovery.
+        const [h, c] = await Promise.all([getHealth(), getConfig().catch(() => null)]);
+        warnings = mergeWarnings(h.warnings, c?.warnings);
         if (h.status === 'degraded' && !warnings.length) warnings = ['The server reports a degraded state.'];
       } catch {
         reachable = false;

@@ -20,12 +20,14 @@ public static class HealthApi
         return group;
     }
 
-    public static async Task<JsonHttpResult<HealthReport>> Health(IConversationStore store, ModelCatalog catalog, CancellationToken cancellationToken)
+    public static async Task<JsonHttpResult<HealthReport>> Health(IConversationStore store, ModelCatalog catalog, Redis.RedisConnection redis, CancellationToken cancellationToken)
     {
         var storeHealthy = await store.IsHealthyAsync(cancellationToken);
         var warnings = new List<string>();
         if (!storeHealthy)
             warnings.Add($"The {store.Kind} store is not answering; conversations cannot be saved right now.");
+        if (redis.Warning is { } redisWarning)
+            warnings.Add(redisWarning);
         if (catalog.Default.IsMock)
             warnings.Add("No LLM provider is configured, so replies come from the offline mock model. Set OPENAI_API_KEY or ANTHROPIC_API_KEY to use a real model.");
 

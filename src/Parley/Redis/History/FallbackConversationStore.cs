@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using Parley.Conversations;
+using Parley.Errors;
+using Parley.Storage;
+using Parley.Storage.Memory;
+
+namespace Parley.Redis.History;
+
+/// <summary>
+/// Seed 004's fallback: the Redis history while Redis answers, this instance's memory while it does not. Conversations
+/// started during an outage stay in memory (usable, listed next to the Redis ones, not kept across restarts); a
+/// conversation stored in Redis cannot be reached until Redis returns and answers 503 <c>store_unavailable</c> meanwhile.
+/// </summary>
+public sealed class FallbackConversationStore(RedisConversationStore redisStore, RedisConnection redis) : IConversationStore
+{
+    public const string StoreUnavailable = "store_unavailable";
+
+    private readonly InMemoryConversationStore _memory = new();
+    private readonly ConcurrentDictionary<string, byte> _inMemory = new(StringComparer.Ordinal);
+
+    public string Kind => redis.IsAvailable ? redisStore.Kind : "memory (Redis unreachable)";
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>Always answers: memory takes over while Redis is down (the <c>redis</c> health entry reports that).</summary>
+    public Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => Task.FromResult(true);
+
+    public async Task CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        if (redis.IsAvailable)
+        {
+            try
+            {
+                await redisStore.CreateConversationAsync(conversation, cancellationToken);
+                return;
+            }
+            catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
+            {
+                redis.Failed(error);
+            }
+        }
+        await _memory.CreateConversationAsync(conversation, cancellationToken);
+        _inMemory[conversation.Id] = 0;
+    }
+
+    public Task<Conversation?> GetConversationAsync(string owner, string id, CancellationToken cancellationToken = default) =>
+        Route(id, s => s.GetConversationAsync(owner, id, cancellationToken));
+
+    public async Task<ConversationPage> ListConversationsAsync(string owner, ConversationQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var memory = await _memory.ListConversationsAsync(owner, query, cancellationToken);
+        if (!redis.IsAvailable)
+            return memory;
+        ConversationPage stored;
+        try
+        {
+            stored = await redisStore.ListConversationsAsync(owner, query, cancellationToken);
+        }
+        catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
+        {
+            redis.Failed(error);
+            return memory;
+        }
+        if (memory.Items.Count == 0)
+            return stored;
+
+        // Both pages start at the same cursor and use the same order, so merging them gives the true next page.
+        var limit = Math.Clamp(query.Limit, 1, 200);
+        var merged = stored.Items.Concat(memory.Items)
+            .OrderByDescending(i => i.Conversation.UpdatedAt.ToUnixTimeMilliseconds())
+            .ThenByDescending(i => i.Conversation.Id, StringComparer.Ordinal)
+            .ToList();
+        var page = merged.Take(limit).ToList();
+        var more = merged.Count > limit || stored.NextCursor is not null || memory.NextCursor is not null;
+        var last = page.LastOrDefault()?.Conversation;
+        return new ConversationPage(page, more && last is not null ? new PageCursor(last.UpdatedAt.ToUnixTimeMilliseconds(), last.Id).Encode() : null);
+    }
+
+    public Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        return Route(conversation.Id, s => s.UpdateConversationAsync(conversation, cancellationToken));
+    }
+
+    public async Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default)
+    {
+        var deleted = await Route(id, s => s.DeleteConversationAsync(owner, id, cancellationToken));
+        if (deleted)
+            _inMemory.TryRemove(id, out _);
+        return deleted;
+    }
+
+    public Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        Route(conversationId, s => s.GetMessagesAsync(conversationId, cancellationToken));
+
+    public Task AddMessageAsync(StoredMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Route(message.ConversationId, async s => { await s.AddMessageAsync(message, cancellationToken); return true; });
+    }
+
+    public Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Route(message.ConversationId, async s => { await s.UpdateMessageAsync(message, cancellationToken); return true; });
+    }
+
+    public Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        Route(conversationId, async s => { await s.ClearMessagesAsync(conversationId, cancellationToken); return true; });
+
+    public Task SaveImageAsync(StoredImage image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return Route(image.ConversationId, async s => { await s.SaveImageAsync(image, cancellationToken); return true; });
+    }
+
+    public Task<StoredImage?> GetImageAsync(string conversationId, string imageId, CancellationToken cancellationToken = default) =>
+        Route(conversationId, s => s.GetImageAsync(conversationId, imageId, cancellationToken));
+
+    /// <summary>Conversations started during an outage live in memory; the rest in Redis, and fail with 503 while it is down.</summary>
+    private async Task<T> Route<T>(string conversationId, Func<IConversationStore, Task<T>> call)
+    {
+        if (_inMemory.ContainsKey(conversationId))
+            return await call(_memory);
+        if (redis.IsAvailable)
+        {
+            try
+            {
+                return await call(redisStore);
+            }
+            catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
+            {
+                redis.Failed(error);
+            }
+        }
+        throw new ParleyException(StoreUnavailable, 503,
+            $"{RedisConnection.UnreachableWarning}: this conversation is stored in Redis and can be continued when Redis returns.");
+    }
+}

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Options;
+using Parley.Limits;
+
+namespace Parley.Tests.Limits;
+
+/// <summary>The behaviour every <see cref="IUserLimiter"/> must have (in-memory and Redis run this suite).</summary>
+public abstract class UserLimiterContract
+{
+    protected static readonly DateTimeOffset Noon = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A limiter over fresh state; limiters made by the same test share their counts (as instances would).</summary>
+    protected abstract IUserLimiter Create(UserLimitOptions options, TimeProvider clock);
+
+    [Fact]
+    public void The_window_resets_a_minute_after_the_oldest_request_and_retry_after_counts_down_to_it()
+    {
+        var clock = new ManualClock(Noon);
+        var limiter = Create(new UserLimitOptions { RequestsPerMinute = 2 }, clock);
+
+        Assert.Null(limiter.TryStart("local"));
+        clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Null(limiter.TryStart("local"));
+        var refused = limiter.TryStart("local");
+        Assert.Equal("rate_limited", refused?.Code);
+        Assert.Equal(429, refused?.Status);
+        Assert.Equal(40, refused?.RetryAfterSeconds);
+        Assert.Null(limiter.TryStart("someone-else"));
+
+        clock.Advance(TimeSpan.FromSeconds(40));
+        Assert.Null(limiter.TryStart("local"));
+        Assert.NotNull(limiter.TryStart("local"));
+    }
+
+    [Fact]
+    public void A_concurrent_burst_lets_exactly_the_limit_through()
+    {
+        var limiter = Create(new UserLimitOptions { RequestsPerMinute = 4 }, TimeProvider.System);
+        var accepted = 0;
+        Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 16 }, _ =>
+        {
+            if (limiter.TryStart("local") is null)
+                Interlocked.Increment(ref accepted);
+        });
+        Assert.Equal(4, accepted);
+    }
+
+    [Fact]
+    public void The_budget_renews_at_utc_midnight_and_retry_after_points_there()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 23, 0, 0, TimeSpan.Zero));
+        var limiter = Create(new UserLimitOptions { DailyTokenLimit = 100 }, clock);
+
+        Assert.Null(limiter.TryStart("local"));
+        limiter.RecordTokens("local", 60);
+        Assert.Null(limiter.TryStart("local"));
+        limiter.RecordTokens("local", 60);
+        var refused = limiter.TryStart("local");
+        Assert.Equal("budget_exhausted", refused?.Code);
+        Assert.Equal(3600, refused?.RetryAfterSeconds);
+        Assert.Null(limiter.TryStart("other"));
+
+        clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.Null(limiter.TryStart("local"));
+    }
+
+    [Fact]
+    public void Stream_slots_are_taken_and_released_once()
+    {
+        var limiter = Create(new UserLimitOptions { MaxConcurrentStreams = 1 }, TimeProvider.System);
+
+        var first = limiter.TryOpenStream("local");
+        Assert.NotNull(first);
+        Assert.Null(limiter.TryOpenStream("local"));
+        Assert.NotNull(limiter.TryOpenStream("other"));
+        first!.Dispose();
+        first.Dispose();
+        using var second = limiter.TryOpenStream("local");
+        Assert.NotNull(second);
+        Assert.Null(limiter.TryOpenStream("local"));
+    }
+
+    [Fact]
+    public void A_concurrent_burst_of_streams_takes_exactly_the_maximum()
+    {
+        var limiter = Create(new UserLimitOptions { MaxConcurrentStreams = 3 }, TimeProvider.System);
+        var slots = new System.Collections.Concurrent.ConcurrentBag<IDisposable>();
+        Parallel.For(0, 50, new ParallelOptions { MaxDegreeOfParallelism = 16 }, _ =>
+        {
+            if (limiter.TryOpenStream("local") is { } slot)
+                slots.Add(slot);
+        });
+        Assert.Equal(3, slots.Count);
+        foreach (var slot in slots)
+            slot.Dispose();
+        Assert.NotNull(limiter.TryOpenStream("local"));
+    }
+
+    [Fact]
+    public void No_limits_by_default()
+    {
+        var limiter = Create(new UserLimitOptions(), TimeProvider.System);
+        for (var i = 0; i < 200; i++)
+            Assert.Null(limiter.TryStart("local"));
+        var slots = Enumerable.Range(0, 50).Select(_ => limiter.TryOpenStream("local")).ToList();
+        Assert.All(slots, Assert.NotNull);
+    }
+
+    protected sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        private DateTimeOffset _now = now;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
+
+public sealed class InMemoryUserLimiterContractTests : UserLimiterContract
+{
+    protected override IUserLimiter Create(UserLimitOptions options, TimeProvider clock) =>
+        new InMemoryUserLimiter(Options.Create(options), clock);
+}
