@@ -20,6 +20,7 @@ using Parley.Api.OpenAI;
 using Parley.Api.Tools;
 using Parley.Api.WebApp;
 using Parley.Chat;
+using Parley.Compression;
 using Parley.Configuration;
 using Parley.Conversations;
 using Parley.Observability;
@@ -85,10 +86,13 @@ public static class ParleyHosting
         services.AddMetrics();
         services.AddSingleton<ParleyMetrics>();
         services.AddSingleton<PrometheusExporter>();
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
+        services.AddHostedService<OtlpTelemetry>();
         services.AddSingleton<ChatRunner>();
         services.AddSingleton<TurnFactory>();
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
+        services.AddParleyContextCompression();
         services.AddParleyKafka();
         return builder;
     }
