@@ -25,6 +25,8 @@ public static class ConfigurationReference
         (Resilience.ResilienceOptions.Section, typeof(Resilience.ResilienceOptions)),
         (Caching.CacheOptions.Section, typeof(Caching.CacheOptions)),
         (Usage.UsageOptions.Section, typeof(Usage.UsageOptions)),
+        (Compression.ContextCompressionOptions.Section, typeof(Compression.ContextCompressionOptions)),
+        (Observability.TelemetryOptions.Section, typeof(Observability.TelemetryOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 
