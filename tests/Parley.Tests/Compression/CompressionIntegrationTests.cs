@@ -160,4 +160,20 @@ public sealed class CompressionIntegrationTests : OpenAIUpstreamFixture
         Assert.All(messages, m => Assert.All(m.GetProperty("content").EnumerateArray(),
             p => Assert.StartsWith("t", p.GetProperty("type").GetString(), StringComparison.Ordinal)));
     }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_summariser_model_that_is_not_configured_or_bad_percentages_stop_startup()
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => StartParleyAsync(new()
+        {
+            ["Parley:ContextCompression:Enabled"] = "true",
+            ["Parley:ContextCompression:Model"] = "nowhere/model",
+            ["Parley:ContextCompression:TriggerPercent"] = "40",
+            ["Parley:ContextCompression:KeepRecentPercent"] = "60",
+        }));
+
+        Assert.Contains("Parley:ContextCompression:Model:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("nowhere", error.Message, StringComparison.Ordinal);
+        Assert.Contains("KeepRecentPercent must be below TriggerPercent", error.Message, StringComparison.Ordinal);
+    }
 }
