@@ -26,6 +26,15 @@ public sealed class TurnFactory(ModelCatalog catalog, ToolCatalog tools, IOption
         return model;
     }
 
+    /// <summary>Tokens of history (system prompt included) a call to <paramref name="model"/> may send: its window less the reply's room.</summary>
+    public int ContextBudget(ModelEntry model, int? maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var parley = options.Value;
+        var window = catalog.Providers.GetValueOrDefault(model.Provider)?.ContextWindowTokens is > 0 and var w ? w : parley.DefaultContextWindowTokens;
+        return Math.Max(256, window - (maxTokens ?? parley.MaxTokens ?? 1024));
+    }
+
     public ChatTurn Create(ModelEntry model, string? systemPrompt, IReadOnlyList<ChatMessage> history, TurnSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -44,8 +53,7 @@ public sealed class TurnFactory(ModelCatalog catalog, ToolCatalog tools, IOption
             messages.Add(new ChatMessage(ChatRole.System, systemPrompt));
         messages.AddRange(history);
 
-        var window = catalog.Providers.GetValueOrDefault(model.Provider)?.ContextWindowTokens is > 0 and var w ? w : parley.DefaultContextWindowTokens;
-        var budget = Math.Max(256, window - (chatOptions.MaxOutputTokens ?? 1024));
+        var budget = ContextBudget(model, settings.MaxTokens);
         var maxMessages = settings.MaxHistoryMessages ?? parley.MaxHistoryMessages;
         return new ChatTurn(model, ContextWindow.Fit(messages, maxMessages, budget), chatOptions);
     }

@@ -28,6 +28,8 @@ public static class ConfigurationReference
         (Identity.AuthOptions.Section, typeof(Identity.AuthOptions)),
         (Redis.RedisOptions.Section, typeof(Redis.RedisOptions)),
         (Storage.StorageOptions.Section, typeof(Storage.StorageOptions)),
+        (Compression.ContextCompressionOptions.Section, typeof(Compression.ContextCompressionOptions)),
+        (Observability.TelemetryOptions.Section, typeof(Observability.TelemetryOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

@@ -19,6 +19,7 @@ public sealed class ConversationEngine(
     TurnFactory turns,
     ChatRunner runner,
     ActiveReplies active,
+    Compression.ContextCompressor context,
     IOptions<ParleyOptions> options,
     TimeProvider time)
 {
@@ -99,11 +100,15 @@ public sealed class ConversationEngine(
         yield return new ReplyStarted(reply);
 
         var accumulator = new ReplyAccumulator();
+        IReadOnlyList<MessagePart> contextParts = [];
         string? title = null;
         try
         {
-            var history = await ContextBuilder.ToChatMessagesAsync(path, store, linked.Token);
             var conversation = prepared.Conversation;
+            // The history the model sees (ContextBuilder), its oldest turns summarised when compression is on.
+            var compressed = await context.BuildAsync(prepared.Model, conversation, path, linked.Token);
+            var history = compressed.History;
+            contextParts = compressed.Parts;
             var turn = TryCreateTurn(prepared.Model, conversation, history, accumulator);
             if (turn is not null)
             {
@@ -126,7 +131,7 @@ public sealed class ConversationEngine(
             reply = reply with
             {
                 Model = accumulator.ModelId ?? reply.Model,
-                Parts = accumulator.Parts, Status = accumulator.Status, Error = accumulator.Error,
+                Parts = [.. contextParts, .. accumulator.Parts], Status = accumulator.Status, Error = accumulator.Error,
                 Usage = accumulator.Usage, Timings = accumulator.Timings,
             };
             await store.UpdateMessageAsync(reply, CancellationToken.None);

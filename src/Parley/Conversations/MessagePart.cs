@@ -12,6 +12,8 @@ namespace Parley.Conversations;
 [JsonDerivedType(typeof(ImagePart), "image")]
 [JsonDerivedType(typeof(ToolCallPart), "tool_call")]
 [JsonDerivedType(typeof(ToolResultPart), "tool_result")]
+[JsonDerivedType(typeof(ContextSummaryPart), "context_summary")]
+[JsonDerivedType(typeof(ContextTrimmedPart), "context_trimmed")]
 public abstract record MessagePart;
 
 public sealed record TextPart(string Text) : MessagePart;
@@ -23,3 +25,12 @@ public sealed record ImagePart(string ImageId, string MediaType) : MessagePart;
 public sealed record ToolCallPart(string CallId, string Name, string Arguments) : MessagePart;
 
 public sealed record ToolResultPart(string CallId, string Name, string Result, bool IsError) : MessagePart;
+
+/// <summary>
+/// Stored on the reply it was made for: a summary of the branch's messages from the start through
+/// <see cref="ThroughMessageId"/> (<see cref="MessageCount"/> messages), which replaced them in the model's context.
+/// </summary>
+public sealed record ContextSummaryPart(string Summary, string ThroughMessageId, int MessageCount, string Model) : MessagePart;
+
+/// <summary>Stored on a reply whose history could not be summarised (<see cref="Reason"/> is the error code), so its oldest turns were dropped.</summary>
+public sealed record ContextTrimmedPart(string Reason, string Message) : MessagePart;

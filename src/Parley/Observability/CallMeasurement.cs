@@ -25,6 +25,7 @@ public sealed class CallMeasurement : IDisposable
     private string? _answeredBy;
     private bool _cached;
     private string _outcome = UsageRecord.Ok;
+    private readonly Activity? _activity;
 
     public CallMeasurement(ParleyMetrics metrics, string model, bool streaming, UsageRecorder? recorder = null, Limits.IUserLimiter? limiter = null)
     {
@@ -34,6 +35,11 @@ public sealed class CallMeasurement : IDisposable
         _requestedModel = model;
         _model = new("model", model);
         _streaming = streaming;
+        // Only model names, surface, outcome and token counts go on the span: never prompt text or keys.
+        _activity = ParleyTracing.Source.StartActivity("chat " + model, ActivityKind.Client);
+        _activity?.SetTag("gen_ai.request.model", model);
+        _activity?.SetTag("parley.surface", _caller.Surface);
+        _activity?.SetTag("parley.streaming", streaming);
         if (streaming)
             metrics.ActiveStreams.Add(1, _model);
     }
@@ -82,6 +88,17 @@ public sealed class CallMeasurement : IDisposable
             _limiter?.RecordTokens(_caller.Owner, _usage.TotalTokens);
             if (_caller.KeyId is { } key)
                 _limiter?.RecordTokens(Limits.LimitsEndpointFilter.KeyCaller(key), _usage.TotalTokens);
+        }
+        if (_activity is not null)
+        {
+            _activity.SetTag("gen_ai.response.model", _answeredBy ?? _requestedModel);
+            _activity.SetTag("gen_ai.usage.input_tokens", _usage.PromptTokens);
+            _activity.SetTag("gen_ai.usage.output_tokens", _usage.CompletionTokens);
+            _activity.SetTag("parley.outcome", _outcome);
+            _activity.SetTag("parley.cached", _cached);
+            if (_outcome != UsageRecord.Ok)
+                _activity.SetStatus(ActivityStatusCode.Error, _outcome);
+            _activity.Dispose();
         }
         _recorder?.Record(new UsageRecord(
             _at, _caller.Owner, _caller.KeyId, _caller.Surface, _requestedModel, _answeredBy ?? _requestedModel,

@@ -10,7 +10,10 @@ export type ContentPart =
   | { type: 'text'; text: string }
   | { type: 'image'; url: string; mediaType: string }
   | { type: 'tool_call'; callId: string; name: string; arguments: unknown; description?: string; action?: string }
-  | { type: 'tool_result'; callId: string; name: string; result: string; isError: boolean };
+  | { type: 'tool_result'; callId: string; name: string; result: string; isError: boolean }
+  // Context compression (docs in README): a summary that replaced the oldest messages, or a note that they were dropped.
+  | { type: 'context_summary'; text: string; model: string; throughMessageId: string; messageCount: number }
+  | { type: 'context_trimmed'; text: string; reason: string };
 
 export type Role = 'user' | 'assistant' | 'tool' | 'system';
 export type MessageStatus = 'complete' | 'incomplete' | 'error' | 'streaming';

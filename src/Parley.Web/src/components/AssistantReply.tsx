@@ -4,6 +4,7 @@ import { friendlyMessage } from '../api/http';
 import type { Message } from '../api/types';
 import { textOf, toolResults } from '../lib/turns';
 import { useChatUi } from './ChatContext';
+import { ContextNote } from './ContextNote';
 import { CopyButton } from './CopyButton';
 import { IconRegenerate } from './icons';
 import { Markdown } from './Markdown';
@@ -29,6 +30,8 @@ function Parts({ message, results, streaming }: { message: Message; results: Ret
         <ToolCard key={i} name={p.name} args={p.arguments} result={r?.result} isError={r?.isError}
           running={!r && streaming} headers={ui.toolHeaders} />,
       );
+    } else if (p.type === 'context_summary' || p.type === 'context_trimmed') {
+      out.push(<ContextNote key={i} part={p} />);
     } else if (p.type === 'image') {
       out.push(<img key={i} className="msg-image" src={p.url} alt="Image from the assistant" loading="lazy" />);
     }

@@ -32,6 +32,8 @@ internal static class ConversationMapping
         ImagePart i => new PartDto("image", Url: $"/api/conversations/{conversationId}/images/{i.ImageId}", MediaType: i.MediaType),
         ToolCallPart c => new PartDto("tool_call", CallId: c.CallId, Name: c.Name, Arguments: ParseArguments(c.Arguments)),
         ToolResultPart r => new PartDto("tool_result", CallId: r.CallId, Name: r.Name, Result: r.Result, IsError: r.IsError),
+        ContextSummaryPart s => new PartDto("context_summary", Text: s.Summary, Model: s.Model, ThroughMessageId: s.ThroughMessageId, MessageCount: s.MessageCount),
+        ContextTrimmedPart t => new PartDto("context_trimmed", Text: t.Message, Reason: t.Reason),
         _ => throw new InvalidOperationException($"Unknown part {part.GetType().Name}"),
     };
 

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Parley.Errors;
+using Parley.Providers;
+
+namespace Parley.Compression;
+
+/// <summary>Checks <see cref="ContextCompressionOptions"/> at startup: ranges, and that the summariser model exists.</summary>
+public sealed class ContextCompressionOptionsValidator(IServiceProvider services) : IValidateOptions<ContextCompressionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ContextCompressionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+            errors.AddRange(results.Select(r => $"{ContextCompressionOptions.Section}: {r.ErrorMessage}"));
+        if (options.KeepRecentPercent >= options.TriggerPercent)
+            errors.Add($"{ContextCompressionOptions.Section}:KeepRecentPercent must be below TriggerPercent, or every summary would be redone on the next turn.");
+        if (options.Enabled && !string.IsNullOrWhiteSpace(options.Model))
+        {
+            try
+            {
+                // Resolved here, not injected: the catalog is built from options validated in the same startup pass.
+                (services.GetService(typeof(ModelCatalog)) as ModelCatalog)?.Resolve(options.Model);
+            }
+            catch (ParleyException ex)
+            {
+                errors.Add($"{ContextCompressionOptions.Section}:Model: {ex.Message}");
+            }
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
