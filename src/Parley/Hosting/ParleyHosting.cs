@@ -18,6 +18,8 @@ using Parley.Api.Docs;
 using Parley.Api.Health;
 using Parley.Api.OpenAI;
 using Parley.Api.Tools;
+using Parley.Api.Portability;
+using Parley.Portability;
 using Parley.Api.WebApp;
 using Parley.Chat;
 using Parley.Configuration;
@@ -90,6 +92,7 @@ public static class ParleyHosting
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
         services.AddParleyKafka();
+        services.AddParleyPortability();
         return builder;
     }
 
@@ -109,6 +112,7 @@ public static class ParleyHosting
         app.MapChatApi();
         app.MapBotsApi();
         app.MapToolsApi();
+        app.MapPortabilityApi();
         app.MapWebApp();
         return app;
     }
