@@ -185,7 +185,7 @@ public static class PortabilityApi
         var hasFirst = await enumerator.MoveNextAsync();
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
         writer.WriteStartObject();
         writer.WriteString("format", ParleyExport.FormatName);
         writer.WriteNumber("version", ParleyExport.CurrentVersion);
@@ -193,10 +193,11 @@ public static class PortabilityApi
         for (var more = hasFirst; more; more = await enumerator.MoveNextAsync())
         {
             JsonSerializer.Serialize(writer, enumerator.Current, ExportJson.Options);
-            await writer.FlushAsync(context.RequestAborted);
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
-        await writer.FlushAsync(context.RequestAborted);
+        writer.Flush();
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 }
