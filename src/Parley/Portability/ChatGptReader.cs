@@ -164,16 +164,23 @@ internal static class ChatGptReader
                     var recipient = OptionalString(m, "recipient", path, 200);
                     MessagePart part = recipient is null or "all"
                         ? new TextPart(text)
-                        : new ToolCallPart("call_" + node.Id, recipient, JsonSerializer.Serialize(new { input = text }));
+                        : new ToolCallPart("call_" + node.Id, ToolName(recipient), JsonSerializer.Serialize(new { input = text }));
                     return message with { Role = MessageRoles.Assistant, Model = model, Parts = [part] };
                 case "tool":
-                    var name = Has(Object(m, "author", path), "name") ? String(Object(m, "author", path), "name", $"{path}.author", 200) : "tool";
+                    var name = ToolName(Has(Object(m, "author", path), "name") ? String(Object(m, "author", path), "name", $"{path}.author", 200) : "tool");
                     return parent?.Parts.OfType<ToolCallPart>().FirstOrDefault() is { } call
                         ? message with { Role = MessageRoles.Tool, Parts = [new ToolResultPart(call.CallId, name, text, false)] }
                         : message with { Role = MessageRoles.Assistant, Parts = [new TextPart($"[{name}] {text}")] };
                 default:
                     throw ImportException.Invalid($"{path}.author.role", $"Unknown author role '{role}' (expected user, assistant, system or tool)");
             }
+        }
+
+        /// <summary>ChatGPT's tool names (<c>dalle.text2im</c>, <c>browser</c>) in the form providers accept for function names.</summary>
+        private static string ToolName(string name)
+        {
+            var safe = new string([.. name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' ? ch : '_')]);
+            return safe.Length > 64 ? safe[..64] : safe;
         }
 
         private static string Text(JsonElement content, string path)

@@ -77,18 +77,22 @@ public sealed class ConversationImporter(IConversationStore store, IOptions<Impo
             foreach (var planned in plan.Conversations)
             {
                 var toWrite = planned.KeepIds && !taken.Contains(planned.Conversation.Id) ? planned : WithNewIds(planned);
-                if (!await TryCreateAsync(toWrite.Conversation, cancellationToken))
+                try
                 {
-                    // The id belongs to a conversation the caller cannot see (another owner's): copy under new ids without saying so.
-                    toWrite = WithNewIds(planned);
-                    await store.CreateConversationAsync(toWrite.Conversation, cancellationToken);
+                    await WriteAsync(toWrite, created, cancellationToken);
                 }
-                created.Add(toWrite.Conversation.Id);
-                foreach (var blob in toWrite.Blobs)
-                    await store.SaveImageAsync(blob, cancellationToken);
-                foreach (var message in toWrite.Messages)
-                    await store.AddMessageAsync(message, cancellationToken);
-                await store.UpdateConversationAsync(toWrite.Conversation, cancellationToken);
+                catch (Exception) when (ReferenceEquals(toWrite, planned) && !cancellationToken.IsCancellationRequested)
+                {
+                    // An id in the file belongs to something the caller cannot see (another owner's conversation, message or
+                    // blob): take back this conversation's partial write and copy it under new ids, without saying why.
+                    if (created.Count > 0 && created[^1] == planned.Conversation.Id)
+                    {
+                        await store.DeleteConversationAsync(owner, planned.Conversation.Id, CancellationToken.None);
+                        created.RemoveAt(created.Count - 1);
+                    }
+                    toWrite = WithNewIds(planned);
+                    await WriteAsync(toWrite, created, cancellationToken);
+                }
                 results.Add(new ImportedConversation(toWrite.Conversation.Id, planned.SourceId, toWrite.Conversation.Title,
                     toWrite.Messages.Count, planned.KeepIds && toWrite.Conversation.Id != planned.Conversation.Id));
             }
@@ -102,19 +106,17 @@ public sealed class ConversationImporter(IConversationStore store, IOptions<Impo
         return new ImportResult(plan.Format, results);
     }
 
-    private async Task<bool> TryCreateAsync(Conversation conversation, CancellationToken cancellationToken)
+    private async Task WriteAsync(PlannedConversation planned, List<string> created, CancellationToken cancellationToken)
     {
-        if ((await store.GetMessagesAsync(conversation.Id, cancellationToken)).Count > 0)
-            return false;
-        try
-        {
-            await store.CreateConversationAsync(conversation, cancellationToken);
-            return true;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return false;
-        }
+        if ((await store.GetMessagesAsync(planned.Conversation.Id, cancellationToken)).Count > 0)
+            throw new InvalidOperationException("The conversation id is in use.");
+        await store.CreateConversationAsync(planned.Conversation, cancellationToken);
+        created.Add(planned.Conversation.Id);
+        foreach (var blob in planned.Blobs)
+            await store.SaveImageAsync(blob, cancellationToken);
+        foreach (var message in planned.Messages)
+            await store.AddMessageAsync(message, cancellationToken);
+        await store.UpdateConversationAsync(planned.Conversation, cancellationToken);
     }
 
     /// <summary>The same conversation under fresh ids, with parent links and blob references rewritten to match.</summary>

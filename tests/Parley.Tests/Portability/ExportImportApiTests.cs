@@ -255,6 +255,19 @@ public sealed class ExportImportApiTests : IAsyncLifetime
         Assert.Equal("Bob's secret", (await Store.GetConversationAsync("bob", bobs))!.Title);
         Assert.Equal(7, (await Store.GetMessagesAsync(bobs)).Count);
         Assert.Equal(7, (await Store.GetMessagesAsync(entry.GetProperty("id").GetString()!)).Count);
+
+        // A fresh conversation id whose message and blob ids are Bob's: copied under new ids, Bob's rows untouched.
+        var crafted = JsonSerializer.Serialize(new Parley.Portability.ParleyExport("parley.export", 1, [bobsExport with { Id = "c_crafted", Title = "Crafted" }]),
+            Parley.Portability.ExportJson.Options);
+        var craftedResponse = await PostJsonAsync("/api/import", crafted);
+        Assert.Equal(HttpStatusCode.OK, craftedResponse.StatusCode);
+        var craftedEntry = (await craftedResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("conversations")[0];
+        Assert.True(craftedEntry.GetProperty("newIds").GetBoolean());
+        Assert.Null(await Store.GetConversationAsync("local", "c_crafted"));
+        var bobsMessages = await Store.GetMessagesAsync(bobs);
+        Assert.Equal(bobsExport.Messages.Select(m => m.Id), bobsMessages.Select(m => m.Id));
+        Assert.Equal(TestImages.Png, (await Store.GetImageAsync(bobs, bobsExport.Blobs[0].Id))!.Data);
+        Assert.Equal(2, (await Store.ListConversationsAsync("local", new())).Items.Count);
     }
 
     [Fact]

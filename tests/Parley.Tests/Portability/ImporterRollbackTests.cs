@@ -55,7 +55,7 @@ public sealed class ImporterRollbackTests
         return node.ToJsonString();
     }
 
-    /// <summary>A store that fails on the n-th message write, as a full disk or a dropped connection would.</summary>
+    /// <summary>A store that fails on every message write from the n-th on, as a full disk or a dropped connection would.</summary>
     private sealed class FailingStore(IConversationStore inner, int failOnMessage) : IConversationStore
     {
         private int _messages;
@@ -75,6 +75,6 @@ public sealed class ImporterRollbackTests
         public Task<StoredImage?> GetImageAsync(string conversationId, string imageId, CancellationToken cancellationToken = default) => inner.GetImageAsync(conversationId, imageId, cancellationToken);
 
         public Task AddMessageAsync(StoredMessage message, CancellationToken cancellationToken = default) =>
-            ++_messages == failOnMessage ? throw new IOException("disk full") : inner.AddMessageAsync(message, cancellationToken);
+            ++_messages >= failOnMessage ? throw new IOException("disk full") : inner.AddMessageAsync(message, cancellationToken);
     }
 }
