@@ -125,7 +125,7 @@ export function App() {
       <div className="layout">
         <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}
           loading={list.loading} error={list.error} appName={server.config.name} onQuery={list.setQuery} onNew={newChat}
-          onLoadMore={list.hasMore ? list.loadMore : undefined} footer={<UserMenu models={models} />}
+          onLoadMore={list.hasMore ? list.loadMore : undefined} onImported={list.refresh} footer={<UserMenu models={models} />}
           onOpen={openConversation} onRename={list.rename} onClose={() => sidebar.setOpen(false)}
           onDelete={(item) => {
             list.remove(item);

@@ -30,6 +30,7 @@ public static class ConfigurationReference
         (Storage.StorageOptions.Section, typeof(Storage.StorageOptions)),
         (Compression.ContextCompressionOptions.Section, typeof(Compression.ContextCompressionOptions)),
         (Observability.TelemetryOptions.Section, typeof(Observability.TelemetryOptions)),
+        (Portability.ImportOptions.Section, typeof(Portability.ImportOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

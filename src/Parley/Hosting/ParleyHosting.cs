@@ -18,6 +18,8 @@ using Parley.Api.Docs;
 using Parley.Api.Health;
 using Parley.Api.OpenAI;
 using Parley.Api.Tools;
+using Parley.Api.Portability;
+using Parley.Portability;
 using Parley.Api.WebApp;
 using Parley.Chat;
 using Parley.Compression;
@@ -97,6 +99,7 @@ public static class ParleyHosting
         services.AddParleyContextCompression();
         services.AddParleyKafka();
         services.AddParleyIdentity(sp => Identity.SqliteIdentityStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.AddParleyPortability();
         services.AddParleyRedis();
         return builder;
     }
@@ -122,6 +125,7 @@ public static class ParleyHosting
         app.MapAuthApi();
         app.MapKeysApi();
         app.MapUsersApi();
+        app.MapPortabilityApi();
         app.MapWebApp();
         return app;
     }

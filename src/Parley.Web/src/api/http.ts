@@ -79,7 +79,7 @@ export function isSessionLost(error: ApiError): boolean {
 /** fetch that throws ApiError on network failure or a non-2xx answer; a lost session notifies onUnauthenticated. */
 export async function send(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
-  if (init.body && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+  if (init.body && !(init.body instanceof FormData) && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   let res: Response;
   try {
     res = await fetch(path, { credentials: 'same-origin', ...init, headers });

@@ -1,7 +1,9 @@
-// One sidebar row: link to the conversation, inline rename, delete.
+// One sidebar row: link to the conversation, inline rename, export (JSON or Markdown), delete.
 import { memo, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { ApiError } from '../api/http';
+import { exportConversation, type ExportFormat } from '../api/portability';
 import type { ConversationSummary } from '../api/types';
-import { IconRename, IconTrash } from './icons';
+import { IconDownload, IconRename, IconTrash } from './icons';
 
 interface Props {
   item: ConversationSummary;
@@ -14,6 +16,8 @@ interface Props {
 export const ConversationItem = memo(function ConversationItem({ item, active, onOpen, onRename, onDelete }: Props) {
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(item.title);
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -40,6 +44,15 @@ export const ConversationItem = memo(function ConversationItem({ item, active, o
     onOpen(item.id);
   };
   const name = item.title || 'New chat';
+  const doExport = async (format: ExportFormat) => {
+    setExporting(false);
+    setExportError(null);
+    try {
+      await exportConversation(item.id, format);
+    } catch (e) {
+      setExportError(e instanceof ApiError ? e.message : 'The export failed. Retry.');
+    }
+  };
 
   return (
     <li className={`conv${active ? ' active' : ''}`} data-conversation-id={item.id}>
@@ -56,10 +69,19 @@ export const ConversationItem = memo(function ConversationItem({ item, active, o
         <span className="conv-actions">
           <button type="button" className="icon-btn sm" aria-label={`Rename “${name}”`} title="Rename"
             onClick={() => { setTitle(item.title); setEditing(true); }}><IconRename size={14} /></button>
+          <button type="button" className="icon-btn sm" aria-label={`Export “${name}”`} title="Export"
+            aria-haspopup="menu" aria-expanded={exporting} onClick={() => setExporting((v) => !v)}><IconDownload size={14} /></button>
           <button type="button" className="icon-btn sm" aria-label={`Delete “${name}”`} title="Delete"
             onClick={() => onDelete(item)}><IconTrash size={14} /></button>
         </span>
       )}
+      {exporting && (
+        <div className="conv-menu" role="menu" aria-label={`Export “${name}”`} onKeyDown={(e) => { if (e.key === 'Escape') setExporting(false); }}>
+          <button type="button" role="menuitem" onClick={() => void doExport('json')}>Export as JSON</button>
+          <button type="button" role="menuitem" onClick={() => void doExport('markdown')}>Export as Markdown</button>
+        </div>
+      )}
+      {exportError && <div className="sidebar-note error" role="alert">{exportError}</div>}
     </li>
   );
 });

@@ -3,6 +3,7 @@ import { forwardRef, useMemo, type ReactNode } from 'react';
 import type { ConversationSummary } from '../api/types';
 import { groupByDay } from '../lib/grouping';
 import { ConversationItem } from './ConversationItem';
+import { DataTools } from './DataTools';
 import { IconNew, IconSearch, IconSidebar } from './icons';
 
 interface Props {
@@ -20,6 +21,7 @@ interface Props {
   onDelete: (item: ConversationSummary) => void;
   onClose: () => void;
   onLoadMore?: () => void;
+  onImported?: () => void;
   /** Pinned below the list (the user menu). */
   footer?: ReactNode;
 }
@@ -62,6 +64,7 @@ export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar(p, s
           <div className="load-more"><button type="button" className="btn sm" onClick={p.onLoadMore}>Show more</button></div>
         )}
       </div>
+      <DataTools onImported={p.onImported} />
       {p.footer}
     </nav>
   );

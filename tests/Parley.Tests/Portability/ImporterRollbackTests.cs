@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Parley.Conversations;
+using Parley.Portability;
+using Parley.Storage;
+using Parley.Storage.Memory;
+
+namespace Parley.Tests.Portability;
+
+public sealed class ImporterRollbackTests
+{
+    [Fact]
+    public async Task A_write_that_fails_mid_import_removes_everything_this_import_wrote_and_nothing_else()
+    {
+        var inner = new InMemoryConversationStore();
+        var existing = await PortabilitySamples.SeedRichConversationAsync(inner, "alice", "Existing");
+        var second = await PortabilitySamples.SeedRichConversationAsync(inner, "alice", "Second");
+        var exporter = new ConversationExporter(inner);
+        var exports = new List<ExportedConversation>();
+        await foreach (var item in exporter.ExportAllAsync("alice", CancellationToken.None))
+            exports.Add(item.Export with { Id = item.Export.Id + "x", Messages = [.. item.Export.Messages.Select(m => m with { Id = m.Id + "x", ParentId = m.ParentId is null ? null : m.ParentId + "x" })],
+                Blobs = [.. item.Export.Blobs.Select(b => b with { Id = b.Id + "x" })] });
+        await inner.DeleteConversationAsync("alice", second);
+        var json = JsonSerializer.Serialize(new ParleyExport(ParleyExport.FormatName, 1, exports), ExportJson.Options);
+        var fixedFile = JsonDocument.Parse(FixImageReferences(json)).RootElement;
+
+        var failing = new FailingStore(inner, failOnMessage: 10);
+        var importer = new ConversationImporter(failing, Options.Create(new ImportOptions()), TimeProvider.System);
+        var plan = importer.Plan(fixedFile, "alice");
+        Assert.Equal(2, plan.Conversations.Count);
+
+        await Assert.ThrowsAsync<IOException>(() => importer.ImportAsync(plan, "alice", ImportConflicts.Copy, CancellationToken.None));
+
+        var left = await inner.ListConversationsAsync("alice", new());
+        Assert.Equal([existing], left.Items.Select(i => i.Conversation.Id));
+        Assert.Equal(7, (await inner.GetMessagesAsync(existing)).Count);
+        foreach (var planned in plan.Conversations)
+            Assert.Empty(await inner.GetMessagesAsync(planned.Conversation.Id));
+
+        var working = new ConversationImporter(inner, Options.Create(new ImportOptions()), TimeProvider.System);
+        var result = await working.ImportAsync(plan, "alice", ImportConflicts.Copy, CancellationToken.None);
+        Assert.Equal(2, result.Imported);
+        Assert.Equal(3, (await inner.ListConversationsAsync("alice", new())).Items.Count);
+    }
+
+    private static string FixImageReferences(string json)
+    {
+        // Blob ids were suffixed with "x" above; point the image parts at the renamed blobs.
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        foreach (var part in node["conversations"]!.AsArray().SelectMany(c => c!["messages"]!.AsArray()).SelectMany(m => m!["parts"]!.AsArray()))
+        {
+            if (part!["imageId"] is { } image)
+                part["imageId"] = (string)image! + "x";
+        }
+        return node.ToJsonString();
+    }
+
+    /// <summary>A store that fails on every message write from the n-th on, as a full disk or a dropped connection would.</summary>
+    private sealed class FailingStore(IConversationStore inner, int failOnMessage) : IConversationStore
+    {
+        private int _messages;
+
+        public string Kind => inner.Kind;
+        public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
+        public Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => inner.IsHealthyAsync(cancellationToken);
+        public Task CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default) => inner.CreateConversationAsync(conversation, cancellationToken);
+        public Task<Conversation?> GetConversationAsync(string owner, string id, CancellationToken cancellationToken = default) => inner.GetConversationAsync(owner, id, cancellationToken);
+        public Task<ConversationPage> ListConversationsAsync(string owner, ConversationQuery query, CancellationToken cancellationToken = default) => inner.ListConversationsAsync(owner, query, cancellationToken);
+        public Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default) => inner.UpdateConversationAsync(conversation, cancellationToken);
+        public Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default) => inner.DeleteConversationAsync(owner, id, cancellationToken);
+        public Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default) => inner.GetMessagesAsync(conversationId, cancellationToken);
+        public Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default) => inner.UpdateMessageAsync(message, cancellationToken);
+        public Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default) => inner.ClearMessagesAsync(conversationId, cancellationToken);
+        public Task SaveImageAsync(StoredImage image, CancellationToken cancellationToken = default) => inner.SaveImageAsync(image, cancellationToken);
+        public Task<StoredImage?> GetImageAsync(string conversationId, string imageId, CancellationToken cancellationToken = default) => inner.GetImageAsync(conversationId, imageId, cancellationToken);
+
+        public Task AddMessageAsync(StoredMessage message, CancellationToken cancellationToken = default) =>
+            ++_messages >= failOnMessage ? throw new IOException("disk full") : inner.AddMessageAsync(message, cancellationToken);
+    }
+}
