@@ -83,6 +83,8 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         BadHttpRequestException b when b.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
             (ErrorCodes.InvalidJson, b.StatusCode, "The request needs a JSON body (Content-Type: application/json).", b),
         BadHttpRequestException b => (ErrorCodes.InvalidRequest, b.StatusCode, "The request is not valid: " + b.Message, b),
+        Npgsql.NpgsqlException db when Storage.Postgres.PostgresFailures.IsUnavailable(db) =>
+            (ErrorCodes.StoreUnavailable, 503, "The database is not reachable right now. Try again in a moment.", db),
         JsonException json => (ErrorCodes.InvalidJson, 400, $"The request body is not valid JSON: {JsonProblem(json)}", json),
         _ => (ErrorCodes.Internal, 500, "Something went wrong on the server. Try again; if it keeps happening, check the server log.", exception),
     };
@@ -110,6 +112,7 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         [ErrorCodes.ContentFiltered] = "Blocked by content filter",
         [ErrorCodes.ReplyInProgress] = "Reply in progress",
         [ErrorCodes.ServerShuttingDown] = "Server restarting",
+        [ErrorCodes.StoreUnavailable] = "Database unavailable",
         [ErrorCodes.Internal] = "Server error",
     };
 

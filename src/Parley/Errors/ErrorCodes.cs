@@ -22,5 +22,6 @@ public static class ErrorCodes
     public const string BudgetExhausted = "budget_exhausted";
     public const string Cancelled = "cancelled";
     public const string ServerShuttingDown = "server_shutting_down";
+    public const string StoreUnavailable = "store_unavailable";
     public const string Internal = "internal";
 }

@@ -26,7 +26,7 @@ using Parley.Observability;
 using Parley.Providers;
 using Parley.Providers.Mock;
 using Parley.Storage;
-using Parley.Storage.Sqlite;
+using Parley.Storage.Postgres;
 using Parley.Tools;
 
 namespace Parley.Hosting;
@@ -56,7 +56,8 @@ public static class ParleyHosting
         services.AddParleyApiDocs();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IConversationStore>(sp => SqliteConversationStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.AddParleyDatabase();
+        services.TryAddSingleton<IConversationStore>(Storage.Postgres.PostgresStores.ConversationStore);
         services.AddHostedService<StoreInitializer>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddHostedService<StartupReport>();
@@ -75,7 +76,7 @@ public static class ParleyHosting
         services.AddSingleton<Caching.CacheStatistics>();
         services.AddOptions<Usage.UsageOptions>().BindConfiguration(Usage.UsageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Usage.UsageOptions>, Usage.UsageOptionsValidator>();
-        services.TryAddSingleton<Usage.IUsageStore>(sp => Usage.SqliteUsageStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.TryAddSingleton<Usage.IUsageStore>(Storage.Postgres.PostgresStores.UsageStore);
         services.AddSingleton<Usage.UsageRecorder>();
         services.AddParleyLimits();
         services.AddHostedService<Usage.UsageWriter>();
