@@ -72,7 +72,7 @@ public sealed class PostgresUsageStore(PostgresDatabase database) : IUsageStore
             sql += " AND owner = @owner";
             command.Parameters.AddWithValue("owner", owner);
         }
-        command.CommandText = sql + " GROUP BY k ORDER BY k COLLATE \"C\"";
+        command.CommandText = sql + $" GROUP BY k ORDER BY ({key}) COLLATE \"C\"";
         var groups = new List<UsageGroup>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
