@@ -16,6 +16,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
 [ -e /usr/lib/x86_64-linux-gnu/librdkafka.so.1 ] || ls /usr/lib/*/librdkafka.so.1 >/dev/null 2>&1 || need_apt+=(librdkafka1)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# PostgreSQL server binaries: the PostgreSQL tests start their own private cluster with initdb/pg_ctl (never a system one).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (Debian packages)…"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
