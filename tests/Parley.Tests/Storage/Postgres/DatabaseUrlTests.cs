@@ -62,6 +62,23 @@ public sealed class DatabaseUrlTests
     [Fact]
     public async Task A_bad_DATABASE_URL_stops_the_server_with_one_line_and_no_password()
     {
+        var line = await FailedStartAsync("postgres://parley:s3cretpw@db.example:99999/parley");
+        Assert.Contains("Parley:Database:ConnectionString (DATABASE_URL)", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_stops_the_server_with_one_line_and_no_password()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var line = await FailedStartAsync($"postgres://parley:s3cretpw@127.0.0.1:{closedPort}/parley");
+        Assert.Contains("PostgreSQL (DATABASE_URL) is not reachable", line, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> FailedStartAsync(string databaseUrl)
+    {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Parley.Server.dll")])
         {
             RedirectStandardError = true,
@@ -69,7 +86,7 @@ public sealed class DatabaseUrlTests
             WorkingDirectory = Path.GetTempPath(),
             Environment =
             {
-                ["DATABASE_URL"] = "postgres://parley:s3cretpw@db.example:99999/parley",
+                ["DATABASE_URL"] = databaseUrl,
                 ["PORT"] = "0", ["HOST"] = "127.0.0.1", ["PARLEY_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "parley-config-test"),
             },
         };
@@ -84,7 +101,7 @@ public sealed class DatabaseUrlTests
         Assert.Equal(2, process.ExitCode);
         var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("Parley cannot start:", line, StringComparison.Ordinal);
-        Assert.Contains("Parley:Database:ConnectionString (DATABASE_URL)", line, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cretpw", line + await stdout, StringComparison.Ordinal);
+        return line;
     }
 }
