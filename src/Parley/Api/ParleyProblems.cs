@@ -29,6 +29,8 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
             httpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (error.Exception is Limits.LimitExceededException limit)
             httpContext.Response.Headers.RetryAfter = limit.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (error.Code == ErrorCodes.StoreUnavailable)
+            httpContext.Response.Headers.RetryAfter = "2";
 
         if (httpContext.Request.Path.StartsWithSegments("/v1"))
         {

@@ -25,6 +25,7 @@ public sealed class PostgresOutageTests
         })
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal("store_unavailable", problem.GetProperty("code").GetString());
             Assert.DoesNotContain("Npgsql", problem.GetRawText(), StringComparison.Ordinal);
