@@ -46,6 +46,47 @@ public sealed class PostgresServerTests(PostgresFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/health/ready")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_startup_log_names_host_and_database_but_never_the_password()
+    {
+        var database = new NpgsqlConnectionStringBuilder(await fixture.Cluster.CreateDatabaseAsync()).Database;
+        var folder = NewFolder();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Parley.Server.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+            Environment =
+            {
+                // The private cluster trusts local connections, so the password is accepted unused.
+                ["DATABASE_URL"] = $"postgres://postgres:s3cretpw@127.0.0.1:{fixture.Cluster.Port}/{database}",
+                ["PORT"] = "0", ["HOST"] = "127.0.0.1", ["PARLEY_DATA_DIR"] = folder,
+            },
+        };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(30) && !output.Any(l => l.Contains("store: ", StringComparison.Ordinal)) && !process.HasExited)
+                await Task.Delay(100);
+            var report = Assert.Single(output, l => l.Contains("store: ", StringComparison.Ordinal));
+            Assert.Contains($"store: postgres (127.0.0.1:{fixture.Cluster.Port}/{database})", report, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+        Assert.DoesNotContain(output, l => l.Contains("s3cretpw", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// Issue 6: two Parley processes behind a load balancer share one database. Extend <see cref="SharedEnvironment"/> with
     /// REDIS_URL for the Redis parts (rate limits, cache) and add their assertions after the conversation hand-over.
