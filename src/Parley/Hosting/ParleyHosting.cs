@@ -26,7 +26,6 @@ using Parley.Observability;
 using Parley.Providers;
 using Parley.Providers.Mock;
 using Parley.Storage;
-using Parley.Storage.Postgres;
 using Parley.Tools;
 
 namespace Parley.Hosting;
@@ -57,7 +56,7 @@ public static class ParleyHosting
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddParleyDatabase();
-        services.TryAddSingleton<IConversationStore>(Storage.Postgres.PostgresStores.ConversationStore);
+        services.TryAddSingleton<IConversationStore>(StoreSelection.ConversationStore);
         services.AddHostedService<StoreInitializer>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddHostedService<StartupReport>();
@@ -76,7 +75,7 @@ public static class ParleyHosting
         services.AddSingleton<Caching.CacheStatistics>();
         services.AddOptions<Usage.UsageOptions>().BindConfiguration(Usage.UsageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Usage.UsageOptions>, Usage.UsageOptionsValidator>();
-        services.TryAddSingleton<Usage.IUsageStore>(Storage.Postgres.PostgresStores.UsageStore);
+        services.TryAddSingleton<Usage.IUsageStore>(StoreSelection.UsageStore);
         services.AddSingleton<Usage.UsageRecorder>();
         services.AddParleyLimits();
         services.AddHostedService<Usage.UsageWriter>();

@@ -4,16 +4,17 @@ using Microsoft.Extensions.Options;
 using Parley.Bots;
 using Parley.Configuration;
 using Parley.Hosting;
+using Parley.Storage.Postgres;
 using Parley.Storage.Sqlite;
 using Parley.Usage;
 
-namespace Parley.Storage.Postgres;
+namespace Parley.Storage;
 
 /// <summary>
 /// Picks the stores at first use: PostgreSQL when <c>Parley:Database:ConnectionString</c> (DATABASE_URL) is set, the SQLite
 /// file otherwise. Decided when resolved, not when registered, so configuration added after <c>AddParley</c> still counts.
 /// </summary>
-public static class PostgresStores
+public static class StoreSelection
 {
     public static IServiceCollection AddParleyDatabase(this IServiceCollection services)
     {
