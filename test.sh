@@ -19,6 +19,8 @@ command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 # The Redis tests start their own redis-server on a free loopback port.
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need_apt+=(redis-server)
+# PostgreSQL server binaries: the PostgreSQL tests start their own private cluster with initdb/pg_ctl (never a system one).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (Debian packages)…"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

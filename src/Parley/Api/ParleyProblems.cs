@@ -29,6 +29,8 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
             httpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (error.Exception is Limits.LimitExceededException limit)
             httpContext.Response.Headers.RetryAfter = limit.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (error.Code == ErrorCodes.StoreUnavailable)
+            httpContext.Response.Headers.RetryAfter = "2";
 
         if (httpContext.Request.Path.StartsWithSegments("/v1"))
         {
@@ -83,6 +85,8 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         BadHttpRequestException b when b.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
             (ErrorCodes.InvalidJson, b.StatusCode, "The request needs a JSON body (Content-Type: application/json).", b),
         BadHttpRequestException b => (ErrorCodes.InvalidRequest, b.StatusCode, "The request is not valid: " + b.Message, b),
+        Npgsql.NpgsqlException db when Storage.Postgres.PostgresFailures.IsUnavailable(db) =>
+            (ErrorCodes.StoreUnavailable, 503, "The database is not reachable right now. Try again in a moment.", db),
         JsonException json => (ErrorCodes.InvalidJson, 400, $"The request body is not valid JSON: {JsonProblem(json)}", json),
         _ => (ErrorCodes.Internal, 500, "Something went wrong on the server. Try again; if it keeps happening, check the server log.", exception),
     };
@@ -122,6 +126,7 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         [ErrorCodes.UserExists] = "User exists",
         [ErrorCodes.UserNotFound] = "User not found",
         [ErrorCodes.KeyNotFound] = "API key not found",
+        [ErrorCodes.StoreUnavailable] = "Database unavailable",
         [ErrorCodes.Internal] = "Server error",
     };
 

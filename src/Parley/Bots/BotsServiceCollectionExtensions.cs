@@ -13,7 +13,7 @@ public static class BotsServiceCollectionExtensions
     public static IServiceCollection AddParleyBots(this IServiceCollection services)
     {
         services.AddOptions<BotsOptions>().BindConfiguration(BotsOptions.Section);
-        services.TryAddSingleton<IBotStore>(sp => SqliteBotStore.ForFile(ParleyHosting.DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.TryAddSingleton<IBotStore>(Storage.StoreSelection.BotStore);
         services.AddSingleton<IBotPlatform, BubbleTeaPlatform>();
         services.AddSingleton<IBotPlatform, GenericWebhookPlatform>();
         services.AddSingleton<BotPlatformRegistry>();

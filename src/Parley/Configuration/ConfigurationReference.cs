@@ -31,6 +31,7 @@ public static class ConfigurationReference
         (Compression.ContextCompressionOptions.Section, typeof(Compression.ContextCompressionOptions)),
         (Observability.TelemetryOptions.Section, typeof(Observability.TelemetryOptions)),
         (Portability.ImportOptions.Section, typeof(Portability.ImportOptions)),
+        (Storage.Postgres.DatabaseOptions.Section, typeof(Storage.Postgres.DatabaseOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

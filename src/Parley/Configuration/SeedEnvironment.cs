@@ -20,6 +20,7 @@ public static class SeedEnvironment
         ["ANTHROPIC_API_KEY"] = "Parley:Providers:anthropic:ApiKey",
         ["ANTHROPIC_BASE_URL"] = "Parley:Providers:anthropic:BaseUrl",
         ["PARLEY_DATA_DIR"] = "Parley:DataDirectory",
+        ["DATABASE_URL"] = "Parley:Database:ConnectionString",
         ["PARLEY_DEFAULT_MODEL"] = "Parley:DefaultModel",
         // Seed 001 (Kafka worker); VISION_MODEL applies to every surface.
         ["VISION_MODEL"] = "Parley:VisionModel",

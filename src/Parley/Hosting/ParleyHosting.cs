@@ -31,7 +31,6 @@ using Parley.Observability;
 using Parley.Providers;
 using Parley.Providers.Mock;
 using Parley.Storage;
-using Parley.Storage.Sqlite;
 using Parley.Tools;
 
 namespace Parley.Hosting;
@@ -61,7 +60,8 @@ public static class ParleyHosting
         services.AddParleyApiDocs();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IConversationStore>(sp => SqliteConversationStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.AddParleyDatabase();
+        services.TryAddSingleton<IConversationStore>(StoreSelection.ConversationStore);
         services.AddHostedService<StoreInitializer>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddHostedService<StartupReport>();
@@ -80,7 +80,7 @@ public static class ParleyHosting
         services.AddSingleton<Caching.CacheStatistics>();
         services.AddOptions<Usage.UsageOptions>().BindConfiguration(Usage.UsageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Usage.UsageOptions>, Usage.UsageOptionsValidator>();
-        services.TryAddSingleton<Usage.IUsageStore>(sp => Usage.SqliteUsageStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.TryAddSingleton<Usage.IUsageStore>(StoreSelection.UsageStore);
         services.AddSingleton<Usage.UsageRecorder>();
         services.AddParleyLimits();
         services.AddHostedService<Usage.UsageWriter>();
@@ -98,7 +98,7 @@ public static class ParleyHosting
         services.AddSingleton<ConversationEngine>();
         services.AddParleyContextCompression();
         services.AddParleyKafka();
-        services.AddParleyIdentity(sp => Identity.SqliteIdentityStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.AddParleyIdentity(StoreSelection.IdentityStore);
         services.AddParleyPortability();
         services.AddParleyRedis();
         return builder;

@@ -36,7 +36,7 @@ public sealed class DeployFilesTests
 
         Assert.Contains(used, u => u.Variable == "PARLEY_DATA_DIR");
         Assert.True(used.Count > 20, $"only {used.Count} variables were found: the parsing is broken");
-        var undocumented = used.Where(u => !DocumentedSettings.IsDocumented(u.Variable) && !DocumentedSettings.PendingMerge.Contains(u.Variable)).ToList();
+        var undocumented = used.Where(u => !DocumentedSettings.IsDocumented(u.Variable)).ToList();
         Assert.True(undocumented.Count == 0, "Not in docs/configuration.md: " + string.Join(", ", undocumented.Select(u => $"{u.Variable} ({u.Where})")));
     }
 

@@ -100,7 +100,8 @@ public sealed class DeployVerbTests
         Assert.Contains($"FAIL  redis: 127.0.0.1:{closed}:", output, StringComparison.Ordinal);
         Assert.Contains($"FAIL  kafka: no bootstrap server reachable: 127.0.0.1:{closed}:", output, StringComparison.Ordinal);
         Assert.Contains($"FAIL  postgresql: 127.0.0.1:{closed}:", output, StringComparison.Ordinal);
-        Assert.Contains("Result: 3 required parts are not reachable.", output, StringComparison.Ordinal);
+        Assert.Contains("FAIL  store: postgres: could not be opened or queried", output, StringComparison.Ordinal);
+        Assert.Contains("Result: 4 required parts are not reachable.", output, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-value", output, StringComparison.Ordinal);
 
         await using var redis = await PrivateRedis.StartAsync(password: "redis-pass-77");

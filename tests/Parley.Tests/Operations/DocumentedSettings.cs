@@ -5,17 +5,6 @@ namespace Parley.Tests.Operations;
 /// <summary>The environment variable names docs/configuration.md documents: seed variables and <c>Parley__...</c> keys.</summary>
 internal static partial class DocumentedSettings
 {
-    /// <summary>
-    /// PENDING MERGE: names the deployment files already use whose options are being added on other branches
-    /// (PostgreSQL store: DATABASE_URL; Redis: REDIS_URL; identity: Parley__Auth__Mode, PARLEY_ADMIN_USER,
-    /// PARLEY_ADMIN_PASSWORD). Once those branches are merged and docs/configuration.md is regenerated, they
-    /// are documented there: remove this list (the test then checks them against the document like every other name).
-    /// </summary>
-    public static readonly IReadOnlySet<string> PendingMerge = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "DATABASE_URL",
-    };
-
     private static readonly Lazy<(HashSet<string> Names, List<Regex> Patterns)> Document = new(Load);
 
     /// <summary>Whether the reference documents this variable (a seed name, or a key pattern such as <c>Parley__Providers__{name}__ApiKey</c>).</summary>

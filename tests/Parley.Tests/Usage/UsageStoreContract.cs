@@ -61,6 +61,14 @@ public abstract class UsageStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Groups_by_api_key_with_keyless_calls_under_a_dash()
+    {
+        await Store.AddAsync([Record(Day1) with { Key = "kkkkkkkkkkkk" }, Record(Day1) with { Key = "kkkkkkkkkkkk" }, Record(Day2)]);
+        var byKey = await Store.QueryAsync(new UsageQuery(null, null, UsageGroupBy.Key, null));
+        Assert.Equal([("-", 1L), ("kkkkkkkkkkkk", 2L)], byKey.Select(g => (g.Key, g.Requests)));
+    }
+
+    [Fact]
     public async Task Filters_by_owner_and_a_half_open_range()
     {
         await SeedAsync();

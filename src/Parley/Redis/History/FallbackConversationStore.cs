@@ -13,7 +13,7 @@ namespace Parley.Redis.History;
 /// </summary>
 public sealed class FallbackConversationStore(RedisConversationStore redisStore, RedisConnection redis) : IConversationStore
 {
-    public const string StoreUnavailable = "store_unavailable";
+    public const string StoreUnavailable = ErrorCodes.StoreUnavailable;
 
     private readonly InMemoryConversationStore _memory = new();
     private readonly ConcurrentDictionary<string, byte> _inMemory = new(StringComparer.Ordinal);

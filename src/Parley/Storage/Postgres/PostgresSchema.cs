@@ -1,0 +1,160 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Parley.Storage.Postgres;
+
+/// <summary>
+/// PostgreSQL schema migrations, applied in order at startup and recorded in <c>parley_schema_version</c>. Append only:
+/// a migration that shipped is never edited, a change is a new entry at the end. All of it runs in one transaction
+/// under a transaction-scoped advisory lock, so instances starting at once apply each migration exactly once.
+/// </summary>
+internal static class PostgresSchema
+{
+    // An arbitrary constant ("Parley" in ASCII) naming the advisory lock that serialises migrations.
+    private const long MigrationLock = 0x506172_6C6579;
+
+    private static readonly string[] Migrations =
+    [
+        // 1: conversations, their message trees and images (SQLite migrations 1-2).
+        """
+        CREATE TABLE conversations (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            title TEXT NOT NULL,
+            has_title BOOLEAN NOT NULL DEFAULT FALSE,
+            system_prompt TEXT,
+            model TEXT,
+            temperature DOUBLE PRECISION,
+            max_tokens INTEGER,
+            tools TEXT,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        );
+        CREATE INDEX ix_conversations_owner_updated ON conversations(owner, updated_at DESC, id DESC);
+        CREATE TABLE messages (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            parent_id TEXT,
+            seq BIGINT GENERATED ALWAYS AS IDENTITY,
+            role TEXT NOT NULL,
+            parts TEXT NOT NULL,
+            text TEXT NOT NULL,
+            model TEXT,
+            status TEXT NOT NULL,
+            error TEXT,
+            usage TEXT,
+            timings TEXT,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX ix_messages_conversation ON messages(conversation_id, seq);
+        CREATE TABLE images (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            media_type TEXT NOT NULL,
+            data BYTEA NOT NULL
+        );
+        CREATE INDEX ix_images_conversation ON images(conversation_id);
+        """,
+        // 2: usage accounting, one row per model call (see Parley.Usage).
+        """
+        CREATE TABLE usage (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at BIGINT NOT NULL,
+            owner TEXT NOT NULL,
+            api_key TEXT,
+            surface TEXT NOT NULL,
+            requested_model TEXT NOT NULL,
+            model TEXT NOT NULL,
+            prompt_tokens BIGINT NOT NULL,
+            completion_tokens BIGINT NOT NULL,
+            total_tokens BIGINT NOT NULL,
+            cached BOOLEAN NOT NULL,
+            latency_ms DOUBLE PRECISION NOT NULL,
+            ttft_ms DOUBLE PRECISION,
+            outcome TEXT NOT NULL,
+            cost DOUBLE PRECISION
+        );
+        CREATE INDEX ix_usage_at ON usage(at);
+        CREATE INDEX ix_usage_owner_at ON usage(owner, at);
+        """,
+        // 3: bots: user threads, the inbox of acknowledged messages and the outbox of answers (see Parley.Bots).
+        """
+        CREATE TABLE bot_threads (
+            bot TEXT NOT NULL, user_id TEXT NOT NULL, thread_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
+            PRIMARY KEY (bot, user_id, thread_id));
+        CREATE TABLE bot_inbox (
+            id TEXT PRIMARY KEY, bot TEXT NOT NULL, user_id TEXT NOT NULL, thread_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
+            text TEXT NOT NULL, reply_to TEXT NOT NULL, created_at BIGINT NOT NULL, done BOOLEAN NOT NULL DEFAULT FALSE);
+        CREATE INDEX ix_bot_inbox_pending ON bot_inbox(created_at) WHERE NOT done;
+        CREATE TABLE bot_outbox (
+            id TEXT PRIMARY KEY, inbox_id TEXT NOT NULL UNIQUE, bot TEXT NOT NULL, url TEXT NOT NULL, payload TEXT NOT NULL,
+            attempts INTEGER NOT NULL, next_attempt_at BIGINT, created_at BIGINT NOT NULL, delivered_at BIGINT, last_error TEXT);
+        CREATE INDEX ix_bot_outbox_due ON bot_outbox(next_attempt_at) WHERE delivered_at IS NULL;
+        """,
+        // 4: identity (see Parley.Identity): local accounts, API keys (only their SHA-256) and web sessions (only the token's SHA-256).
+        """
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            is_admin BOOLEAN NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE UNIQUE INDEX ux_users_name ON users(lower(name));
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            secret_hash TEXT NOT NULL,
+            models TEXT NOT NULL,
+            requests_per_minute INTEGER,
+            daily_token_limit BIGINT,
+            max_concurrent_streams INTEGER,
+            expires_at BIGINT,
+            created_at BIGINT NOT NULL,
+            last_used_at BIGINT,
+            revoked_at BIGINT
+        );
+        CREATE INDEX ix_api_keys_owner ON api_keys(lower(owner), created_at DESC);
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL
+        );
+        CREATE INDEX ix_sessions_user ON sessions(lower(user_name));
+        """,
+    ];
+
+    public static int LatestVersion => Migrations.Length;
+
+    public static async Task MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock.ToString(CultureInfo.InvariantCulture)})", cancellationToken);
+        await ExecuteAsync(connection, transaction, """
+            CREATE TABLE IF NOT EXISTS parley_schema_version (
+                version INTEGER PRIMARY KEY,
+                applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+            """, cancellationToken);
+
+        await using var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM parley_schema_version", connection, transaction);
+        var version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        if (version > Migrations.Length)
+            throw new InvalidOperationException(
+                $"The PostgreSQL database was written by a newer Parley (schema {version}, this build knows {Migrations.Length}). Upgrade Parley or point DATABASE_URL elsewhere.");
+
+        for (var i = version; i < Migrations.Length; i++)
+        {
+            await ExecuteAsync(connection, transaction, Migrations[i], cancellationToken);
+            await ExecuteAsync(connection, transaction,
+                $"INSERT INTO parley_schema_version (version) VALUES ({(i + 1).ToString(CultureInfo.InvariantCulture)})", cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

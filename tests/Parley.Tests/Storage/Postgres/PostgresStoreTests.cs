@@ -1,0 +1,190 @@
+using Npgsql;
+using Parley.Storage;
+using Parley.Storage.Postgres;
+using Parley.Tests.Bots;
+using Parley.Tests.Usage;
+using Parley.Usage;
+
+// The test classes dispose their database in IAsyncLifetime.DisposeAsync, which CA1001 does not know about.
+#pragma warning disable CA1001
+
+namespace Parley.Tests.Storage.Postgres;
+
+/// <summary>The shared conversation store contract, against a fresh PostgreSQL database per test.</summary>
+[Collection(PostgresTests.Name)]
+public sealed class PostgresConversationStoreTests(PostgresFixture fixture) : ConversationStoreContract
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<IConversationStore> CreateStoreAsync()
+    {
+        _database = new PostgresDatabase(await fixture.Cluster.CreateDatabaseAsync());
+        return new PostgresConversationStore(_database);
+    }
+
+    [Fact]
+    public async Task Reports_its_kind_and_target_without_credentials()
+    {
+        var store = (PostgresConversationStore)Store;
+        Assert.Equal("postgres", store.Kind);
+        Assert.StartsWith($"127.0.0.1:{fixture.Cluster.Port}/t_", store.Target, StringComparison.Ordinal);
+        Assert.True(await store.IsHealthyAsync());
+    }
+
+    [Fact]
+    public async Task Search_is_case_insensitive_and_treats_wildcards_literally()
+    {
+        var conversation = new Parley.Conversations.Conversation { Id = "c_1", Owner = "o", Title = "Plan", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch };
+        await Store.CreateConversationAsync(conversation);
+        await Store.AddMessageAsync(new Parley.Conversations.StoredMessage
+        {
+            Id = "m_1", ConversationId = "c_1", Role = "user", Parts = [new Parley.Conversations.TextPart("Budget is 100% DONE_now")], CreatedAt = DateTimeOffset.UnixEpoch,
+        });
+        Assert.Single((await Store.ListConversationsAsync("o", new ConversationQuery(Search: "100% done_"))).Items);
+        Assert.Empty((await Store.ListConversationsAsync("o", new ConversationQuery(Search: "1_0"))).Items);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+}
+
+[Collection(PostgresTests.Name)]
+public sealed class PostgresUsageStoreTests(PostgresFixture fixture) : UsageStoreContract
+{
+    private PostgresDatabase? _database;
+
+    // The contract creates its store synchronously; the database is made on the thread pool (no xunit context to block).
+    protected override IUsageStore CreateStore()
+    {
+        _database = new PostgresDatabase(Task.Run(() => fixture.Cluster.CreateDatabaseAsync()).GetAwaiter().GetResult());
+        return new PostgresUsageStore(_database);
+    }
+
+    [Fact]
+    public async Task Shares_the_conversation_database_and_its_migrations()
+    {
+        await new PostgresConversationStore(_database!).InitializeAsync();
+        await Store.AddAsync([Record(Day1)]);
+        Assert.Single(await Store.QueryAsync(new UsageQuery(null, null, UsageGroupBy.Owner, null)));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+}
+
+[Collection(PostgresTests.Name)]
+public sealed class PostgresBotStoreTests(PostgresFixture fixture) : BotStoreContract
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<Parley.Bots.IBotStore> CreateStoreAsync()
+    {
+        _database = new PostgresDatabase(await fixture.Cluster.CreateDatabaseAsync());
+        return new PostgresBotStore(_database);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+}
+
+/// <summary>Migrations: versioned, idempotent, and applied exactly once when instances start at the same moment.</summary>
+[Collection(PostgresTests.Name)]
+public sealed class PostgresMigrationTests(PostgresFixture fixture)
+{
+    [Fact]
+    public async Task Two_instances_initialising_one_empty_database_at_once_both_succeed_and_migrate_once()
+    {
+        var connectionString = await fixture.Cluster.CreateDatabaseAsync();
+        var databases = Enumerable.Range(0, 4).Select(_ => new PostgresDatabase(connectionString)).ToList();
+        try
+        {
+            // Separate data sources = separate processes' pools; all start together.
+            using var go = new ManualResetEventSlim();
+            var starts = databases.Select(d => Task.Run(async () =>
+            {
+                go.Wait(TimeSpan.FromSeconds(10));
+                await new PostgresConversationStore(d).InitializeAsync();
+                await new PostgresUsageStore(d).InitializeAsync();
+            })).ToList();
+            go.Set();
+            await Task.WhenAll(starts).WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.Equal(Enumerable.Range(1, PostgresSchema.LatestVersion).ToList(), await VersionsAsync(connectionString));
+            var store = new PostgresConversationStore(databases[0]);
+            await store.CreateConversationAsync(new Parley.Conversations.Conversation { Id = "c_1", Owner = "o", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch });
+            Assert.NotNull(await new PostgresConversationStore(databases[3]).GetConversationAsync("o", "c_1"));
+        }
+        finally
+        {
+            foreach (var d in databases)
+                await d.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Restarting_keeps_data_and_a_newer_schema_is_refused()
+    {
+        var connectionString = await fixture.Cluster.CreateDatabaseAsync();
+        await using (var first = new PostgresDatabase(connectionString))
+        {
+            await first.MigrateAsync();
+            await new PostgresConversationStore(first).CreateConversationAsync(
+                new Parley.Conversations.Conversation { Id = "c_1", Owner = "o", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch });
+        }
+        await using (var second = new PostgresDatabase(connectionString))
+        {
+            await second.MigrateAsync();
+            Assert.NotNull(await new PostgresConversationStore(second).GetConversationAsync("o", "c_1"));
+        }
+        Assert.Equal(Enumerable.Range(1, PostgresSchema.LatestVersion), await VersionsAsync(connectionString));
+
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("INSERT INTO parley_schema_version (version) VALUES (99)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        await using var third = new PostgresDatabase(connectionString);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => third.MigrateAsync());
+        Assert.Contains("newer Parley (schema 99", refused.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<int>> VersionsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT version FROM parley_schema_version ORDER BY version", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var versions = new List<int>();
+        while (await reader.ReadAsync())
+            versions.Add(reader.GetInt32(0));
+        return versions;
+    }
+}
+
+[Collection(PostgresTests.Name)]
+public sealed class PostgresIdentityStoreTests(PostgresFixture fixture) : Parley.Tests.Identity.IdentityStoreContract
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<Parley.Identity.IIdentityStore> CreateStoreAsync()
+    {
+        _database = new PostgresDatabase(await fixture.Cluster.CreateDatabaseAsync());
+        return new PostgresIdentityStore(_database);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+}
