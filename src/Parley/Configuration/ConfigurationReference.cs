@@ -25,6 +25,7 @@ public static class ConfigurationReference
         (Resilience.ResilienceOptions.Section, typeof(Resilience.ResilienceOptions)),
         (Caching.CacheOptions.Section, typeof(Caching.CacheOptions)),
         (Usage.UsageOptions.Section, typeof(Usage.UsageOptions)),
+        (Documents.DocumentOptions.Section, typeof(Documents.DocumentOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Parley.Chat;
 using Parley.Configuration;
+using Parley.Documents;
 using Parley.Errors;
 using Parley.Providers;
 using Parley.Storage;
@@ -20,13 +21,18 @@ public sealed class ConversationEngine(
     ChatRunner runner,
     ActiveReplies active,
     IOptions<ParleyOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    AttachmentStore attachmentStore,
+    IOptions<DocumentOptions> documentOptions)
 {
     public async Task<PreparedReply> PrepareSendAsync(string owner, string conversationId, SendMessage send, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        if (string.IsNullOrWhiteSpace(send.Content) && send.Images.Count == 0)
-            throw new ParleyException(ErrorCodes.EmptyMessage, 400, "The message is empty. Type something or attach an image.");
+        var attachmentIds = send.Attachments ?? [];
+        if (string.IsNullOrWhiteSpace(send.Content) && send.Images.Count == 0 && attachmentIds.Count == 0)
+            throw new ParleyException(ErrorCodes.EmptyMessage, 400, "The message is empty. Type something or attach an image or a document.");
+        if (attachmentIds.Count > documentOptions.Value.MaxPerMessage)
+            throw new ParleyException(ErrorCodes.InvalidRequest, 400, $"At most {documentOptions.Value.MaxPerMessage} documents can be attached to one message.");
         if (send.Content.Length > limits.MaxMessageChars)
             throw new ParleyException(ErrorCodes.InvalidRequest, 413,
                 $"The message is {send.Content.Length:N0} characters; the limit is {limits.MaxMessageChars:N0}.");
@@ -40,11 +46,14 @@ public sealed class ConversationEngine(
             throw new ParleyException(ErrorCodes.MessageNotFound, 404, $"There is no message '{parentId}' in this conversation.");
 
         var images = send.Images.Select(i => ImageInput.Decode(i, limits.MaxImageBytes)).ToList();
+        var attached = new List<AttachmentPart>();
+        foreach (var attachmentId in attachmentIds.Distinct(StringComparer.Ordinal))
+            attached.Add(await attachmentStore.RequireAsync(conversationId, attachmentId, cancellationToken));
         var path = MessageTree.PathTo(messages, parentId);
         var model = turns.ResolveModel(send.Model ?? conversation.Model, images.Count > 0 || HasImages(path));
         var now = time.UtcNowStored();
         var imageParts = images.Select(i => new StoredImage(Ids.New("i"), conversationId, i.MediaType, i.Data)).ToList();
-        List<MessagePart> parts = [.. imageParts.Select(i => new ImagePart(i.Id, i.MediaType))];
+        List<MessagePart> parts = [.. imageParts.Select(i => new ImagePart(i.Id, i.MediaType)), .. attached];
         if (!string.IsNullOrWhiteSpace(send.Content))
             parts.Insert(0, new TextPart(send.Content));
         var user = new StoredMessage
@@ -100,9 +109,12 @@ public sealed class ConversationEngine(
 
         var accumulator = new ReplyAccumulator();
         string? title = null;
+        IReadOnlyList<DocumentSource> sources = [];
         try
         {
-            var history = await ContextBuilder.ToChatMessagesAsync(path, store, linked.Token);
+            var documents = new DocumentContext(documentOptions.Value, path.LastOrDefault(m => m.Role == MessageRoles.User)?.Text ?? "");
+            var history = await ContextBuilder.ToChatMessagesAsync(path, store, linked.Token, documents);
+            sources = documents.Sources;
             var conversation = prepared.Conversation;
             var turn = TryCreateTurn(prepared.Model, conversation, history, accumulator);
             if (turn is not null)
@@ -126,7 +138,7 @@ public sealed class ConversationEngine(
             reply = reply with
             {
                 Model = accumulator.ModelId ?? reply.Model,
-                Parts = accumulator.Parts, Status = accumulator.Status, Error = accumulator.Error,
+                Parts = sources.Count == 0 ? accumulator.Parts : [.. accumulator.Parts, new SourcesPart(sources)], Status = accumulator.Status, Error = accumulator.Error,
                 Usage = accumulator.Usage, Timings = accumulator.Timings,
             };
             await store.UpdateMessageAsync(reply, CancellationToken.None);

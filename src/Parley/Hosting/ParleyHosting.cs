@@ -27,6 +27,7 @@ using Parley.Providers;
 using Parley.Providers.Mock;
 using Parley.Storage;
 using Parley.Storage.Sqlite;
+using Parley.Documents;
 using Parley.Tools;
 
 namespace Parley.Hosting;
@@ -89,6 +90,7 @@ public static class ParleyHosting
         services.AddSingleton<TurnFactory>();
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
+        services.AddParleyDocuments();
         services.AddParleyKafka();
         return builder;
     }

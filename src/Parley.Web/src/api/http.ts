@@ -60,7 +60,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
 /** fetch that throws ApiError on network failure or a non-2xx answer. */
 export async function send(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
-  if (init.body && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+  if (init.body && !(init.body instanceof FormData) && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   let res: Response;
   try {
     res = await fetch(path, { ...init, headers });

@@ -10,7 +10,29 @@ export type ContentPart =
   | { type: 'text'; text: string }
   | { type: 'image'; url: string; mediaType: string }
   | { type: 'tool_call'; callId: string; name: string; arguments: unknown; description?: string; action?: string }
-  | { type: 'tool_result'; callId: string; name: string; result: string; isError: boolean };
+  | { type: 'tool_result'; callId: string; name: string; result: string; isError: boolean }
+  | { type: 'attachment'; id: string; name: string; mediaType: string; size: number; url: string }
+  | { type: 'sources'; sources: DocumentSource[] };
+
+/** Which attachments (whole, or which of their chunks) were in a reply's context. */
+export interface DocumentSource {
+  attachmentId: string;
+  name: string;
+  whole: boolean;
+  chunkCount: number;
+  chunks: number[];
+}
+
+/** An uploaded document, as POST /api/conversations/{id}/attachments returns it. */
+export interface UploadedAttachment {
+  id: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  chars: number;
+  truncated: boolean;
+  url: string;
+}
 
 export type Role = 'user' | 'assistant' | 'tool' | 'system';
 export type MessageStatus = 'complete' | 'incomplete' | 'error' | 'streaming';
@@ -61,6 +83,8 @@ export interface ConversationSettings {
 export interface SendBody {
   content: string;
   images?: string[];
+  /** Ids of documents uploaded to the conversation. */
+  attachments?: string[];
   parentId?: string | null;
   model?: string;
 }
