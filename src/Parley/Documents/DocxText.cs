@@ -75,7 +75,7 @@ public static class DocxText
             {
                 total += entry.Length;
                 if (total > options.MaxDocxUncompressedBytes)
-                    throw Refused(name, $"it unpacks to more than {options.MaxDocxUncompressedBytes / 1024 / 1024:N0} MB");
+                    throw Refused(name, $"it unpacks to more than {Size(options.MaxDocxUncompressedBytes)}, the limit for Word documents");
                 if (entry.Length > 1024 * 1024 && entry.Length / Math.Max(1, entry.CompressedLength) > options.MaxDocxCompressionRatio)
                     throw Refused(name, $"its part '{entry.FullName}' is compressed {entry.Length / Math.Max(1, entry.CompressedLength):N0}:1 (a zip bomb)");
                 hasDocument |= entry.FullName == "word/document.xml";
@@ -88,6 +88,8 @@ public static class DocxText
             throw Unreadable(name, "it is not a valid zip archive");
         }
     }
+
+    private static string Size(long bytes) => bytes >= 1024 * 1024 ? $"{bytes / 1024.0 / 1024.0:0.#} MB" : $"{bytes / 1024.0:0.#} KB";
 
     private static ParleyException Refused(string name, string reason) =>
         new(ErrorCodes.DocumentTooLarge, 413, $"'{name}' was refused: {reason}.");

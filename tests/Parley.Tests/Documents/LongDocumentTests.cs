@@ -78,4 +78,66 @@ public sealed class LongDocumentTests
         using var response = await Uploads.PostAsync(server.Client, id, "broken.pdf", Encoding.ASCII.GetBytes("%PDF-1.4\nthis is not a pdf at all\n"));
         await Uploads.AssertProblemAsync(response, (HttpStatusCode)422, "unreadable_document", "broken.pdf");
     }
+
+    [Fact]
+    public async Task A_huge_document_keeps_only_the_configured_amount_of_text_and_says_so()
+    {
+        await using var server = await ParleyTestServer.StartAsync(new Dictionary<string, string?> { ["Parley:Documents:MaxExtractedChars"] = "1000" });
+        var id = await server.CreateConversationAsync();
+        var paragraphs = Enumerable.Range(1, 200).Select(i => $"Paragraph {i} of a long report.").ToArray();
+
+        using var response = await Uploads.PostAsync(server.Client, id, "long.docx", TestDocuments.Docx(paragraphs));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var attachment = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(attachment.GetProperty("truncated").GetBoolean());
+        Assert.Equal(1000, attachment.GetProperty("chars").GetInt32());
+        var stream = await Sse.PostAsync(server.Client, $"/api/conversations/{id}/messages",
+            new { content = "Summarise", attachments = new[] { attachment.GetProperty("id").GetString() } });
+        Assert.Contains("its text was cut at the server's length limit", stream.Text, StringComparison.Ordinal);
+        Assert.Contains("Paragraph 1 of a long report.", stream.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Paragraph 200 ", stream.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_docx_that_unpacks_beyond_the_limit_is_refused()
+    {
+        await using var server = await ParleyTestServer.StartAsync(new Dictionary<string, string?> { ["Parley:Documents:MaxDocxUncompressedBytes"] = "4096" });
+        var id = await server.CreateConversationAsync();
+        var paragraphs = Enumerable.Range(1, 100).Select(i => $"Paragraph {i} {Guid.NewGuid()}").ToArray();
+
+        using var response = await Uploads.PostAsync(server.Client, id, "big.docx", TestDocuments.Docx(paragraphs));
+
+        await Uploads.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "document_too_large", "unpacks to more than 4 KB");
+    }
+
+    [Fact]
+    public async Task A_pdftotext_run_that_takes_too_long_is_stopped()
+    {
+        var directory = Directory.CreateTempSubdirectory("parley-slow-pdf-");
+        try
+        {
+            var script = Path.Combine(directory.FullName, "slow-pdftotext");
+            await File.WriteAllTextAsync(script, "#!/bin/sh\nsleep 20\n");
+            Assert.False(OperatingSystem.IsWindows(), "this test runs a shell script");
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            await using var server = await ParleyTestServer.StartAsync(new Dictionary<string, string?>
+            {
+                ["Parley:Documents:PdfToTextPath"] = script,
+                ["Parley:Documents:PdfTimeoutSeconds"] = "1",
+            });
+            var id = await server.CreateConversationAsync();
+            var started = System.Diagnostics.Stopwatch.StartNew();
+
+            using var response = await Uploads.PostAsync(server.Client, id, "slow.pdf", TestDocuments.Pdf("hello"));
+
+            await Uploads.AssertProblemAsync(response, (HttpStatusCode)422, "unreadable_document", "took longer than 1 s");
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"took {started.Elapsed}");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }
