@@ -230,4 +230,26 @@ public sealed class DocumentUploadTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> UploadAsync(string conversationId, string name, byte[] bytes) => Uploads.PostAsync(Client, conversationId, name, bytes);
+
+    [Fact]
+    public async Task The_stateless_chat_reads_files_and_keeps_them_in_the_returned_context()
+    {
+        var docx = Convert.ToBase64String(TestDocuments.Docx("The meeting is in room Nautilus."));
+        var stream = await Sse.PostAsync(Client, "/api/chat", new
+        {
+            message = "Where is the meeting?",
+            files = new[] { new { filename = "minutes.docx", file_data = $"data:{DocumentTypes.DocxMediaType};base64,{docx}" } },
+        });
+
+        Assert.Contains("room Nautilus", stream.Text, StringComparison.Ordinal);
+        var context = stream.OfType("context_update").Single().GetProperty("content").GetProperty("messages");
+        Assert.Contains("[Attachment: minutes.docx", context[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+
+        using var lying = await Client.PostAsJsonAsync("/api/chat", new
+        {
+            message = "read",
+            files = new[] { new { filename = "notes.md", file_data = Convert.ToBase64String(TestDocuments.Pdf("x")) } },
+        });
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, lying.StatusCode);
+    }
 }

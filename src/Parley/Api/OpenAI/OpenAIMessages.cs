@@ -181,19 +181,24 @@ public static class OpenAIMessages
     }
 
     /// <summary>OpenAI's <c>{"type":"file","file":{"filename":...,"file_data":"data:...;base64,..."}}</c>; uploaded <c>file_id</c>s do not exist here.</summary>
-    private static Documents.PendingFileContent File(JsonElement part, int index)
-    {
-        var file = part.TryGetProperty("file", out var f) && f.ValueKind == JsonValueKind.Object
+    private static Documents.PendingFileContent File(JsonElement part, int index) =>
+        ReadFile(part.TryGetProperty("file", out var f) && f.ValueKind == JsonValueKind.Object
             ? f
-            : throw Invalid($"messages[{index}] has a file part without a 'file' object.");
+            : throw Invalid($"messages[{index}] has a file part without a 'file' object."), $"messages[{index}]");
+
+    /// <summary>A <c>{"filename", "file_data"}</c> object; <paramref name="where"/> names it in errors.</summary>
+    public static Documents.PendingFileContent ReadFile(JsonElement file, string where)
+    {
+        if (file.ValueKind != JsonValueKind.Object)
+            throw Invalid($"{where} must be an object with 'filename' and 'file_data'.");
         if (StringProperty(file, "file_id") is not null && StringProperty(file, "file_data") is null)
-            throw Invalid($"messages[{index}]: file_id is not supported (Parley has no Files API); send the document inline as 'file_data' (data:<type>;base64,...) with a 'filename'.");
-        var data = StringProperty(file, "file_data") ?? throw Invalid($"messages[{index}] has a file part without 'file_data'.");
+            throw Invalid($"{where}: file_id is not supported (Parley has no Files API); send the document inline as 'file_data' (data:<type>;base64,...) with a 'filename'.");
+        var data = StringProperty(file, "file_data") ?? throw Invalid($"{where} has no 'file_data'.");
         var comma = data.IndexOf(',', StringComparison.Ordinal);
         if (data.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             if (comma < 0 || !data[..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
-                throw Invalid($"messages[{index}]: 'file_data' must be a base64 data URL such as data:application/pdf;base64,....");
+                throw Invalid($"{where}: 'file_data' must be a base64 data URL such as data:application/pdf;base64,....");
             data = data[(comma + 1)..];
         }
         try
@@ -202,7 +207,7 @@ public static class OpenAIMessages
         }
         catch (FormatException)
         {
-            throw Invalid($"messages[{index}]: 'file_data' is not valid base64.");
+            throw Invalid($"{where}: 'file_data' is not valid base64.");
         }
     }
 
