@@ -143,7 +143,8 @@ public sealed class ConversationEngine(
             };
             await store.UpdateMessageAsync(reply, CancellationToken.None);
             if (!prepared.Conversation.HasTitle && prepared.UserMessage is not null && path.Count == 1)
-                title = await SetAutomaticTitleAsync(prepared.Conversation, prepared.UserMessage.Text);
+                title = await SetAutomaticTitleAsync(prepared.Conversation,
+                    prepared.UserMessage.Text is { Length: > 0 } text ? text : prepared.UserMessage.Parts.OfType<AttachmentPart>().FirstOrDefault()?.Name ?? "");
             // Free the conversation as soon as the reply is stored, not when the caller stops reading.
             lease.Dispose();
         }

@@ -252,4 +252,17 @@ public sealed class DocumentUploadTests : IAsyncLifetime
         });
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, lying.StatusCode);
     }
+
+    [Fact]
+    public async Task A_message_with_only_a_document_is_accepted_and_titled_after_it()
+    {
+        var id = await _server.CreateConversationAsync();
+        using var upload = await Uploads.PostAsync(Client, id, "quarterly-plan.md", Encoding.UTF8.GetBytes("# Plan\nGrow."));
+        var attachmentId = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        var stream = await Sse.PostAsync(Client, $"/api/conversations/{id}/messages", new { content = "", attachments = new[] { attachmentId } });
+
+        Assert.Contains("Grow.", stream.Text, StringComparison.Ordinal);
+        Assert.Equal("quarterly-plan.md", stream.OfType("title").Single().GetProperty("content").GetString());
+    }
 }
