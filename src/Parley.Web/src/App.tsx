@@ -142,7 +142,7 @@ export function App() {
           <ChatUiContext.Provider value={ui}>{body}</ChatUiContext.Provider>
           <Composer ref={composer} streaming={streaming} limits={server.config.limits} vision={vision}
             onSend={chat.send} onStop={chat.stop} />
-          {dragging && <div className="drop-overlay" aria-hidden="true">Drop images to attach</div>}
+          {dragging && <div className="drop-overlay" aria-hidden="true">{server.config.limits.maxDocumentBytes ? 'Drop images or documents to attach' : 'Drop images to attach'}</div>}
         </main>
       </div>
       {settingsOpen && (

@@ -15,15 +15,17 @@ public static class ClientConfigApi
     public static RouteHandlerBuilder MapClientConfigApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/config", Get).WithTags("Client configuration");
 
-    public static Ok<ClientConfig> Get(IOptions<ParleyOptions> options, ModelCatalog catalog, Redis.RedisConnection redis)
+    public static Ok<ClientConfig> Get(IOptions<ParleyOptions> options, ModelCatalog catalog, IOptions<Documents.DocumentOptions> documents, Redis.RedisConnection redis)
     {
         var parley = options.Value;
+        var docs = documents.Value;
         return TypedResults.Ok(new ClientConfig(
             parley.Name,
             catalog.Default.Id,
             parley.FunctionHeaders,
             [.. parley.PreloadedMessages.Select(m => new ClientMessage(m.Role, m.Content))],
-            new ClientLimits(parley.MaxImageBytes, parley.MaxMessageChars, parley.MaxImagesPerMessage, ImageInput.AllowedTypes),
+            new ClientLimits(parley.MaxImageBytes, parley.MaxMessageChars, parley.MaxImagesPerMessage, ImageInput.AllowedTypes,
+                docs.Enabled ? docs.MaxBytes : 0, docs.Enabled ? docs.MaxPerMessage : 0, docs.Enabled ? [.. Documents.DocumentTypes.Extensions] : []),
             redis.Warning is { } warning ? [warning] : []));
     }
 }
@@ -34,4 +36,7 @@ public sealed record ClientConfig(
 
 public sealed record ClientMessage(string Role, string Content);
 
-public sealed record ClientLimits(int MaxImageBytes, int MaxMessageChars, int MaxImagesPerMessage, IReadOnlyList<string> ImageTypes);
+/// <summary>Document limits are 0 / empty when uploads are turned off.</summary>
+public sealed record ClientLimits(
+    int MaxImageBytes, int MaxMessageChars, int MaxImagesPerMessage, IReadOnlyList<string> ImageTypes,
+    long MaxDocumentBytes = 0, int MaxDocumentsPerMessage = 0, IReadOnlyList<string>? DocumentExtensions = null);

@@ -27,13 +27,14 @@ public sealed partial class ContextCompressor(
 {
     private const string PathIndexProperty = "parley.path_index";
 
-    public async Task<CompressedHistory> BuildAsync(ModelEntry model, Conversation conversation, IReadOnlyList<StoredMessage> path, CancellationToken cancellationToken)
+    public async Task<CompressedHistory> BuildAsync(ModelEntry model, Conversation conversation, IReadOnlyList<StoredMessage> path, CancellationToken cancellationToken,
+        Documents.DocumentContext? documents = null)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(path);
         var settings = options.Value;
         if (!settings.Enabled)
-            return new CompressedHistory(await ContextBuilder.ToChatMessagesAsync(path, store, cancellationToken), []);
+            return new CompressedHistory(await ContextBuilder.ToChatMessagesAsync(path, store, cancellationToken, documents), []);
 
         var (stored, start) = LatestSummary(path);
         var messages = new List<ChatMessage>();
@@ -43,7 +44,7 @@ public sealed partial class ContextCompressor(
             messages.Add(SummarizingChatReducer.ToMessage(stored.Summary, 0));
         for (var i = start; i < path.Count; i++)
         {
-            foreach (var message in await ContextBuilder.ToChatMessagesAsync([path[i]], store, cancellationToken))
+            foreach (var message in await ContextBuilder.ToChatMessagesAsync([path[i]], store, cancellationToken, documents))
             {
                 (message.AdditionalProperties ??= [])[PathIndexProperty] = i;
                 messages.Add(message);

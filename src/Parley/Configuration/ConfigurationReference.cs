@@ -32,6 +32,7 @@ public static class ConfigurationReference
         (Observability.TelemetryOptions.Section, typeof(Observability.TelemetryOptions)),
         (Portability.ImportOptions.Section, typeof(Portability.ImportOptions)),
         (Storage.Postgres.DatabaseOptions.Section, typeof(Storage.Postgres.DatabaseOptions)),
+        (Documents.DocumentOptions.Section, typeof(Documents.DocumentOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

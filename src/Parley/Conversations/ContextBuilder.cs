@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Parley.Documents;
 using Parley.Storage;
 
 namespace Parley.Conversations;
@@ -11,14 +12,17 @@ namespace Parley.Conversations;
 public static class ContextBuilder
 {
     public static async Task<List<ChatMessage>> ToChatMessagesAsync(
-        IReadOnlyList<StoredMessage> path, IConversationStore store, CancellationToken cancellationToken)
+        IReadOnlyList<StoredMessage> path, IConversationStore store, CancellationToken cancellationToken, DocumentContext? documents = null)
     {
+        documents ??= new DocumentContext(new DocumentOptions(), path.LastOrDefault(m => m.Role == MessageRoles.User)?.Text ?? "");
         var messages = new List<ChatMessage>();
         foreach (var stored in path)
         {
             if (stored.Role == MessageRoles.User)
             {
                 var contents = new List<AIContent>();
+                if (stored.Parts.OfType<AttachmentPart>().ToList() is { Count: > 0 } attachments)
+                    contents.Add(new TextContent(documents.Render(attachments)));
                 foreach (var part in stored.Parts)
                 {
                     if (part is TextPart text)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Parley.Chat;
 using Parley.Configuration;
+using Parley.Documents;
 using Parley.Errors;
 using Parley.Providers;
 using Parley.Storage;
@@ -21,13 +22,18 @@ public sealed class ConversationEngine(
     ActiveReplies active,
     Compression.ContextCompressor context,
     IOptions<ParleyOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    AttachmentStore attachmentStore,
+    IOptions<DocumentOptions> documentOptions)
 {
     public async Task<PreparedReply> PrepareSendAsync(string owner, string conversationId, SendMessage send, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        if (string.IsNullOrWhiteSpace(send.Content) && send.Images.Count == 0)
-            throw new ParleyException(ErrorCodes.EmptyMessage, 400, "The message is empty. Type something or attach an image.");
+        var attachmentIds = send.Attachments ?? [];
+        if (string.IsNullOrWhiteSpace(send.Content) && send.Images.Count == 0 && attachmentIds.Count == 0)
+            throw new ParleyException(ErrorCodes.EmptyMessage, 400, "The message is empty. Type something or attach an image or a document.");
+        if (attachmentIds.Count > documentOptions.Value.MaxPerMessage)
+            throw new ParleyException(ErrorCodes.InvalidRequest, 400, $"At most {documentOptions.Value.MaxPerMessage} documents can be attached to one message.");
         if (send.Content.Length > limits.MaxMessageChars)
             throw new ParleyException(ErrorCodes.InvalidRequest, 413,
                 $"The message is {send.Content.Length:N0} characters; the limit is {limits.MaxMessageChars:N0}.");
@@ -41,11 +47,14 @@ public sealed class ConversationEngine(
             throw new ParleyException(ErrorCodes.MessageNotFound, 404, $"There is no message '{parentId}' in this conversation.");
 
         var images = send.Images.Select(i => ImageInput.Decode(i, limits.MaxImageBytes)).ToList();
+        var attached = new List<AttachmentPart>();
+        foreach (var attachmentId in attachmentIds.Distinct(StringComparer.Ordinal))
+            attached.Add(await attachmentStore.RequireAsync(conversationId, attachmentId, cancellationToken));
         var path = MessageTree.PathTo(messages, parentId);
         var model = turns.ResolveModel(send.Model ?? conversation.Model, images.Count > 0 || HasImages(path));
         var now = time.UtcNowStored();
         var imageParts = images.Select(i => new StoredImage(Ids.New("i"), conversationId, i.MediaType, i.Data)).ToList();
-        List<MessagePart> parts = [.. imageParts.Select(i => new ImagePart(i.Id, i.MediaType))];
+        List<MessagePart> parts = [.. imageParts.Select(i => new ImagePart(i.Id, i.MediaType)), .. attached];
         if (!string.IsNullOrWhiteSpace(send.Content))
             parts.Insert(0, new TextPart(send.Content));
         var user = new StoredMessage
@@ -102,13 +111,17 @@ public sealed class ConversationEngine(
         var accumulator = new ReplyAccumulator();
         IReadOnlyList<MessagePart> contextParts = [];
         string? title = null;
+        IReadOnlyList<DocumentSource> sources = [];
         try
         {
             var conversation = prepared.Conversation;
-            // The history the model sees (ContextBuilder), its oldest turns summarised when compression is on.
-            var compressed = await context.BuildAsync(prepared.Model, conversation, path, linked.Token);
+            // The history the model sees (ContextBuilder, with the relevant parts of attached documents), its oldest
+            // turns summarised when compression is on.
+            var documents = new DocumentContext(documentOptions.Value, path.LastOrDefault(m => m.Role == MessageRoles.User)?.Text ?? "");
+            var compressed = await context.BuildAsync(prepared.Model, conversation, path, linked.Token, documents);
             var history = compressed.History;
             contextParts = compressed.Parts;
+            sources = documents.Sources;
             var turn = TryCreateTurn(prepared.Model, conversation, history, accumulator);
             if (turn is not null)
             {
@@ -131,12 +144,14 @@ public sealed class ConversationEngine(
             reply = reply with
             {
                 Model = accumulator.ModelId ?? reply.Model,
-                Parts = [.. contextParts, .. accumulator.Parts], Status = accumulator.Status, Error = accumulator.Error,
+                Parts = [.. contextParts, .. accumulator.Parts, .. sources.Count == 0 ? Array.Empty<MessagePart>() : [new SourcesPart(sources)]],
+                Status = accumulator.Status, Error = accumulator.Error,
                 Usage = accumulator.Usage, Timings = accumulator.Timings,
             };
             await store.UpdateMessageAsync(reply, CancellationToken.None);
             if (!prepared.Conversation.HasTitle && prepared.UserMessage is not null && path.Count == 1)
-                title = await SetAutomaticTitleAsync(prepared.Conversation, prepared.UserMessage.Text);
+                title = await SetAutomaticTitleAsync(prepared.Conversation,
+                    prepared.UserMessage.Text is { Length: > 0 } text ? text : prepared.UserMessage.Parts.OfType<AttachmentPart>().FirstOrDefault()?.Name ?? "");
             // Free the conversation as soon as the reply is stored, not when the caller stops reading.
             lease.Dispose();
         }

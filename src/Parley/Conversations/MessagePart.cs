@@ -14,6 +14,8 @@ namespace Parley.Conversations;
 [JsonDerivedType(typeof(ToolResultPart), "tool_result")]
 [JsonDerivedType(typeof(ContextSummaryPart), "context_summary")]
 [JsonDerivedType(typeof(ContextTrimmedPart), "context_trimmed")]
+[JsonDerivedType(typeof(AttachmentPart), "attachment")]
+[JsonDerivedType(typeof(SourcesPart), "sources")]
 public abstract record MessagePart;
 
 public sealed record TextPart(string Text) : MessagePart;
@@ -34,3 +36,18 @@ public sealed record ContextSummaryPart(string Summary, string ThroughMessageId,
 
 /// <summary>Stored on a reply whose history could not be summarised (<see cref="Reason"/> is the error code), so its oldest turns were dropped.</summary>
 public sealed record ContextTrimmedPart(string Reason, string Message) : MessagePart;
+
+/// <summary>
+/// A document attached to a user message: its original file is the store blob <see cref="AttachmentId"/>
+/// (kept through the image calls of the store), <see cref="Text"/> is what was extracted from it.
+/// </summary>
+public sealed record AttachmentPart(string AttachmentId, string Name, string MediaType, long Size, string Text, bool Truncated = false) : MessagePart;
+
+/// <summary>On a reply: which attachments (and, for long ones, which chunks) were in the model's context.</summary>
+public sealed record SourcesPart(IReadOnlyList<DocumentSource> Sources) : MessagePart;
+
+/// <summary>
+/// One attachment in a reply's context. <see cref="Chunks"/> are the 1-based chunk numbers used, out of
+/// <see cref="ChunkCount"/>; when <see cref="Whole"/> is true the whole text was used.
+/// </summary>
+public sealed record DocumentSource(string AttachmentId, string Name, bool Whole, int ChunkCount, IReadOnlyList<int> Chunks);

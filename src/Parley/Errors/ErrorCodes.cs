@@ -36,4 +36,10 @@ public static class ErrorCodes
     public const string KeyNotFound = "key_not_found";
     public const string StoreUnavailable = "store_unavailable";
     public const string Internal = "internal";
+    public const string UnsupportedDocument = "unsupported_document";
+    public const string DocumentTypeMismatch = "document_type_mismatch";
+    public const string DocumentTooLarge = "document_too_large";
+    public const string UnreadableDocument = "unreadable_document";
+    public const string PdfExtractionUnavailable = "pdf_extraction_unavailable";
+    public const string AttachmentNotFound = "attachment_not_found";
 }

@@ -31,6 +31,8 @@ using Parley.Observability;
 using Parley.Providers;
 using Parley.Providers.Mock;
 using Parley.Storage;
+using Parley.Storage.Sqlite;
+using Parley.Documents;
 using Parley.Tools;
 
 namespace Parley.Hosting;
@@ -97,6 +99,7 @@ public static class ParleyHosting
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
         services.AddParleyContextCompression();
+        services.AddParleyDocuments();
         services.AddParleyKafka();
         services.AddParleyIdentity(StoreSelection.IdentityStore);
         services.AddParleyPortability();

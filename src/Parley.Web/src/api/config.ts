@@ -11,7 +11,16 @@ export interface ClientConfig {
   defaultModel: string;
   functions: Record<string, string>;
   messages: PreloadedMessage[];
-  limits: { maxImageBytes: number; maxMessageChars: number; imageTypes: string[]; maxImagesPerMessage?: number };
+  limits: {
+    maxImageBytes: number;
+    maxMessageChars: number;
+    imageTypes: string[];
+    maxImagesPerMessage?: number;
+    /** 0 or absent: the server takes no documents. */
+    maxDocumentBytes?: number;
+    maxDocumentsPerMessage?: number;
+    documentExtensions?: string[];
+  };
   /** Server warnings for the banner, e.g. "Redis is configured but unreachable". */
   warnings: string[];
 }

@@ -1,7 +1,7 @@
 // /api/conversations: the stateful conversation resource.
 import { getJson, jsonBody, send } from './http';
 import { parseSse } from './sse';
-import type { Conversation, ConversationSettings, ConversationSummary, SendBody, StreamEvent } from './types';
+import type { Conversation, ConversationSettings, ConversationSummary, SendBody, StreamEvent, UploadedAttachment } from './types';
 
 const base = '/api/conversations';
 const enc = encodeURIComponent;
@@ -61,4 +61,11 @@ export function sendMessage(id: string, body: SendBody, signal: AbortSignal) {
 /** A new assistant reply for `messageId` (sibling of an assistant message, child of a user message). */
 export function regenerate(id: string, messageId: string, signal: AbortSignal, model?: string) {
   return stream(`${base}/${enc(id)}/messages/${enc(messageId)}/regenerate`, model ? { model } : {}, signal);
+}
+
+/** Uploads a document (text, Markdown, HTML, code, CSV, DOCX, PDF) to the conversation; send its id with a message. */
+export function uploadAttachment(id: string, file: File, signal?: AbortSignal) {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return getJson<UploadedAttachment>(`${base}/${enc(id)}/attachments`, { method: 'POST', body: form, signal });
 }

@@ -13,7 +13,29 @@ export type ContentPart =
   | { type: 'tool_result'; callId: string; name: string; result: string; isError: boolean }
   // Context compression (docs in README): a summary that replaced the oldest messages, or a note that they were dropped.
   | { type: 'context_summary'; text: string; model: string; throughMessageId: string; messageCount: number }
-  | { type: 'context_trimmed'; text: string; reason: string };
+  | { type: 'context_trimmed'; text: string; reason: string }
+  | { type: 'attachment'; id: string; name: string; mediaType: string; size: number; url: string }
+  | { type: 'sources'; sources: DocumentSource[] };
+
+/** Which attachments (whole, or which of their chunks) were in a reply's context. */
+export interface DocumentSource {
+  attachmentId: string;
+  name: string;
+  whole: boolean;
+  chunkCount: number;
+  chunks: number[];
+}
+
+/** An uploaded document, as POST /api/conversations/{id}/attachments returns it. */
+export interface UploadedAttachment {
+  id: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  chars: number;
+  truncated: boolean;
+  url: string;
+}
 
 export type Role = 'user' | 'assistant' | 'tool' | 'system';
 export type MessageStatus = 'complete' | 'incomplete' | 'error' | 'streaming';
@@ -64,6 +86,8 @@ export interface ConversationSettings {
 export interface SendBody {
   content: string;
   images?: string[];
+  /** Ids of documents uploaded to the conversation. */
+  attachments?: string[];
   parentId?: string | null;
   model?: string;
 }

@@ -2,6 +2,7 @@
 import { memo, type ReactNode } from 'react';
 import { friendlyMessage } from '../api/http';
 import type { Message } from '../api/types';
+import { describeSources } from '../lib/files';
 import { textOf, toolResults } from '../lib/turns';
 import { useChatUi } from './ChatContext';
 import { ContextNote } from './ContextNote';
@@ -34,6 +35,8 @@ function Parts({ message, results, streaming }: { message: Message; results: Ret
       out.push(<ContextNote key={i} part={p} />);
     } else if (p.type === 'image') {
       out.push(<img key={i} className="msg-image" src={p.url} alt="Image from the assistant" loading="lazy" />);
+    } else if (p.type === 'sources' && p.sources.length > 0) {
+      out.push(<div key={i} className="msg-sources">{describeSources(p.sources)}</div>);
     }
   });
   return <>{out}</>;

@@ -20,7 +20,7 @@ describe('Composer', () => {
     await act(async () => {
       fireEvent.keyDown(box, { key: 'Enter' });
     });
-    expect(onSend).toHaveBeenCalledWith('hello', []);
+    expect(onSend).toHaveBeenCalledWith('hello', [], []);
     expect(box.value).toBe('');
   });
 
@@ -59,5 +59,34 @@ describe('Composer', () => {
       fireEvent.change(input, { target: { files: [new File(['x'], 'a.pdf', { type: 'application/pdf' })] } });
     });
     expect(screen.getByRole('alert').textContent).toMatch(/“a.pdf” is not an image/);
+  });
+
+  it('attaches documents as chips and hands their files to onSend', async () => {
+    const onSend = vi.fn(async () => true);
+    const docLimits = { ...limits, maxDocumentBytes: 1000, maxDocumentsPerMessage: 2, documentExtensions: ['.md', '.pdf'] };
+    render(<Composer streaming={false} limits={docLimits} vision onSend={onSend} onStop={vi.fn()} />);
+    const input = screen.getByLabelText('Choose images or documents to attach') as HTMLInputElement;
+    expect(input.accept).toContain('.pdf');
+    const notes = new File(['# hi'], 'notes.md', { type: 'text/markdown' });
+    await act(async () => {
+      fireEvent.change(input, { target: { files: [notes, new File(['x'.repeat(2000)], 'big.pdf', { type: 'application/pdf' })] } });
+    });
+    expect(screen.getByRole('alert').textContent).toMatch(/“big.pdf” is 2.0 KB; documents can be at most 1000 B/);
+    const chips = screen.getByRole('list', { name: 'Attached documents' });
+    expect(chips.textContent).toContain('notes.md');
+    await act(async () => {
+      fireEvent.keyDown(screen.getByLabelText('Message'), { key: 'Enter' });
+    });
+    expect(onSend).toHaveBeenCalledWith('', [], [notes]);
+    expect(screen.queryByRole('list', { name: 'Attached documents' })).toBeNull();
+  });
+
+  it('refuses an unknown file type when documents are on, naming what is accepted', async () => {
+    const docLimits = { ...limits, maxDocumentBytes: 1000, documentExtensions: ['.md'] };
+    render(<Composer streaming={false} limits={docLimits} vision onSend={vi.fn(async () => true)} onStop={vi.fn()} />);
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('file-input'), { target: { files: [new File(['x'], 'tool.exe', { type: 'application/x-msdownload' })] } });
+    });
+    expect(screen.getByRole('alert').textContent).toMatch(/“tool.exe” is not a document type this server reads/);
   });
 });

@@ -1,6 +1,7 @@
-// A user message: bubble, images, and copy / edit / version switcher.
+// A user message: bubble, images, document chips (with download links), and copy / edit / version switcher.
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Message } from '../api/types';
+import { formatBytes } from '../lib/files';
 import { useChatUi } from './ChatContext';
 import { CopyButton } from './CopyButton';
 import { IconEdit } from './icons';
@@ -18,6 +19,7 @@ export const UserMessage = memo(function UserMessage({ message, version, version
   const [draft, setDraft] = useState(message.text);
   const ref = useRef<HTMLTextAreaElement>(null);
   const images = message.content.filter((p) => p.type === 'image');
+  const documents = message.content.flatMap((p) => (p.type === 'attachment' ? [p] : []));
 
   useEffect(() => {
     if (editing && ref.current) {
@@ -47,6 +49,18 @@ export const UserMessage = memo(function UserMessage({ message, version, version
         <div className="msg-images">
           {images.map((p, i) => p.type === 'image' && <img key={i} src={p.url} alt={`Attached image ${i + 1}`} loading="lazy" />)}
         </div>
+      )}
+      {documents.length > 0 && (
+        <ul className="doc-chips msg-docs" aria-label="Attached documents">
+          {documents.map((d) => (
+            <li key={d.id} className="doc-chip">
+              <a href={d.url} download={d.name} title={`Download ${d.name}`}>
+                <span className="doc-chip-name">{d.name}</span>
+                <span className="doc-chip-size">{formatBytes(d.size)}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
       )}
       {editing ? (
         <div className="edit-box">

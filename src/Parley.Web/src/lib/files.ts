@@ -1,4 +1,4 @@
-// Image attachments: validation against the server's limits, and data URLs.
+// Attachments: images (validated against the server's limits, sent as data URLs) and documents (uploaded as files).
 
 export interface Attachment {
   id: string;
@@ -49,4 +49,51 @@ export function readAsDataUrl(file: Blob): Promise<string> {
 let seq = 0;
 export async function toAttachment(file: File): Promise<Attachment> {
   return { id: `a${++seq}`, name: file.name || 'pasted image', type: file.type, size: file.size, dataUrl: await readAsDataUrl(file) };
+}
+
+export interface DocumentLimits {
+  maxDocumentBytes?: number;
+  documentExtensions?: string[];
+}
+
+/** A document waiting in the composer; it is uploaded when the message is sent. */
+export interface DocumentFile {
+  id: string;
+  name: string;
+  size: number;
+  file: File;
+}
+
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
+}
+
+/** True when the server takes documents and the file's extension is one of them. */
+export function isDocument(file: { name: string }, limits: DocumentLimits): boolean {
+  return !!limits.maxDocumentBytes && (limits.documentExtensions ?? []).includes(extensionOf(file.name));
+}
+
+/** A sentence explaining why the document can't be attached, or null when it can. (The server checks the content too.) */
+export function validateDocument(file: { name: string; size: number }, limits: DocumentLimits): string | null {
+  if (!isDocument(file, limits)) {
+    return `“${file.name}” is not a document type this server reads. Attach text, Markdown, HTML, CSV, source code, DOCX or PDF files.`;
+  }
+  if (file.size > (limits.maxDocumentBytes ?? 0)) {
+    return `“${file.name}” is ${formatBytes(file.size)}; documents can be at most ${formatBytes(limits.maxDocumentBytes ?? 0)}.`;
+  }
+  if (file.size === 0) return `“${file.name}” is empty.`;
+  return null;
+}
+
+export function toDocumentFile(file: File): DocumentFile {
+  return { id: `d${++seq}`, name: file.name, size: file.size, file };
+}
+
+/** "Read from: a.md (whole) · b.pdf (excerpts 2, 5 of 12)" — what a reply's context held. */
+export function describeSources(sources: { name: string; whole: boolean; chunkCount: number; chunks: number[] }[]): string {
+  const parts = sources.map((s) =>
+    s.whole ? `${s.name} (whole)` : `${s.name} (${s.chunks.length === 1 ? 'excerpt' : 'excerpts'} ${s.chunks.join(', ')} of ${s.chunkCount})`,
+  );
+  return `Read from: ${parts.join(' · ')}`;
 }

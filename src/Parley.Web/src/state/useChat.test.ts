@@ -20,16 +20,26 @@ const json = (status: number, body: unknown) => new Response(JSON.stringify(body
 let stream: () => Response;
 let stored: Message[];
 const calls: string[] = [];
+const bodies: string[] = [];
 
 beforeEach(() => {
   window.history.replaceState(null, '', '/');
   calls.length = 0;
+  bodies.length = 0;
   stored = [];
   vi.stubGlobal('fetch', vi.fn(async (url: string, init?: RequestInit) => {
     const method = init?.method ?? 'GET';
     calls.push(`${method} ${url}`);
     if (method === 'POST' && url === '/api/conversations') return json(201, conv);
-    if (method === 'POST' && url.endsWith('/messages')) return stream();
+    if (method === 'POST' && url.endsWith('/messages')) {
+      bodies.push(String(init?.body));
+      return stream();
+    }
+    if (method === 'POST' && url.endsWith('/attachments')) {
+      const file = (init?.body as FormData).get('file') as File;
+      if (file.name === 'bad.txt') return json(415, { code: 'document_type_mismatch', detail: '“bad.txt” is named like a text file but its content is a PDF.' });
+      return json(201, { id: `a_${file.name}`, name: file.name, mediaType: 'text/plain', size: file.size, chars: file.size, truncated: false, url: 'u' });
+    }
     if (method === 'POST' && url.endsWith('/cancel')) return new Response(null, { status: 202 });
     if (method === 'GET' && url === '/api/conversations/c1') return json(200, { ...conv, messages: stored });
     return json(404, { code: 'conversation_not_found', detail: 'No such conversation.' });
@@ -171,5 +181,28 @@ describe('useChat', () => {
     await expect(result.current.saveSettings({ tools: ['zzz'] })).rejects.toThrow("There is no tool named 'zzz'.");
     expect(fetchMock.mock.lastCall?.[1]?.method).toBe('PATCH');
     expect(result.current.state.failure).toBeNull();
+  });
+
+  it('uploads documents to the new conversation, then sends their ids with the message', async () => {
+    stream = () => sse([{ type: 'user_message', message: user }, { type: 'assistant_end', message: reply }, '[DONE]']);
+    const { result } = renderHook(() => useChat(null, { onListChanged: () => undefined }));
+    let ok = false;
+    await act(async () => {
+      ok = await result.current.send('read it', [], [new File(['hello'], 'notes.txt', { type: 'text/plain' })]);
+    });
+    expect(ok).toBe(true);
+    expect(calls.slice(0, 3)).toEqual(['POST /api/conversations', 'POST /api/conversations/c1/attachments', 'POST /api/conversations/c1/messages']);
+    expect(JSON.parse(bodies[0])).toEqual({ content: 'read it', attachments: ['a_notes.txt'] });
+  });
+
+  it('a refused upload fails the send with the server\'s sentence and sends nothing', async () => {
+    const { result } = renderHook(() => useChat(null, { onListChanged: () => undefined }));
+    let ok = true;
+    await act(async () => {
+      ok = await result.current.send('read it', [], [new File(['%PDF-'], 'bad.txt')]);
+    });
+    expect(ok).toBe(false);
+    expect(result.current.state.failure?.message).toMatch(/bad.txt/);
+    expect(calls).not.toContain('POST /api/conversations/c1/messages');
   });
 });

@@ -14,6 +14,10 @@ export interface ChatOptions {
   onListChanged: () => void;
 }
 
+function attachmentIds(m: Message): string[] {
+  return m.content.flatMap((p) => (p.type === 'attachment' ? [p.id] : []));
+}
+
 function imageUrls(m: Message): string[] {
   return m.content.flatMap((p) => (p.type === 'image' ? [p.url] : []));
 }
@@ -151,13 +155,29 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
     [ensureConversation, run],
   );
 
+  /** Documents are uploaded to the conversation first; the message then names them by id. */
   const send = useCallback(
-    (content: string, images: string[] = []) => {
+    async (content: string, images: string[] = [], documents: File[] = []) => {
       const body: SendBody = { content };
       if (images.length) body.images = images;
+      if (documents.length) {
+        if (stateRef.current.streaming) return false;
+        let id: string;
+        try {
+          id = await ensureConversation();
+          const uploaded = await Promise.all(documents.map((f) => api.uploadAttachment(id, f)));
+          body.attachments = uploaded.map((u) => u.id);
+        } catch (e) {
+          const err = e as ApiError;
+          dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry: null } });
+          return false;
+        }
+        // The uploads belong to this conversation: send there, even if the view moved meanwhile.
+        return run(id, (signal) => api.sendMessage(id, body, signal), { kind: 'send', body });
+      }
       return sendBody(body);
     },
-    [sendBody],
+    [ensureConversation, run, sendBody],
   );
 
   const regenerateFrom = useCallback(
@@ -192,6 +212,8 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
       }
       const body: SendBody = { content, parentId: m.parentId };
       if (images.length) body.images = images;
+      const attachments = attachmentIds(m);
+      if (attachments.length) body.attachments = attachments;
       return sendBody(body);
     },
     [sendBody],

@@ -29,14 +29,18 @@ public static class ChatApi
             .WithCallerLimits();
 
     public static async Task Chat(
-        HttpContext context, JsonElement body, TurnFactory turns, ToolCatalog tools, ChatRunner runner, IOptions<ParleyOptions> options)
+        HttpContext context, JsonElement body, TurnFactory turns, ToolCatalog tools, ChatRunner runner, IOptions<ParleyOptions> options,
+        Documents.FileParts files)
     {
         Parley.Usage.CallerContext.SetSurface("chat");
         var parley = options.Value;
         var request = StatelessChatRequest.Parse(body, parley);
         var chosenTools = request.Tools is null ? null : tools.RequireKnown(request.Tools);
         var history = ContextWindow.Fit(request.Context, parley.MaxHistoryMessages, int.MaxValue);
-        ChatMessage user = new(ChatRole.User, [new TextContent(request.Message), .. request.Images]);
+        List<ChatMessage> userMessages = [new(ChatRole.User, [new TextContent(request.Message), .. request.Images, .. request.Files])];
+        // Documents become text in the user message, so the context_update carries them into the next turn.
+        await files.ExpandAsync(userMessages, context.RequestAborted);
+        var user = userMessages[0];
         var model = turns.ResolveModel(request.Model, VisionRouting.HasImages([.. history, user]));
         var turn = turns.Create(model, request.SystemPrompt, [.. history, user], new TurnSettings(request.Temperature, request.MaxTokens, Tools: chosenTools));
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
@@ -80,7 +84,10 @@ public sealed record StatelessChatRequest(
         var images = body.TryGetProperty("images", out var i) && i.ValueKind == JsonValueKind.Array
             ? i.EnumerateArray().Select(e => OpenAIMessages.Image(e.GetString() ?? "", options.MaxImageBytes)).ToList()
             : [];
-        if (string.IsNullOrWhiteSpace(message) && images.Count == 0)
+        var files = body.TryGetProperty("files", out var fs) && fs.ValueKind == JsonValueKind.Array
+            ? fs.EnumerateArray().Select((f, n) => OpenAIMessages.ReadFile(f, $"files[{n}]")).ToList()
+            : [];
+        if (string.IsNullOrWhiteSpace(message) && images.Count == 0 && files.Count == 0)
             throw new ParleyException(ErrorCodes.EmptyMessage, 400, "The message is empty. Send a non-empty 'message'.");
         if (message.Length > options.MaxMessageChars)
             throw new ParleyException(ErrorCodes.InvalidRequest, 413, $"The message is longer than {options.MaxMessageChars:N0} characters.");
@@ -107,6 +114,9 @@ public sealed record StatelessChatRequest(
             images,
             body.TryGetProperty("temperature", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null,
             body.TryGetProperty("max_tokens", out var mt) && mt.ValueKind == JsonValueKind.Number ? mt.GetInt32() : null,
-            tools);
+            tools) { Files = files };
     }
+
+    /// <summary>Documents sent with the message: <c>files: [{"filename", "file_data"}]</c>, as OpenAI's file part.</summary>
+    public List<Documents.PendingFileContent> Files { get; init; } = [];
 }

@@ -13,7 +13,11 @@ public sealed record UpdateConversationRequest(
     JsonElement Title, JsonElement Model, JsonElement SystemPrompt, JsonElement Temperature, JsonElement MaxTokens, JsonElement Tools);
 
 /// <summary><c>parentId</c> absent means "after the newest message"; <c>null</c> means "a new first message".</summary>
-public sealed record SendMessageRequest(string? Content, List<string>? Images, JsonElement ParentId, string? Model);
+/// <summary><c>attachments</c>: ids returned by <c>POST /api/conversations/{id}/attachments</c>.</summary>
+public sealed record SendMessageRequest(string? Content, List<string>? Images, JsonElement ParentId, string? Model, List<string>? Attachments = null);
+
+/// <summary>An uploaded document: <c>url</c> downloads the original; <c>chars</c> is the length of the extracted text.</summary>
+public sealed record AttachmentDto(string Id, string Name, string MediaType, long Size, int Chars, bool Truncated, string Url);
 
 public sealed record RegenerateRequest(string? Model);
 
@@ -47,4 +51,7 @@ public sealed record PartDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ThroughMessageId = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MessageCount = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Size = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<DocumentSource>? Sources = null);

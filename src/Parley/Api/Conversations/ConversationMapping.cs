@@ -34,8 +34,17 @@ internal static class ConversationMapping
         ToolResultPart r => new PartDto("tool_result", CallId: r.CallId, Name: r.Name, Result: r.Result, IsError: r.IsError),
         ContextSummaryPart s => new PartDto("context_summary", Text: s.Summary, Model: s.Model, ThroughMessageId: s.ThroughMessageId, MessageCount: s.MessageCount),
         ContextTrimmedPart t => new PartDto("context_trimmed", Text: t.Message, Reason: t.Reason),
+        AttachmentPart a => new PartDto("attachment", Url: AttachmentUrl(conversationId, a.AttachmentId), MediaType: a.MediaType, Name: a.Name,
+            Id: a.AttachmentId, Size: a.Size),
+        SourcesPart s => new PartDto("sources", Sources: s.Sources),
         _ => throw new InvalidOperationException($"Unknown part {part.GetType().Name}"),
     };
+
+    public static string AttachmentUrl(string conversationId, string attachmentId) =>
+        $"/api/conversations/{conversationId}/attachments/{attachmentId}";
+
+    public static AttachmentDto ToDto(string conversationId, AttachmentPart a) =>
+        new(a.AttachmentId, a.Name, a.MediaType, a.Size, a.Text.Length, a.Truncated, AttachmentUrl(conversationId, a.AttachmentId));
 
     private static JsonElement ParseArguments(string json)
     {

@@ -28,6 +28,7 @@ public static class ConversationsApi
         group.MapPost("/{id}/messages/{messageId}/regenerate", Regenerate).Produces(200, contentType: "text/event-stream").WithCallerLimits();
         group.MapPost("/{id}/cancel", Cancel);
         group.MapGet("/{id}/images/{imageId}", GetImage);
+        group.MapAttachments();
         return group;
     }
 
@@ -123,7 +124,7 @@ public static class ConversationsApi
     {
         var hasParent = body.ParentId.ValueKind is JsonValueKind.String or JsonValueKind.Null;
         var send = new SendMessage(body.Content ?? "", body.Images ?? [], hasParent ? body.ParentId.GetString() : null, hasParent, body.Model,
-            NoCache: Cache.CacheApi.OptsOut(context.Request));
+            NoCache: Cache.CacheApi.OptsOut(context.Request), Attachments: body.Attachments);
         var prepared = await engine.PrepareSendAsync(Owners.Of(context), id, send, context.RequestAborted);
         await Stream(context, engine, prepared);
     }
@@ -152,8 +153,9 @@ public static class ConversationsApi
         HttpContext context, string id, string imageId, IConversationStore store, CancellationToken cancellationToken)
     {
         await Require(store, context, id, cancellationToken);
-        var image = await store.GetImageAsync(id, imageId, cancellationToken)
-            ?? throw new ParleyException(ErrorCodes.InvalidRequest, 404, $"There is no image '{imageId}' in this conversation.");
+        var image = await store.GetImageAsync(id, imageId, cancellationToken) is { } found && ImageInput.AllowedTypes.Contains(found.MediaType)
+            ? found
+            : throw new ParleyException(ErrorCodes.InvalidRequest, 404, $"There is no image '{imageId}' in this conversation.");
         context.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
         context.Response.Headers["X-Content-Type-Options"] = "nosniff";
         return TypedResults.File(image.Data, image.MediaType);

@@ -49,10 +49,12 @@ public static class OpenAIApi
         return Results.Json(new { @object = "list", data });
     }
 
-    public static async Task ChatCompletions(HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, IOptions<ParleyOptions> options)
+    public static async Task ChatCompletions(
+        HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, IOptions<ParleyOptions> options, Documents.FileParts files)
     {
         Parley.Usage.CallerContext.SetSurface("v1");
         var request = OpenAIChatRequest.Parse(body, options.Value.MaxImageBytes);
+        await files.ExpandAsync(request.Messages, context.RequestAborted);
         var model = turns.ResolveModel(request.Model, VisionRouting.HasImages(request.Messages));
         var turn = new ChatTurn(model, request.Messages, request.Options);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);

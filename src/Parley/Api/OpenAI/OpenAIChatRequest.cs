@@ -14,7 +14,7 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
         var model = OpenAIMessages.StringProperty(body, "model") ?? throw Invalid("'model' is required.");
         if (!body.TryGetProperty("messages", out var messagesElement))
             throw Invalid("'messages' is required.");
-        var messages = OpenAIMessages.Read(messagesElement, maxImageBytes);
+        var messages = OpenAIMessages.Read(messagesElement, maxImageBytes, allowFiles: true);
         if (messages.Count == 0)
             throw new ParleyException(ErrorCodes.EmptyMessage, 400, "'messages' must contain at least one message.");
         if (Number(body, "n") is { } n && n != 1)

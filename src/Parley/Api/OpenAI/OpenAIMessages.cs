@@ -11,7 +11,8 @@ namespace Parley.Api.OpenAI;
 /// </summary>
 public static class OpenAIMessages
 {
-    public static List<ChatMessage> Read(JsonElement messages, int maxImageBytes)
+    /// <summary><paramref name="allowFiles"/>: accept <c>file</c> parts (as <see cref="Documents.PendingFileContent"/>, which the caller must read).</summary>
+    public static List<ChatMessage> Read(JsonElement messages, int maxImageBytes, bool allowFiles = false)
     {
         if (messages.ValueKind != JsonValueKind.Array)
             throw Invalid("'messages' must be an array of chat messages.");
@@ -19,7 +20,7 @@ public static class OpenAIMessages
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            result.Add(ReadMessage(message, index, maxImageBytes));
+            result.Add(ReadMessage(message, index, maxImageBytes, allowFiles));
             index++;
         }
         return result;
@@ -102,7 +103,7 @@ public static class OpenAIMessages
         _ => JsonSerializer.Serialize(result),
     };
 
-    private static ChatMessage ReadMessage(JsonElement message, int index, int maxImageBytes)
+    private static ChatMessage ReadMessage(JsonElement message, int index, int maxImageBytes, bool allowFiles)
     {
         if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("role", out var roleElement) || roleElement.ValueKind != JsonValueKind.String)
             throw Invalid($"messages[{index}] needs a 'role'.");
@@ -111,7 +112,7 @@ public static class OpenAIMessages
         return role switch
         {
             "system" or "developer" => new ChatMessage(ChatRole.System, Text(content, index)),
-            "user" => new ChatMessage(ChatRole.User, Contents(content, index, maxImageBytes)),
+            "user" => new ChatMessage(ChatRole.User, Contents(content, index, maxImageBytes, allowFiles)),
             "assistant" => Assistant(message, content, index),
             "tool" => new ChatMessage(ChatRole.Tool,
                 [new FunctionResultContent(StringProperty(message, "tool_call_id") ?? throw Invalid($"messages[{index}] (tool) needs 'tool_call_id'."), Text(content, index))]),
@@ -140,7 +141,7 @@ public static class OpenAIMessages
         return new ChatMessage(ChatRole.Assistant, contents);
     }
 
-    private static List<AIContent> Contents(JsonElement content, int index, int maxImageBytes)
+    private static List<AIContent> Contents(JsonElement content, int index, int maxImageBytes, bool allowFiles)
     {
         if (content.ValueKind != JsonValueKind.Array)
             return [new TextContent(Text(content, index))];
@@ -159,6 +160,10 @@ public static class OpenAIMessages
                     : null;
                 parts.Add(Image(url ?? throw Invalid($"messages[{index}] has an image_url part without a url."), maxImageBytes));
             }
+            else if (type == "file" && allowFiles)
+            {
+                parts.Add(File(part, index));
+            }
             else
             {
                 throw Invalid($"messages[{index}] has an unsupported content part type '{type}'.");
@@ -173,6 +178,37 @@ public static class OpenAIMessages
             return new UriContent(new Uri(url), "image/*");
         var (data, mediaType) = ImageInput.Decode(url, maxImageBytes);
         return new DataContent(data, mediaType);
+    }
+
+    /// <summary>OpenAI's <c>{"type":"file","file":{"filename":...,"file_data":"data:...;base64,..."}}</c>; uploaded <c>file_id</c>s do not exist here.</summary>
+    private static Documents.PendingFileContent File(JsonElement part, int index) =>
+        ReadFile(part.TryGetProperty("file", out var f) && f.ValueKind == JsonValueKind.Object
+            ? f
+            : throw Invalid($"messages[{index}] has a file part without a 'file' object."), $"messages[{index}]");
+
+    /// <summary>A <c>{"filename", "file_data"}</c> object; <paramref name="where"/> names it in errors.</summary>
+    public static Documents.PendingFileContent ReadFile(JsonElement file, string where)
+    {
+        if (file.ValueKind != JsonValueKind.Object)
+            throw Invalid($"{where} must be an object with 'filename' and 'file_data'.");
+        if (StringProperty(file, "file_id") is not null && StringProperty(file, "file_data") is null)
+            throw Invalid($"{where}: file_id is not supported (Parley has no Files API); send the document inline as 'file_data' (data:<type>;base64,...) with a 'filename'.");
+        var data = StringProperty(file, "file_data") ?? throw Invalid($"{where} has no 'file_data'.");
+        var comma = data.IndexOf(',', StringComparison.Ordinal);
+        if (data.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (comma < 0 || !data[..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
+                throw Invalid($"{where}: 'file_data' must be a base64 data URL such as data:application/pdf;base64,....");
+            data = data[(comma + 1)..];
+        }
+        try
+        {
+            return new Documents.PendingFileContent(StringProperty(file, "filename") ?? "document.txt", Convert.FromBase64String(data));
+        }
+        catch (FormatException)
+        {
+            throw Invalid($"{where}: 'file_data' is not valid base64.");
+        }
     }
 
     private static string Text(JsonElement content, int index) => content.ValueKind switch
