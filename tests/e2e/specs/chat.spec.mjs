@@ -89,9 +89,9 @@ export default function chat(ctx) {
     const page = await ctx.page();
     try {
       await openApp(page);
-      const input = page.locator('input[type=file]');
-      await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
-      assert.match(await page.locator('.composer-error').innerText(), /“notes.txt” is not an image/);
+      const input = page.getByTestId('file-input');
+      await input.setInputFiles({ name: 'tool.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+      assert.match(await page.locator('.composer-error').innerText(), /“tool.exe” is not a document type this server reads/);
       await input.setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(6 * 1024 * 1024, 1) });
       assert.match(await page.locator('.composer-error').innerText(), /“huge.png” is 6.0 MB; images can be at most 5.0 MB/);
       await input.setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: PNG });
@@ -104,6 +104,26 @@ export default function chat(ctx) {
       assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'stored image loads');
       assert.equal(await page.locator('.attachment').count(), 0, 'attachments cleared after send');
       assert.equal(await assistants(page).count(), 1);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('documents: a text file attached, read by the model, shown as a chip with a download link', { timeout: 60_000 }, async () => {
+    const page = await ctx.page();
+    try {
+      await openApp(page);
+      await page.getByTestId('file-input').setInputFiles({ name: 'plan.md', mimeType: 'text/markdown', buffer: Buffer.from('# Plan\nThe launch date is the fourth of May.') });
+      await sendAndWait(page, 'When is the launch?');
+      const reply = await lastAssistant(page).innerText();
+      assert.match(reply, /fourth of May/, 'the document text reached the model');
+      assert.match(reply, /When is the launch\?/);
+      const chip = users(page).last().getByRole('link', { name: /plan\.md/ });
+      await chip.waitFor();
+      const href = await chip.getAttribute('href');
+      const download = await page.request.get(href);
+      assert.equal(download.status(), 200);
+      assert.equal(await download.text(), '# Plan\nThe launch date is the fourth of May.');
     } finally {
       await page.context().close();
     }
