@@ -96,6 +96,20 @@ public abstract class UserLimiterContract
     }
 
     [Fact]
+    public void Explicit_limits_an_api_keys_own_apply_instead_of_the_configured_ones()
+    {
+        var limiter = Create(new UserLimitOptions { RequestsPerMinute = 100 }, new ManualClock(Noon));
+        var key = new UserLimitOptions { RequestsPerMinute = 1, MaxConcurrentStreams = 1 };
+
+        Assert.Null(limiter.TryStart("key:k1", key));
+        Assert.Equal("rate_limited", limiter.TryStart("key:k1", key)?.Code);
+        Assert.Null(limiter.TryStart("key:k1"));
+        using var slot = limiter.TryOpenStream("key:k1", key);
+        Assert.NotNull(slot);
+        Assert.Null(limiter.TryOpenStream("key:k1", key));
+    }
+
+    [Fact]
     public void No_limits_by_default()
     {
         var limiter = Create(new UserLimitOptions(), TimeProvider.System);
