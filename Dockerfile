@@ -44,9 +44,11 @@ WORKDIR /app
 COPY --from=build /app ./
 # The base image's non-root user `app` (uid and gid 1654) owns the data folder.
 RUN mkdir -p /data && chown 1654:1654 /data
+# Reached from outside the container, so sign-in is required: set PARLEY_ADMIN_PASSWORD for the first administrator.
 ENV HOST=0.0.0.0 \
     PORT=8080 \
-    PARLEY_DATA_DIR=/data
+    PARLEY_DATA_DIR=/data \
+    PARLEY_AUTH_MODE=accounts
 VOLUME ["/data"]
 EXPOSE 8080
 USER 1654:1654
