@@ -26,6 +26,9 @@ public static class ConfigurationReference
         (Caching.CacheOptions.Section, typeof(Caching.CacheOptions)),
         (Usage.UsageOptions.Section, typeof(Usage.UsageOptions)),
         (Identity.AuthOptions.Section, typeof(Identity.AuthOptions)),
+        (Audit.AuditOptions.Section, typeof(Audit.AuditOptions)),
+        (Retention.RetentionOptions.Section, typeof(Retention.RetentionOptions)),
+        (Privacy.ContentLoggingOptions.Section, typeof(Privacy.ContentLoggingOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

@@ -34,5 +34,6 @@ public static class ErrorCodes
     public const string UserExists = "user_exists";
     public const string UserNotFound = "user_not_found";
     public const string KeyNotFound = "key_not_found";
+    public const string ConfirmationRequired = "confirmation_required";
     public const string Internal = "internal";
 }

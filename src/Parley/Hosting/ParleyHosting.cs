@@ -24,6 +24,9 @@ using Parley.Configuration;
 using Parley.Conversations;
 using Parley.Identity;
 using Parley.Api.Identity;
+using Parley.Api.Audit;
+using Parley.Api.YourData;
+using Parley.Retention;
 using Parley.Observability;
 using Parley.Providers;
 using Parley.Providers.Mock;
@@ -93,6 +96,7 @@ public static class ParleyHosting
         services.AddSingleton<ConversationEngine>();
         services.AddParleyKafka();
         services.AddParleyIdentity(sp => Identity.SqliteIdentityStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
+        services.AddParleyPrivacy(sp => Audit.SqliteAuditStore.ForFile(DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
         return builder;
     }
 
@@ -117,6 +121,8 @@ public static class ParleyHosting
         app.MapAuthApi();
         app.MapKeysApi();
         app.MapUsersApi();
+        app.MapAuditApi();
+        app.MapMeDataApi();
         app.MapWebApp();
         return app;
     }
