@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
+using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Parley.Audit;
 using Parley.Errors;
@@ -17,6 +17,8 @@ namespace Parley.Api.YourData;
 public static class MeDataApi
 {
     public const string Confirmation = "delete all my data";
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     public static RouteGroupBuilder MapMeDataApi(this IEndpointRouteBuilder app)
     {
@@ -42,9 +44,23 @@ public static class MeDataApi
         return TypedResults.Ok(Dto(body.Days, retention.DeploymentDays));
     }
 
-    public static async Task<Ok<DeletedDataDto>> DeleteData(HttpContext context, [FromBody] DeleteDataRequest? body, DataDeletion deletion, IAuditLog audit)
+    public static async Task<Ok<DeletedDataDto>> DeleteData(HttpContext context, DataDeletion deletion, IAuditLog audit)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var owner = Owners.Of(context);
+        // Read by hand: a DELETE without a body (or without a JSON content type) must get the confirmation error, not a 404/415.
+        DeleteDataRequest? body = null;
+        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            try
+            {
+                body = await JsonSerializer.DeserializeAsync<DeleteDataRequest>(context.Request.Body, JsonOptions, context.RequestAborted);
+            }
+            catch (JsonException)
+            {
+                throw new ParleyException(ErrorCodes.InvalidJson, 400, "The body is not valid JSON; send {\"confirm\":\"delete all my data\"}.");
+            }
+        }
         if (!string.Equals(body?.Confirm?.Trim(), Confirmation, StringComparison.OrdinalIgnoreCase))
         {
             throw new ParleyException(ErrorCodes.ConfirmationRequired, 400,
