@@ -25,7 +25,9 @@ public static class MeDataApi
         var group = app.MapGroup("/api/me").WithTags("Your data");
         group.MapGet("/retention", GetRetention);
         group.MapPut("/retention", SetRetention);
-        group.MapDelete("/data", DeleteData);
+        group.MapDelete("/data", DeleteData)
+            .WithSummary("Delete all my data")
+            .WithDescription("Body {\"confirm\":\"delete all my data\"}. Deletes the caller's conversations (messages, images, files), usage records, API keys and sessions; the account stays.");
         return group;
     }
 
