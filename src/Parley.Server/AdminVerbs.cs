@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Parley.Audit;
 using Parley.Errors;
 using Parley.Hosting;
 using Parley.Identity;
@@ -30,19 +31,20 @@ internal static class AdminVerbs
         var streams = new Option<int?>("--streams") { Description = "Concurrent streams through this key" };
         var expires = new Option<string?>("--expires") { Description = "A date (2027-01-31) or a number of days (30d)" };
         var create = new Command("create", "Create an API key; prints the secret once") { owner, name, models, rpm, daily, streams, expires };
-        create.SetAction((parse, cancellation) => WithIdentity(async identity =>
+        create.SetAction((parse, cancellation) => WithIdentity(async (identity, audit) =>
         {
             var (key, secret) = await identity.CreateKeyAsync(new NewApiKey(
                 parse.GetValue(name), parse.GetValue(owner)!,
                 parse.GetValue(models)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 parse.GetValue(rpm), parse.GetValue(daily), parse.GetValue(streams), Expiry(parse.GetValue(expires))), cancellation);
+            await audit(AuditActions.KeyCreated, "key:" + key.Id, $"owner {key.Owner}");
             await Console.Error.WriteLineAsync($"Created API key {key.Prefix}… '{key.Name}' for {key.Owner}. It is shown once:");
             Console.WriteLine(secret);
         }));
 
         var listOwner = new Option<string?>("--owner") { Description = "Only this user's keys" };
         var list = new Command("list", "List API keys (never their secrets)") { listOwner };
-        list.SetAction((parse, cancellation) => WithIdentity(async identity =>
+        list.SetAction((parse, cancellation) => WithIdentity(async (identity, _) =>
         {
             foreach (var key in await identity.Store.ListKeysAsync(parse.GetValue(listOwner), cancellation))
             {
@@ -54,9 +56,10 @@ internal static class AdminVerbs
 
         var id = new Argument<string>("id") { Description = "The key's id (the part after pk_)" };
         var revoke = new Command("revoke", "Revoke an API key") { id };
-        revoke.SetAction((parse, cancellation) => WithIdentity(async identity =>
+        revoke.SetAction((parse, cancellation) => WithIdentity(async (identity, audit) =>
         {
             await identity.RevokeKeyAsync(parse.GetValue(id)!, CallerIdentity.Local, cancellation);
+            await audit(AuditActions.KeyRevoked, "key:" + parse.GetValue(id), null);
             await Console.Error.WriteLineAsync($"Revoked {parse.GetValue(id)}.");
         }));
         return new Command("keys", "Manage API keys") { create, list, revoke };
@@ -67,14 +70,15 @@ internal static class AdminVerbs
         var name = new Argument<string>("name") { Description = "The user name" };
         var admin = new Option<bool>("--admin") { Description = "Make the user an administrator" };
         var add = new Command("add", "Add a user; the password is read from PARLEY_PASSWORD or the first line of standard input") { name, admin };
-        add.SetAction((parse, cancellation) => WithIdentity(async identity =>
+        add.SetAction((parse, cancellation) => WithIdentity(async (identity, audit) =>
         {
             var user = await identity.CreateUserAsync(parse.GetValue(name), ReadPassword(), parse.GetValue(admin), cancellation);
+            await audit(AuditActions.UserCreated, "user:" + user.Name, user.IsAdmin ? "administrator" : null);
             await Console.Error.WriteLineAsync($"Added {(user.IsAdmin ? "administrator" : "user")} {user.Name}.");
         }));
 
         var list = new Command("list", "List users");
-        list.SetAction((parse, cancellation) => WithIdentity(async identity =>
+        list.SetAction((parse, cancellation) => WithIdentity(async (identity, _) =>
         {
             foreach (var user in await identity.Store.ListUsersAsync(cancellation))
                 Console.WriteLine(string.Join('\t', user.Name, user.IsAdmin ? "admin" : "user", user.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
@@ -82,15 +86,17 @@ internal static class AdminVerbs
 
         var removeName = new Argument<string>("name") { Description = "The user name" };
         var remove = new Command("remove", "Remove a user, end their sessions and revoke their keys (their conversations stay)") { removeName };
-        remove.SetAction((parse, cancellation) => WithIdentity(async identity =>
+        remove.SetAction((parse, cancellation) => WithIdentity(async (identity, audit) =>
         {
             await identity.DeleteUserAsync(parse.GetValue(removeName)!, cancellation);
+            await audit(AuditActions.UserDeleted, "user:" + UserNames.Normalize(parse.GetValue(removeName)!), null);
             await Console.Error.WriteLineAsync($"Removed {parse.GetValue(removeName)}.");
         }));
         return new Command("users", "Manage local accounts") { add, list, remove };
     }
 
-    private static async Task<int> WithIdentity(Func<IdentityService, Task> action)
+    /// <summary>Runs a verb against the configured stores; what it changes is audited with the actor <c>cli</c> (written at once: no background writer runs here).</summary>
+    private static async Task<int> WithIdentity(Func<IdentityService, Func<string, string, string?, Task>, Task> action)
     {
         try
         {
@@ -100,7 +106,10 @@ internal static class AdminVerbs
             await using var app = builder.Build();
             var identity = app.Services.GetRequiredService<IdentityService>();
             await identity.Store.InitializeAsync();
-            await action(identity);
+            var auditStore = app.Services.GetRequiredService<IAuditStore>();
+            await auditStore.InitializeAsync();
+            await action(identity, (auditAction, target, detail) => auditStore.AppendAsync(
+                [new AuditEvent(0, DateTimeOffset.UtcNow, "cli", null, auditAction, target, AuditActions.Success, null, detail)]));
             return 0;
         }
         catch (ParleyException e)

@@ -19,7 +19,8 @@ namespace Parley.Chat;
 /// Failures become a final <see cref="ReplyFailed"/> event (logged in full, told in a sentence);
 /// the caller's cancellation stops the provider call and ends the stream quietly.
 /// </summary>
-public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdown, ParleyMetrics metrics, UsageRecorder usageRecorder, ILogger<ChatRunner> logger, Limits.IUserLimiter? limiter = null)
+public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdown, ParleyMetrics metrics, UsageRecorder usageRecorder, ILogger<ChatRunner> logger, Limits.IUserLimiter? limiter = null,
+    Microsoft.Extensions.Options.IOptions<Privacy.ContentLoggingOptions>? contentLogging = null)
 {
     public async IAsyncEnumerable<ChatEvent> StreamAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -29,6 +30,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Expired);
         using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: true, usageRecorder, limiter);
         var token = linked.Token;
+        var completion = LogPrompt(turn);
 
         await using var updates = client.GetStreamingResponseAsync(turn.Messages, options, token).GetAsyncEnumerator(token);
         string? finishReason = null;
@@ -79,6 +81,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                 {
                     case TextContent { Text.Length: > 0 } text:
                         measurement.Token();
+                        completion?.Append(text.Text);
                         yield return new TextDelta(text.Text);
                         break;
                     case FunctionCallContent call when announced.TryAdd(call.CallId, call.Name):
@@ -95,6 +98,8 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                 }
             }
         }
+        if (completion is not null)
+            Privacy.ContentLog.Completion(logger, turn.Model.Id, completion.ToString());
         // A fallback model may have answered instead of the requested one (see ResilientChatClient).
         yield return new ReplyFinished(finishReason, answeredBy ?? turn.Model.Id);
     }
@@ -105,9 +110,12 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
         var options = turn.Options.Clone();
         options.ModelId = turn.Model.ModelId;
         using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: false, usageRecorder, limiter);
+        var logContent = LogPrompt(turn) is not null;
         try
         {
             var response = await clients.Get(turn.Model).GetResponseAsync(turn.Messages, options, cancellationToken);
+            if (logContent)
+                Privacy.ContentLog.Completion(logger, turn.Model.Id, response.Text);
             if (response.Usage is { } usage)
                 measurement.Usage(ToUsage(usage));
             measurement.AnsweredBy(ResilientChatClient.AnsweredBy(response.AdditionalProperties));
@@ -135,11 +143,22 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
         return new TokenUsage(input, output, details.TotalTokenCount ?? input + output);
     }
 
+    /// <summary>Logs the turn's newest message when content logging is on, and returns where to collect the completion (null when off).</summary>
+    private System.Text.StringBuilder? LogPrompt(ChatTurn turn)
+    {
+        if (!Privacy.ContentLog.Enabled(contentLogging?.Value, logger) || turn.Messages.Count == 0)
+            return null;
+        Privacy.ContentLog.Prompt(logger, turn.Model.Id, turn.Messages[^1].Text);
+        return new System.Text.StringBuilder();
+    }
+
     private ReplyFailed Fail(ModelEntry model, Exception ex)
     {
         if (ex is ParleyException known)
         {
-            LogProviderFailure(logger, model.Id, known.Code, known.Message);
+            // Upstream error texts can quote the request; they are logged redacted.
+            var reason = Privacy.Redactor.Redact(known.Message);
+            LogProviderFailure(logger, model.Id, known.Code, reason);
             return new ReplyFailed(known.Code, known.Message, known.Status);
         }
         LogUnexpectedFailure(logger, model.Id, ex);

@@ -33,6 +33,9 @@ public static class ConfigurationReference
         (Portability.ImportOptions.Section, typeof(Portability.ImportOptions)),
         (Storage.Postgres.DatabaseOptions.Section, typeof(Storage.Postgres.DatabaseOptions)),
         (Documents.DocumentOptions.Section, typeof(Documents.DocumentOptions)),
+        (Audit.AuditOptions.Section, typeof(Audit.AuditOptions)),
+        (Retention.RetentionOptions.Section, typeof(Retention.RetentionOptions)),
+        (Privacy.ContentLoggingOptions.Section, typeof(Privacy.ContentLoggingOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

@@ -35,6 +35,7 @@ public static class ErrorCodes
     public const string UserNotFound = "user_not_found";
     public const string KeyNotFound = "key_not_found";
     public const string StoreUnavailable = "store_unavailable";
+    public const string ConfirmationRequired = "confirmation_required";
     public const string Internal = "internal";
     public const string UnsupportedDocument = "unsupported_document";
     public const string DocumentTypeMismatch = "document_type_mismatch";

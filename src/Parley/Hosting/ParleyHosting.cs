@@ -27,6 +27,9 @@ using Parley.Configuration;
 using Parley.Conversations;
 using Parley.Identity;
 using Parley.Api.Identity;
+using Parley.Api.Audit;
+using Parley.Api.YourData;
+using Parley.Retention;
 using Parley.Observability;
 using Parley.Providers;
 using Parley.Providers.Mock;
@@ -102,6 +105,7 @@ public static class ParleyHosting
         services.AddParleyDocuments();
         services.AddParleyKafka();
         services.AddParleyIdentity(StoreSelection.IdentityStore);
+        services.AddParleyPrivacy(StoreSelection.AuditStore);
         services.AddParleyPortability();
         services.AddParleyRedis();
         return builder;
@@ -129,6 +133,8 @@ public static class ParleyHosting
         app.MapKeysApi();
         app.MapUsersApi();
         app.MapPortabilityApi();
+        app.MapAuditApi();
+        app.MapMeDataApi();
         app.MapWebApp();
         return app;
     }

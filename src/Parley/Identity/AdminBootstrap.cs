@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Parley.Identity;
 
 /// <summary>Prepares the identity tables and, when PARLEY_ADMIN_USER/PARLEY_ADMIN_PASSWORD are set and no account exists yet, creates that administrator.</summary>
-internal sealed partial class AdminBootstrap(IdentityService identity, IOptions<AuthOptions> options, ILogger<AdminBootstrap> logger) : IHostedService
+internal sealed partial class AdminBootstrap(IdentityService identity, IOptions<AuthOptions> options, Audit.IAuditLog audit, ILogger<AdminBootstrap> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,6 +18,8 @@ internal sealed partial class AdminBootstrap(IdentityService identity, IOptions<
             return;
         }
         var admin = await identity.CreateUserAsync(auth.AdminUser, auth.AdminPassword, isAdmin: true, cancellationToken);
+        audit.Record(new Audit.AuditEntry(Audit.AuditActions.System, Audit.AuditActions.UserCreated, "user:" + admin.Name, Audit.AuditActions.Success,
+            Detail: "administrator from PARLEY_ADMIN_USER"));
         LogCreated(logger, admin.Name);
     }
 

@@ -42,4 +42,16 @@ public interface IIdentityStore
 
     /// <summary>Ends every session of a user (a password change or deletion).</summary>
     Task DeleteSessionsOfAsync(string userName, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every key row of an owner (not just revokes: "delete all my data"); returns how many.</summary>
+    Task<int> DeleteKeysOfAsync(string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>An owner's own retention in days (any owner, with or without an account), or null when they set none.</summary>
+    Task<int?> GetRetentionDaysAsync(string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or with null clears) an owner's own retention.</summary>
+    Task SetRetentionDaysAsync(string owner, int? days, CancellationToken cancellationToken = default);
+
+    /// <summary>Every owner that set a retention of their own, with the days.</summary>
+    Task<IReadOnlyDictionary<string, int>> ListRetentionDaysAsync(CancellationToken cancellationToken = default);
 }

@@ -8,6 +8,7 @@ public sealed class InMemoryIdentityStore : IIdentityStore
     private readonly ConcurrentDictionary<string, UserAccount> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ApiKey> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UserSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _retention = new(StringComparer.OrdinalIgnoreCase);
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
@@ -92,6 +93,32 @@ public sealed class InMemoryIdentityStore : IIdentityStore
             _sessions.TryRemove(session.TokenHash, out _);
         return Task.CompletedTask;
     }
+
+    public Task<int> DeleteKeysOfAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        var removed = 0;
+        foreach (var key in _keys.Values.Where(k => string.Equals(k.Owner, owner, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (_keys.TryRemove(key.Id, out _))
+                removed++;
+        }
+        return Task.FromResult(removed);
+    }
+
+    public Task<int?> GetRetentionDaysAsync(string owner, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_retention.TryGetValue(owner, out var days) ? (int?)days : null);
+
+    public Task SetRetentionDaysAsync(string owner, int? days, CancellationToken cancellationToken = default)
+    {
+        if (days is { } value)
+            _retention[owner] = value;
+        else
+            _retention.TryRemove(owner, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyDictionary<string, int>> ListRetentionDaysAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(_retention, StringComparer.OrdinalIgnoreCase));
 
     private bool Update(string id, Func<ApiKey, ApiKey> change)
     {

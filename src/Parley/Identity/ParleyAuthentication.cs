@@ -19,7 +19,7 @@ namespace Parley.Identity;
 /// </summary>
 public sealed partial class ParleyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions, ILoggerFactory loggerFactory, UrlEncoder encoder,
-    IdentityService identity, IOptions<AuthOptions> auth)
+    IdentityService identity, IOptions<AuthOptions> auth, Audit.IAuditLog audit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "Parley";
@@ -42,8 +42,11 @@ public sealed partial class ParleyAuthentication(
                 var (key, code, failure) = await identity.AuthenticateKeyAsync(token, Context.RequestAborted);
                 if (key is null)
                 {
-                    var keyId = ApiKeySecret.IdOf(token) ?? "(malformed)";
+                    // The id of an unknown key is whatever the caller sent: only a key that exists is named.
+                    var keyId = code == ErrorCodes.InvalidApiKey ? "(unknown key)" : "key:" + ApiKeySecret.IdOf(token);
                     LogRefusedKey(Logger, code!, keyId);
+                    audit.RecordRefusal(new Audit.AuditEntry(Audit.AuditActions.Anonymous, Audit.AuditActions.KeyRefused, keyId,
+                        Audit.AuditActions.Failure, Audit.AuditLogExtensions.AddressOf(Context), code));
                     return Fail(code!, failure!);
                 }
                 return Success(new CallerIdentity(key.Owner, await identity.IsAdminAsync(key.Owner, Context.RequestAborted), CallerIdentity.ViaKey, key));

@@ -96,6 +96,27 @@ public sealed class SqliteIdentityStore(string connectionString) : IIdentityStor
     public Task DeleteSessionsOfAsync(string userName, CancellationToken cancellationToken = default) =>
         ExecuteAsync("DELETE FROM sessions WHERE user_name = $name", cancellationToken, ("$name", userName));
 
+    public async Task<int> DeleteKeysOfAsync(string owner, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync("DELETE FROM api_keys WHERE owner = $owner", cancellationToken, ("$owner", owner));
+
+    public async Task<int?> GetRetentionDaysAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync("SELECT retention_days FROM owner_settings WHERE owner = $owner AND retention_days IS NOT NULL",
+            r => r.GetInt32(0), cancellationToken, ("$owner", owner));
+        return rows.Count > 0 ? rows[0] : null;
+    }
+
+    public Task SetRetentionDaysAsync(string owner, int? days, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("""
+            INSERT INTO owner_settings (owner, retention_days) VALUES ($owner, $days)
+            ON CONFLICT(owner) DO UPDATE SET retention_days = excluded.retention_days
+            """, cancellationToken, ("$owner", owner), ("$days", days));
+
+    public async Task<IReadOnlyDictionary<string, int>> ListRetentionDaysAsync(CancellationToken cancellationToken = default) =>
+        (await QueryAsync("SELECT owner, retention_days FROM owner_settings WHERE retention_days IS NOT NULL",
+            r => (Owner: r.GetString(0), Days: r.GetInt32(1)), cancellationToken))
+        .ToDictionary(r => r.Owner, r => r.Days, StringComparer.OrdinalIgnoreCase);
+
     private static UserAccount ReadUser(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt64(2) != 0, Time(r, 3)!.Value);
 
     private static ApiKey ReadKey(SqliteDataReader r) => new(

@@ -125,7 +125,8 @@ internal sealed partial class KafkaRequestHandler(
 
     private KafkaOutcome Fail(string code, string message, ModelEntry? model, long started, bool deadLetter)
     {
-        LogFailure(logger, code, message);
+        var reason = Privacy.Redactor.Redact(message);
+        LogFailure(logger, code, reason);
         return new KafkaOutcome(KafkaResponse.Error(code, message, model?.Id, time.GetUtcNow(), Stopwatch.GetElapsedTime(started)), code, message, deadLetter);
     }
 

@@ -26,6 +26,7 @@ public sealed class ParleyMetrics : IDisposable
         CacheStores = _meter.CreateCounter<long>("parley.cache.stores", description: "Replies stored in the response cache, by model.");
         BreakerOpen = _meter.CreateUpDownCounter<long>("parley.provider.breaker_open", description: "1 while a model's circuit breaker is open, by model.");
         UsageDropped = _meter.CreateCounter<long>("parley.usage.dropped", description: "Usage records dropped because the usage queue was full.");
+        AuditDropped = _meter.CreateCounter<long>("parley.audit.dropped", description: "Audit events not written: the audit queue was full, or refused API keys over the per-minute cap.");
     }
 
     public Counter<long> Requests { get; }
@@ -55,6 +56,8 @@ public sealed class ParleyMetrics : IDisposable
     public Counter<long> CacheStores { get; }
 
     public Counter<long> UsageDropped { get; }
+
+    public Counter<long> AuditDropped { get; }
 
     public void Dispose() => _meter.Dispose();
 }

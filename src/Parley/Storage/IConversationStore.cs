@@ -43,6 +43,27 @@ public interface IConversationStore
     Task SaveImageAsync(StoredImage image, CancellationToken cancellationToken = default);
 
     Task<StoredImage?> GetImageAsync(string conversationId, string imageId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the owner's conversations (with their messages, images and files) whose last activity (<c>UpdatedAt</c>)
+    /// is before <paramref name="lastActivityBefore"/>, or all of them when it is null. Rows are removed, not hidden.
+    /// </summary>
+    Task<DeletedConversations> DeleteConversationsOfAsync(string owner, DateTimeOffset? lastActivityBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>The deployment's retention: deletes every owner's conversations last active before <paramref name="lastActivityBefore"/>.</summary>
+    Task<DeletedConversations> DeleteInactiveConversationsAsync(DateTimeOffset lastActivityBefore, CancellationToken cancellationToken = default);
+}
+
+/// <summary>How many rows a bulk deletion removed.</summary>
+public sealed record DeletedConversations(int Conversations, int Messages, int Images)
+{
+    public static readonly DeletedConversations None = new(0, 0, 0);
+
+    public DeletedConversations Plus(DeletedConversations other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new(Conversations + other.Conversations, Messages + other.Messages, Images + other.Images);
+    }
 }
 
 public sealed record ConversationQuery(int Limit = 50, string? Cursor = null, string? Search = null);

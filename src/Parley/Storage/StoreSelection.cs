@@ -36,6 +36,9 @@ public static class StoreSelection
     public static Identity.IIdentityStore IdentityStore(IServiceProvider services) =>
         Postgres(services) is { } database ? new PostgresIdentityStore(database) : Identity.SqliteIdentityStore.ForFile(SqlitePath(services));
 
+    public static Audit.IAuditStore AuditStore(IServiceProvider services) =>
+        Postgres(services) is { } database ? new PostgresAuditStore(database) : Audit.SqliteAuditStore.ForFile(SqlitePath(services));
+
     private static PostgresDatabase? Postgres(IServiceProvider services) =>
         services.GetRequiredService<IOptions<DatabaseOptions>>().Value.UsesPostgres ? services.GetRequiredService<PostgresDatabase>() : null;
 

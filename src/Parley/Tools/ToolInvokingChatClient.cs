@@ -260,7 +260,9 @@ public sealed partial class ToolInvokingChatClient : DelegatingChatClient
         }
         catch (ToolException ex)
         {
-            LogToolError(_logger, call.Name, ex.Message);
+            // Tool errors can quote their arguments (a URL, an expression): logged redacted.
+            var reason = Privacy.Redactor.Redact(ex.Message);
+            LogToolError(_logger, call.Name, reason);
             return Error(call, ex.Message);
         }
         catch (Exception ex) when (ex is ArgumentException or JsonException && !cancellationToken.IsCancellationRequested)

@@ -32,4 +32,7 @@ public interface IUsageStore
 
     /// <summary>Deletes calls made before <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> DeleteBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every call of one owner ("delete all my data"); returns how many.</summary>
+    Task<int> DeleteOwnerAsync(string owner, CancellationToken cancellationToken = default);
 }

@@ -41,6 +41,12 @@ public sealed class InMemoryUsageStore : IUsageStore
             return Task.FromResult(_records.RemoveAll(r => r.At < cutoff));
     }
 
+    public Task<int> DeleteOwnerAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+            return Task.FromResult(_records.RemoveAll(r => string.Equals(r.Owner, owner, StringComparison.Ordinal)));
+    }
+
     /// <summary>The group of calls made without an API key.</summary>
     public const string NoKey = "-";
 

@@ -96,6 +96,15 @@ public sealed class SqliteUsageStore(string connectionString) : IUsageStore
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<int> DeleteOwnerAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM usage WHERE owner = $owner";
+        command.Parameters.AddWithValue("$owner", owner);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);

@@ -40,6 +40,12 @@ public sealed class AdminVerbsTests : IDisposable
         var revoked = await RunAsync(["keys", "revoke", Parley.Identity.ApiKeySecret.IdOf(secret)!]);
         Assert.Equal(0, revoked.ExitCode);
         Assert.Contains("revoked\talice", (await RunAsync(["keys", "list", "--owner", "alice"])).Output, StringComparison.Ordinal);
+
+        // Every change the commands made is in the audit trail, by the actor "cli", without the secret.
+        var audit = Retention.SqliteRows.Strings(Path.Combine(_data, "parley.db"), "SELECT actor, action, target FROM audit WHERE actor = 'cli' ORDER BY id");
+        var keyId = Parley.Identity.ApiKeySecret.IdOf(secret);
+        Assert.Equal(["cli|user.created|user:root", $"cli|key.created|key:{keyId}", $"cli|key.revoked|key:{keyId}"], audit);
+        Assert.DoesNotContain(secret, string.Join('\n', Retention.SqliteRows.Strings(Path.Combine(_data, "parley.db"), "SELECT * FROM audit")), StringComparison.Ordinal);
     }
 
     [Fact]

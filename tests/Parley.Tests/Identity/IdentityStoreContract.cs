@@ -96,6 +96,38 @@ public abstract class IdentityStoreContract : IAsyncLifetime
         Assert.Null(await Store.GetSessionAsync("hash-2"));
         Assert.NotNull(await Store.GetSessionAsync("hash-3"));
     }
+
+    [Fact]
+    public async Task Deleting_an_owners_keys_removes_the_rows_of_that_owner_only()
+    {
+        await Store.AddKeyAsync(Key("aaaaaaaaaaaa"));
+        await Store.AddKeyAsync(Key("bbbbbbbbbbbb"));
+        await Store.AddKeyAsync(Key("cccccccccccc", owner: "bob"));
+
+        Assert.Equal(2, await Store.DeleteKeysOfAsync("ALICE"));
+        Assert.Null(await Store.GetKeyAsync("aaaaaaaaaaaa"));
+        Assert.Empty(await Store.ListKeysAsync("alice"));
+        Assert.NotNull(await Store.GetKeyAsync("cccccccccccc"));
+        Assert.Equal(0, await Store.DeleteKeysOfAsync("alice"));
+    }
+
+    [Fact]
+    public async Task Own_retention_is_kept_per_owner_with_or_without_an_account_and_cleared_with_null()
+    {
+        Assert.Null(await Store.GetRetentionDaysAsync("local"));
+        await Store.SetRetentionDaysAsync("local", 30);
+        await Store.SetRetentionDaysAsync("alice", 7);
+        await Store.SetRetentionDaysAsync("Alice", 5);
+        Assert.Equal(30, await Store.GetRetentionDaysAsync("local"));
+        Assert.Equal(5, await Store.GetRetentionDaysAsync("alice"));
+        var all = await Store.ListRetentionDaysAsync();
+        Assert.Equal(2, all.Count);
+        Assert.Equal(5, all["alice"]);
+
+        await Store.SetRetentionDaysAsync("local", null);
+        Assert.Null(await Store.GetRetentionDaysAsync("local"));
+        Assert.Equal(["alice"], (await Store.ListRetentionDaysAsync()).Keys.Select(k => k.ToLowerInvariant()));
+    }
 }
 
 public sealed class InMemoryIdentityStoreTests : IdentityStoreContract

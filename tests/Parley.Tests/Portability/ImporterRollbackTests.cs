@@ -73,6 +73,8 @@ public sealed class ImporterRollbackTests
         public Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default) => inner.ClearMessagesAsync(conversationId, cancellationToken);
         public Task SaveImageAsync(StoredImage image, CancellationToken cancellationToken = default) => inner.SaveImageAsync(image, cancellationToken);
         public Task<StoredImage?> GetImageAsync(string conversationId, string imageId, CancellationToken cancellationToken = default) => inner.GetImageAsync(conversationId, imageId, cancellationToken);
+        public Task<DeletedConversations> DeleteConversationsOfAsync(string owner, DateTimeOffset? lastActivityBefore, CancellationToken cancellationToken = default) => inner.DeleteConversationsOfAsync(owner, lastActivityBefore, cancellationToken);
+        public Task<DeletedConversations> DeleteInactiveConversationsAsync(DateTimeOffset lastActivityBefore, CancellationToken cancellationToken = default) => inner.DeleteInactiveConversationsAsync(lastActivityBefore, cancellationToken);
 
         public Task AddMessageAsync(StoredMessage message, CancellationToken cancellationToken = default) =>
             ++_messages >= failOnMessage ? throw new IOException("disk full") : inner.AddMessageAsync(message, cancellationToken);

@@ -186,6 +186,52 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Store.AddMessageAsync(NewMessage(conversation.Id, null, $"m{i}", i))));
         Assert.Equal(40, (await Store.GetMessagesAsync(conversation.Id)).Count);
     }
+
+    [Fact]
+    public async Task Deleting_an_owners_conversations_removes_messages_and_images_and_leaves_others_alone()
+    {
+        var old = NewConversation(minutes: 0);
+        var recent = NewConversation(minutes: 100);
+        var bobs = NewConversation(owner: "bob", minutes: 0);
+        foreach (var c in new[] { old, recent, bobs })
+        {
+            await Store.CreateConversationAsync(c);
+            await Store.SaveImageAsync(new StoredImage("img_" + c.Id, c.Id, "image/png", [1, 2, 3]));
+        }
+        await Store.AddMessageAsync(NewMessage(old.Id, null, "a", minutes: 1));
+        await Store.AddMessageAsync(NewMessage(old.Id, null, "b", minutes: 2));
+        await Store.AddMessageAsync(NewMessage(recent.Id, null, "c", minutes: 101));
+        await Store.AddMessageAsync(NewMessage(bobs.Id, null, "d", minutes: 1));
+
+        // Last activity counts, not creation: "old" was last touched at minute 2.
+        Assert.Equal(new DeletedConversations(1, 2, 1), await Store.DeleteConversationsOfAsync("alice", T0.AddMinutes(50)));
+        Assert.Null(await Store.GetConversationAsync("alice", old.Id));
+        Assert.Empty(await Store.GetMessagesAsync(old.Id));
+        Assert.Null(await Store.GetImageAsync(old.Id, "img_" + old.Id));
+        Assert.NotNull(await Store.GetConversationAsync("alice", recent.Id));
+        Assert.NotNull(await Store.GetConversationAsync("bob", bobs.Id));
+
+        Assert.Equal(new DeletedConversations(1, 1, 1), await Store.DeleteConversationsOfAsync("alice", null));
+        Assert.Empty((await Store.ListConversationsAsync("alice", new ConversationQuery())).Items);
+        Assert.Single((await Store.ListConversationsAsync("bob", new ConversationQuery())).Items);
+        Assert.Equal(DeletedConversations.None, await Store.DeleteConversationsOfAsync("alice", null));
+    }
+
+    [Fact]
+    public async Task Deleting_inactive_conversations_spans_every_owner()
+    {
+        var a = NewConversation(owner: "alice", minutes: 0);
+        var b = NewConversation(owner: "bob", minutes: 10);
+        var fresh = NewConversation(owner: "bob", minutes: 60);
+        foreach (var c in new[] { a, b, fresh })
+            await Store.CreateConversationAsync(c);
+        await Store.AddMessageAsync(NewMessage(b.Id, null, "x", minutes: 11));
+
+        Assert.Equal(new DeletedConversations(2, 1, 0), await Store.DeleteInactiveConversationsAsync(T0.AddMinutes(30)));
+        Assert.Null(await Store.GetConversationAsync("alice", a.Id));
+        Assert.Null(await Store.GetConversationAsync("bob", b.Id));
+        Assert.NotNull(await Store.GetConversationAsync("bob", fresh.Id));
+    }
 }
 
 public sealed class InMemoryConversationStoreTests : ConversationStoreContract

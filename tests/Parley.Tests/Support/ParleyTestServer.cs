@@ -40,12 +40,14 @@ public sealed class ParleyTestServer : IAsyncDisposable
     public static async Task<ParleyTestServer> StartAsync(
         IDictionary<string, string?>? settings = null,
         IReadOnlyDictionary<string, string?>? environment = null,
-        string? dataDirectory = null)
+        string? dataDirectory = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var ownsDirectory = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
+        configureServices?.Invoke(builder.Services);
         builder.AddParley(environment ?? new Dictionary<string, string?>());
         var defaults = new Dictionary<string, string?>
         {

@@ -97,6 +97,16 @@ public abstract class UsageStoreContract : IAsyncLifetime
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.AddAsync([Record(Day1.AddSeconds(i)), Record(Day1.AddSeconds(i))])));
         Assert.Equal(40, Assert.Single(await Store.QueryAsync(new UsageQuery(null, null, UsageGroupBy.Model, null))).Requests);
     }
+
+    [Fact]
+    public async Task Deleting_an_owner_removes_only_their_calls()
+    {
+        await SeedAsync();
+        Assert.Equal(2, await Store.DeleteOwnerAsync("ann"));
+        var owners = await Store.QueryAsync(new UsageQuery(null, null, UsageGroupBy.Owner, null));
+        Assert.Equal("local", Assert.Single(owners).Key);
+        Assert.Equal(0, await Store.DeleteOwnerAsync("ann"));
+    }
 }
 
 public sealed class InMemoryUsageStoreTests : UsageStoreContract

@@ -2,10 +2,12 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelInfo } from '../api/models';
 import { useSessionValue } from '../state/SessionContext';
+import { AuditDialog } from './AuditDialog';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
+import { DataDialog } from './DataDialog';
 import { KeysDialog } from './KeysDialog';
 
-type Open = 'none' | 'menu' | 'keys' | 'password';
+type Open = 'none' | 'menu' | 'keys' | 'password' | 'data' | 'audit';
 
 export function UserMenu({ models }: { models: ModelInfo[] }) {
   const value = useSessionValue();
@@ -52,6 +54,8 @@ export function UserMenu({ models }: { models: ModelInfo[] }) {
           {!accounts && <p className="user-menu-note">Single-user mode: no sign-in on this server.</p>}
           <button type="button" role="menuitem" onClick={() => setOpen('keys')}>API keys</button>
           {accounts && <button type="button" role="menuitem" onClick={() => setOpen('password')}>Change password</button>}
+          <button type="button" role="menuitem" onClick={() => setOpen('data')}>Your data</button>
+          {session.user.isAdmin && <button type="button" role="menuitem" onClick={() => setOpen('audit')}>Audit log</button>}
           {accounts && <button type="button" role="menuitem" onClick={() => void signOut()}>Sign out</button>}
         </div>
       )}
@@ -65,6 +69,8 @@ export function UserMenu({ models }: { models: ModelInfo[] }) {
       </button>
       {open === 'keys' && <KeysDialog user={session.user} models={models} onClose={close} />}
       {open === 'password' && <ChangePasswordDialog onClose={close} />}
+      {open === 'data' && <DataDialog onClose={close} />}
+      {open === 'audit' && <AuditDialog onClose={close} />}
     </div>
   );
 }

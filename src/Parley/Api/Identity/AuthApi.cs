@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Parley.Audit;
 using Parley.Errors;
 using Parley.Identity;
 
@@ -34,11 +35,26 @@ public static class AuthApi
         return TypedResults.Ok(new SessionDto(new SessionUserDto(caller.Owner, caller.IsAdmin), auth.Value.Mode, caller.Via));
     }
 
-    public static async Task<Ok<SessionDto>> SignIn(HttpContext context, SignInRequest body, IdentityService identity, IOptions<AuthOptions> auth)
+    public static async Task<Ok<SessionDto>> SignIn(HttpContext context, SignInRequest body, IdentityService identity, IOptions<AuthOptions> auth, IAuditLog audit)
     {
         ArgumentNullException.ThrowIfNull(body);
         var address = context.Connection.RemoteIpAddress?.ToString();
-        var (user, token, session) = await identity.SignInAsync(body.Username, body.Password, address, context.RequestAborted);
+        UserAccount user;
+        string token;
+        UserSession session;
+        try
+        {
+            (user, token, session) = await identity.SignInAsync(body.Username, body.Password, address, context.RequestAborted);
+        }
+        catch (ParleyException ex)
+        {
+            // Only a name that is an account is recorded: people type passwords into the name field.
+            var known = string.IsNullOrWhiteSpace(body.Username) ? null : await identity.Store.GetUserAsync(UserNames.Normalize(body.Username), context.RequestAborted);
+            audit.Record(new AuditEntry(AuditActions.Anonymous, AuditActions.SignIn, known is null ? "(unknown user)" : "user:" + known.Name,
+                AuditActions.Failure, AuditLogExtensions.AddressOf(context), ex.Code));
+            throw;
+        }
+        audit.Record(new AuditEntry(user.Name, AuditActions.SignIn, "user:" + user.Name, AuditActions.Success, AuditLogExtensions.AddressOf(context)));
         context.Response.Cookies.Append(ParleyAuthentication.SessionCookie, token, new CookieOptions
         {
             HttpOnly = true,
@@ -58,13 +74,22 @@ public static class AuthApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<NoContent> ChangePassword(HttpContext context, ChangePasswordRequest body, IdentityService identity)
+    public static async Task<NoContent> ChangePassword(HttpContext context, ChangePasswordRequest body, IdentityService identity, IAuditLog audit)
     {
         ArgumentNullException.ThrowIfNull(body);
         var caller = CallerIdentity.Of(context);
         if (caller.Via == CallerIdentity.ViaLocal)
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "Single-user mode has no password to change.");
-        await identity.ChangePasswordAsync(caller.Owner, body.CurrentPassword, body.NewPassword, context.RequestAborted);
+        try
+        {
+            await identity.ChangePasswordAsync(caller.Owner, body.CurrentPassword, body.NewPassword, context.RequestAborted);
+        }
+        catch (ParleyException ex)
+        {
+            audit.Record(context, AuditActions.PasswordChanged, "user:" + caller.Owner, AuditActions.Failure, ex.Code);
+            throw;
+        }
+        audit.Record(context, AuditActions.PasswordChanged, "user:" + caller.Owner);
         return TypedResults.NoContent();
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Parley.Audit;
 using Parley.Errors;
 using Parley.Identity;
 
@@ -31,7 +32,7 @@ public static class KeysApi
         return TypedResults.Ok(new ItemsDto<KeyDto>([.. keys.Select(KeyDto.From)]));
     }
 
-    public static async Task<Created<CreatedKeyDto>> Create(HttpContext context, CreateKeyRequest body, IdentityService identity)
+    public static async Task<Created<CreatedKeyDto>> Create(HttpContext context, CreateKeyRequest body, IdentityService identity, IAuditLog audit)
     {
         ArgumentNullException.ThrowIfNull(body);
         var caller = CallerIdentity.Of(context);
@@ -43,15 +44,25 @@ public static class KeysApi
         var (key, secret) = await identity.CreateKeyAsync(
             new NewApiKey(body.Name, owner, body.Models, body.RequestsPerMinute, body.DailyTokenLimit, body.MaxConcurrentStreams, body.ExpiresAt),
             context.RequestAborted);
+        audit.Record(context, AuditActions.KeyCreated, "key:" + key.Id, detail: $"owner {key.Owner}; models {(key.Models.Count == 0 ? "all" : string.Join(' ', key.Models))}");
         context.Response.Headers.CacheControl = "no-store";
         var dto = KeyDto.From(key);
         return TypedResults.Created($"/api/keys/{key.Id}", new CreatedKeyDto(dto.Id, dto.Name, dto.Owner, dto.Prefix, dto.Models, dto.RequestsPerMinute,
             dto.DailyTokenLimit, dto.MaxConcurrentStreams, dto.ExpiresAt, dto.CreatedAt, dto.LastUsedAt, dto.RevokedAt, secret));
     }
 
-    public static async Task<NoContent> Revoke(HttpContext context, string id, IdentityService identity)
+    public static async Task<NoContent> Revoke(HttpContext context, string id, IdentityService identity, IAuditLog audit)
     {
-        await identity.RevokeKeyAsync(id, CallerIdentity.Of(context), context.RequestAborted);
+        try
+        {
+            await identity.RevokeKeyAsync(id, CallerIdentity.Of(context), context.RequestAborted);
+        }
+        catch (ParleyException ex)
+        {
+            audit.Record(context, AuditActions.KeyRevoked, "key:" + id, AuditActions.Failure, ex.Code);
+            throw;
+        }
+        audit.Record(context, AuditActions.KeyRevoked, "key:" + id);
         return TypedResults.NoContent();
     }
 

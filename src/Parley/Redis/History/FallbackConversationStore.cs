@@ -92,6 +92,36 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
         return deleted;
     }
 
+    public async Task<DeletedConversations> DeleteConversationsOfAsync(string owner, DateTimeOffset? lastActivityBefore, CancellationToken cancellationToken = default) =>
+        Sum(await _memory.DeleteConversationsOfAsync(owner, lastActivityBefore, cancellationToken),
+            await OnRedisAsync(() => redisStore.DeleteConversationsOfAsync(owner, lastActivityBefore, cancellationToken)));
+
+    public async Task<DeletedConversations> DeleteInactiveConversationsAsync(DateTimeOffset lastActivityBefore, CancellationToken cancellationToken = default) =>
+        Sum(await _memory.DeleteInactiveConversationsAsync(lastActivityBefore, cancellationToken),
+            await OnRedisAsync(() => redisStore.DeleteInactiveConversationsAsync(lastActivityBefore, cancellationToken)));
+
+    /// <summary>A bulk deletion needs Redis: while it is unreachable the deletion fails rather than silently keeping rows.</summary>
+    private async Task<DeletedConversations> OnRedisAsync(Func<Task<DeletedConversations>> call)
+    {
+        if (!redis.IsAvailable)
+            throw Unavailable();
+        try
+        {
+            return await call();
+        }
+        catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
+        {
+            redis.Failed(error);
+            throw Unavailable();
+        }
+    }
+
+    private static ParleyException Unavailable() =>
+        new(StoreUnavailable, 503, $"{RedisConnection.UnreachableWarning}: conversations stored in Redis cannot be deleted until it returns.");
+
+    private static DeletedConversations Sum(DeletedConversations a, DeletedConversations b) =>
+        new(a.Conversations + b.Conversations, a.Messages + b.Messages, a.Images + b.Images);
+
     public Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default) =>
         Route(conversationId, s => s.GetMessagesAsync(conversationId, cancellationToken));
 

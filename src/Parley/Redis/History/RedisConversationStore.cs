@@ -41,6 +41,17 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
         return 1
         """;
 
+    private const string ScanScript = """
+        local cursor = '0'
+        local found = {}
+        repeat
+          local page = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
+          cursor = page[1]
+          for _, key in ipairs(page[2]) do table.insert(found, key) end
+        until cursor == '0'
+        return found
+        """;
+
     // ARGV: message id, message json, created ms, created text, ttl ms, max messages, conversation id.
     private const string AddMessageScript = """
         local owner = redis.call('HGET', KEYS[1], 'owner')
@@ -171,6 +182,35 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
 
     public async Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default) =>
         (int)await Database.ScriptEvaluateAsync(DeleteScript, Keys(id, owner), [owner, id]) == 1;
+
+    public async Task<DeletedConversations> DeleteConversationsOfAsync(string owner, DateTimeOffset? lastActivityBefore, CancellationToken cancellationToken = default)
+    {
+        var ids = await Database.SortedSetRangeByScoreAsync(OwnerIndex(owner), double.NegativeInfinity,
+            lastActivityBefore is { } before ? before.ToUnixTimeMilliseconds() : double.PositiveInfinity, Exclude.Stop);
+        var deleted = DeletedConversations.None;
+        foreach (var id in ids.Select(v => (string)v!))
+        {
+            var messages = (int)await Database.HashLengthAsync(Key(id, "messages"));
+            var images = (int)await Database.HashLengthAsync(Key(id, "images"));
+            if (await DeleteConversationAsync(owner, id, cancellationToken))
+                deleted = new DeletedConversations(deleted.Conversations + 1, deleted.Messages + messages, deleted.Images + images);
+        }
+        return deleted;
+    }
+
+    public async Task<DeletedConversations> DeleteInactiveConversationsAsync(DateTimeOffset lastActivityBefore, CancellationToken cancellationToken = default)
+    {
+        // Every owner index under this prefix (SCAN inside a script, so the walk is one round trip).
+        var indexes = (RedisResult[])(await Database.ScriptEvaluateAsync(ScanScript, [], [$"{redis.KeyPrefix}history:owner:*"]))!;
+        var prefix = $"{redis.KeyPrefix}history:owner:";
+        var total = DeletedConversations.None;
+        foreach (var index in indexes.Select(i => (string)i!))
+        {
+            var deleted = await DeleteConversationsOfAsync(index[prefix.Length..], lastActivityBefore, cancellationToken);
+            total = new DeletedConversations(total.Conversations + deleted.Conversations, total.Messages + deleted.Messages, total.Images + deleted.Images);
+        }
+        return total;
+    }
 
     public async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default)
     {

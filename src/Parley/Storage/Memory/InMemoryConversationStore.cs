@@ -144,6 +144,31 @@ public sealed class InMemoryConversationStore : IConversationStore
             return Task.FromResult(_images.GetValueOrDefault((conversationId, imageId)));
     }
 
+    public Task<DeletedConversations> DeleteConversationsOfAsync(string owner, DateTimeOffset? lastActivityBefore, CancellationToken cancellationToken = default) =>
+        Task.FromResult(DeleteWhere(c => c.Owner == owner && (lastActivityBefore is not { } before || c.UpdatedAt < before)));
+
+    public Task<DeletedConversations> DeleteInactiveConversationsAsync(DateTimeOffset lastActivityBefore, CancellationToken cancellationToken = default) =>
+        Task.FromResult(DeleteWhere(c => c.UpdatedAt < lastActivityBefore));
+
+    private DeletedConversations DeleteWhere(Func<Conversation, bool> match)
+    {
+        lock (_gate)
+        {
+            var ids = _conversations.Values.Where(match).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+            var messages = 0;
+            foreach (var id in ids)
+            {
+                _conversations.Remove(id);
+                if (_messages.Remove(id, out var list))
+                    messages += list.Count;
+            }
+            var images = _images.Keys.Where(k => ids.Contains(k.ConversationId)).ToList();
+            foreach (var key in images)
+                _images.Remove(key);
+            return new DeletedConversations(ids.Count, messages, images.Count);
+        }
+    }
+
     /// <summary>Callers keep their list; the store keeps its own copy, as a database would.</summary>
     private static List<string>? Copy(IReadOnlyList<string>? tools) => tools is null ? null : [.. tools];
 

@@ -124,6 +124,32 @@ public sealed class PostgresConversationStore(PostgresDatabase database) : IConv
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public Task<DeletedConversations> DeleteConversationsOfAsync(string owner, DateTimeOffset? lastActivityBefore, CancellationToken cancellationToken = default) =>
+        DeleteWhereAsync("owner = @owner AND (@before::bigint IS NULL OR updated_at < @before::bigint)", owner, lastActivityBefore, cancellationToken);
+
+    public Task<DeletedConversations> DeleteInactiveConversationsAsync(DateTimeOffset lastActivityBefore, CancellationToken cancellationToken = default) =>
+        DeleteWhereAsync("updated_at < @before::bigint", null, lastActivityBefore, cancellationToken);
+
+    /// <summary>Deletes messages and images explicitly (to count them), then the conversations, in one transaction.</summary>
+    private async Task<DeletedConversations> DeleteWhereAsync(string condition, string? owner, DateTimeOffset? before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var selected = $"SELECT id FROM conversations WHERE {condition}";
+        async Task<int> RunAsync(string sql)
+        {
+            await using var command = PostgresDatabase.Command(connection, sql, transaction);
+            command.Parameters.Add(Text("owner", owner));
+            command.Parameters.Add(new NpgsqlParameter("before", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)before?.ToUnixTimeMilliseconds() ?? DBNull.Value });
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var messages = await RunAsync($"DELETE FROM messages WHERE conversation_id IN ({selected})");
+        var images = await RunAsync($"DELETE FROM images WHERE conversation_id IN ({selected})");
+        var conversations = await RunAsync($"DELETE FROM conversations WHERE {condition}");
+        await transaction.CommitAsync(cancellationToken);
+        return new DeletedConversations(conversations, messages, images);
+    }
+
     public async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

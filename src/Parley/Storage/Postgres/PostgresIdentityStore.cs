@@ -86,6 +86,27 @@ public sealed class PostgresIdentityStore(PostgresDatabase database) : IIdentity
     public Task DeleteSessionsOfAsync(string userName, CancellationToken cancellationToken = default) =>
         ExecuteAsync("DELETE FROM sessions WHERE lower(user_name) = lower(@name)", cancellationToken, ("name", userName));
 
+    public Task<int> DeleteKeysOfAsync(string owner, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("DELETE FROM api_keys WHERE lower(owner) = lower(@owner)", cancellationToken, ("owner", owner));
+
+    public async Task<int?> GetRetentionDaysAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync("SELECT retention_days FROM owner_settings WHERE lower(owner) = lower(@owner) AND retention_days IS NOT NULL",
+            r => r.GetInt32(0), cancellationToken, ("owner", owner));
+        return rows.Count > 0 ? rows[0] : null;
+    }
+
+    public Task SetRetentionDaysAsync(string owner, int? days, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("""
+            INSERT INTO owner_settings (owner, retention_days) VALUES (@owner, @days)
+            ON CONFLICT ((lower(owner))) DO UPDATE SET retention_days = excluded.retention_days
+            """, cancellationToken, ("owner", owner), ("days", days));
+
+    public async Task<IReadOnlyDictionary<string, int>> ListRetentionDaysAsync(CancellationToken cancellationToken = default) =>
+        (await QueryAsync("SELECT owner, retention_days FROM owner_settings WHERE retention_days IS NOT NULL",
+            r => (Owner: r.GetString(0), Days: r.GetInt32(1)), cancellationToken))
+        .ToDictionary(r => r.Owner, r => r.Days, StringComparer.OrdinalIgnoreCase);
+
     private static UserAccount ReadUser(NpgsqlDataReader r) => new(r.GetString(0), r.GetString(1), r.GetBoolean(2), Time(r, 3)!.Value);
 
     private static ApiKey ReadKey(NpgsqlDataReader r) => new(

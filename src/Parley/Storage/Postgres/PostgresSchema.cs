@@ -123,6 +123,34 @@ internal static class PostgresSchema
         );
         CREATE INDEX ix_sessions_user ON sessions(lower(user_name));
         """,
+        // 5: the append-only audit trail (a trigger refuses UPDATE and DELETE) and per-owner settings (retention).
+        """
+        CREATE TABLE audit (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at BIGINT NOT NULL,
+            actor TEXT NOT NULL,
+            via_key TEXT,
+            action TEXT NOT NULL,
+            target TEXT,
+            outcome TEXT NOT NULL,
+            address TEXT,
+            detail TEXT
+        );
+        CREATE INDEX ix_audit_at ON audit(at);
+        CREATE INDEX ix_audit_action ON audit(action, id);
+        CREATE INDEX ix_audit_actor ON audit(lower(actor), id);
+        CREATE FUNCTION parley_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'the audit log is append-only';
+        END;
+        $$;
+        CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit FOR EACH STATEMENT EXECUTE FUNCTION parley_audit_append_only();
+        CREATE TABLE owner_settings (
+            owner TEXT PRIMARY KEY,
+            retention_days INTEGER
+        );
+        CREATE UNIQUE INDEX ux_owner_settings_owner ON owner_settings(lower(owner));
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -92,4 +92,12 @@ public sealed class PostgresUsageStore(PostgresDatabase database) : IUsageStore
         command.Parameters.AddWithValue("cutoff", cutoff.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    public async Task<int> DeleteOwnerAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = PostgresDatabase.Command(connection, "DELETE FROM usage WHERE owner = @owner");
+        command.Parameters.AddWithValue("owner", owner);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -291,6 +291,38 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
+    public Task<DeletedConversations> DeleteConversationsOfAsync(string owner, DateTimeOffset? lastActivityBefore, CancellationToken cancellationToken = default) =>
+        DeleteWhereAsync("owner = $owner AND ($before IS NULL OR updated_at < $before)", owner, lastActivityBefore, cancellationToken);
+
+    public Task<DeletedConversations> DeleteInactiveConversationsAsync(DateTimeOffset lastActivityBefore, CancellationToken cancellationToken = default) =>
+        DeleteWhereAsync("updated_at < $before", null, lastActivityBefore, cancellationToken);
+
+    /// <summary>
+    /// Deletes messages and images explicitly (to count them) and then the conversations, whose foreign keys cascade to
+    /// any other table that hangs off a conversation. <c>secure_delete</c> overwrites the freed pages.
+    /// </summary>
+    private async Task<DeletedConversations> DeleteWhereAsync(string condition, string? owner, DateTimeOffset? before, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var pragma = Command(connection, "PRAGMA secure_delete = ON;"))
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var selected = $"SELECT id FROM conversations WHERE {condition}";
+        async Task<int> RunAsync(string sql)
+        {
+            await using var command = Command(connection, sql);
+            command.Transaction = transaction;
+            command.Parameters.AddWithValue("$owner", (object?)owner ?? DBNull.Value);
+            command.Parameters.AddWithValue("$before", (object?)before?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var messages = await RunAsync($"DELETE FROM messages WHERE conversation_id IN ({selected})");
+        var images = await RunAsync($"DELETE FROM images WHERE conversation_id IN ({selected})");
+        var conversations = await RunAsync($"DELETE FROM conversations WHERE {condition}");
+        await transaction.CommitAsync(cancellationToken);
+        return new DeletedConversations(conversations, messages, images);
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);

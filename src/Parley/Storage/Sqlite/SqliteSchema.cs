@@ -105,6 +105,29 @@ internal static class SqliteSchema
         );
         CREATE INDEX ix_sessions_user ON sessions(user_name);
         """,
+        // 5: the append-only audit trail (see Parley.Audit; triggers refuse UPDATE and DELETE) and per-owner settings (own retention).
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            via_key TEXT,
+            action TEXT NOT NULL,
+            target TEXT,
+            outcome TEXT NOT NULL,
+            address TEXT,
+            detail TEXT
+        );
+        CREATE INDEX ix_audit_at ON audit(at);
+        CREATE INDEX ix_audit_action ON audit(action, id);
+        CREATE INDEX ix_audit_actor ON audit(actor COLLATE NOCASE, id);
+        CREATE TRIGGER audit_refuses_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_refuses_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TABLE owner_settings (
+            owner TEXT PRIMARY KEY COLLATE NOCASE,
+            retention_days INTEGER
+        );
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

@@ -188,3 +188,39 @@ public sealed class PostgresIdentityStoreTests(PostgresFixture fixture) : Parley
             await _database.DisposeAsync();
     }
 }
+
+[Collection(PostgresTests.Name)]
+public sealed class PostgresAuditStoreTests(PostgresFixture fixture) : Parley.Tests.Audit.AuditStoreContract
+{
+    private PostgresDatabase? _database;
+    private string _connectionString = "";
+
+    // The contract creates its store synchronously; the database is made on the thread pool (no xunit context to block).
+    protected override Parley.Audit.IAuditStore CreateStore()
+    {
+        _connectionString = Task.Run(() => fixture.Cluster.CreateDatabaseAsync()).GetAwaiter().GetResult();
+        _database = new PostgresDatabase(_connectionString);
+        return new PostgresAuditStore(_database);
+    }
+
+    [Theory]
+    [InlineData("UPDATE audit SET outcome = 'success'")]
+    [InlineData("DELETE FROM audit")]
+    public async Task The_table_refuses_updates_and_deletes(string sql)
+    {
+        await Store.AppendAsync([new Parley.Audit.AuditEvent(0, DateTimeOffset.UnixEpoch, "admin", null, Parley.Audit.AuditActions.SignIn, null,
+            Parley.Audit.AuditActions.Failure, null, null)]);
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var error = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+        Assert.Contains("append-only", error.MessageText, StringComparison.Ordinal);
+        Assert.Single((await Store.QueryAsync(new Parley.Audit.AuditQuery())).Items);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+}
