@@ -60,6 +60,7 @@ public sealed class AuditTrailTests
             (await alice.PostAsJsonAsync("/api/auth/password", new { currentPassword = AlicePassword, newPassword = "alice-password-2" })).StatusCode);
         (await alice.PostAsJsonAsync("/api/auth/login", new { username = "alice", password = "alice-password-2" })).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.Forbidden, (await alice.GetAsync("/api/admin/audit")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync("/api/export?format=markdown")).StatusCode);
         using (var deleteRequest = new HttpRequestMessage(HttpMethod.Delete, "/api/me/data") { Content = JsonContent.Create(new { confirm = "delete all my data" }) })
             Assert.Equal(HttpStatusCode.OK, (await alice.SendAsync(deleteRequest)).StatusCode);
 
@@ -84,6 +85,7 @@ public sealed class AuditTrailTests
         Assert.Equal("alice", S(Single(rows, AuditActions.PasswordChanged, AuditActions.Success), "actor"));
         Assert.Contains("deleted 0 conversations", S(Single(rows, AuditActions.DataDeleted, AuditActions.Success, "alice"), "detail"), StringComparison.Ordinal);
         Assert.Contains(rows, r => S(r, "action") == AuditActions.RetentionRun && S(r, "actor") == "system");
+        Assert.Equal("markdown", S(Single(rows, AuditActions.DataExported, AuditActions.Success, "all conversations"), "detail"));
 
         // Filters: an action prefix, an actor, a time window, a small page and its cursor.
         Assert.All(await AuditAsync(admin, "&action=key"), r => Assert.StartsWith("key.", S(r, "action"), StringComparison.Ordinal));

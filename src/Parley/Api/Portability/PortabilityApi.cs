@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Parley.Audit;
 using Parley.Errors;
 using Parley.Portability;
 
@@ -26,11 +27,12 @@ public static class PortabilityApi
         return group;
     }
 
-    public static async Task ExportOne(HttpContext context, string id, ConversationExporter exporter, string? format = null)
+    public static async Task ExportOne(HttpContext context, string id, ConversationExporter exporter, IAuditLog audit, string? format = null)
     {
         var markdown = IsMarkdown(format);
         var found = await exporter.ExportAsync(Owners.Of(context), id, context.RequestAborted)
             ?? throw new ParleyException(ErrorCodes.ConversationNotFound, 404, $"There is no conversation '{id}'.");
+        audit.Record(context, AuditActions.DataExported, id, detail: markdown ? "markdown" : "json");
         if (markdown)
         {
             await WriteMarkdownAsync(context, $"{id}.md", MarkdownExport.Render(found.Conversation, found.Messages));
@@ -39,9 +41,10 @@ public static class PortabilityApi
         await WriteJsonAsync(context, $"{id}.json", Single(found.Export));
     }
 
-    public static async Task ExportAll(HttpContext context, ConversationExporter exporter, TimeProvider time, string? format = null)
+    public static async Task ExportAll(HttpContext context, ConversationExporter exporter, TimeProvider time, IAuditLog audit, string? format = null)
     {
         var markdown = IsMarkdown(format);
+        audit.Record(context, AuditActions.DataExported, "all conversations", detail: markdown ? "markdown" : "json");
         var all = exporter.ExportAllAsync(Owners.Of(context), context.RequestAborted);
         var stamp = time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         if (markdown)
