@@ -14,6 +14,7 @@ public sealed class OwnershipIsolationTests : IAsyncLifetime
     private string _conversation = null!;
     private string _userMessage = null!;
     private string _imageUrl = null!;
+    private string _attachmentUrl = null!;
 
     public async Task InitializeAsync()
     {
@@ -26,6 +27,9 @@ public sealed class OwnershipIsolationTests : IAsyncLifetime
         var user = reply.OfType("user_message").Single().GetProperty("message");
         _userMessage = user.GetProperty("id").GetString()!;
         _imageUrl = user.GetProperty("content").EnumerateArray().Single(p => p.GetProperty("type").GetString() == "image").GetProperty("url").GetString()!;
+        using var form = new MultipartFormDataContent { { new ByteArrayContent("the secret plans, in full"u8.ToArray()), "file", "plans.txt" } };
+        var uploaded = await _alice.PostAsync($"/api/conversations/{_conversation}/attachments", form);
+        _attachmentUrl = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
     }
 
     public async Task DisposeAsync()
@@ -45,6 +49,10 @@ public sealed class OwnershipIsolationTests : IAsyncLifetime
         { "POST", "/api/conversations/{id}/messages/{message}/regenerate", "{}" },
         { "POST", "/api/conversations/{id}/cancel", null },
         { "GET", "{image}", null },
+        { "GET", "{attachment}", null },
+        { "POST", "/api/conversations/{id}/attachments", null },
+        { "GET", "/api/conversations/{id}/export", null },
+        { "GET", "/api/conversations/{id}/export?format=markdown", null },
     };
 
     [Theory]
@@ -53,10 +61,13 @@ public sealed class OwnershipIsolationTests : IAsyncLifetime
     {
         var before = await _alice.GetStringAsync($"/api/conversations/{_conversation}");
         using var request = new HttpRequestMessage(new HttpMethod(method),
-            path.Replace("{image}", _imageUrl, StringComparison.Ordinal).Replace("{id}", _conversation, StringComparison.Ordinal)
+            path.Replace("{image}", _imageUrl, StringComparison.Ordinal).Replace("{attachment}", _attachmentUrl, StringComparison.Ordinal)
+                .Replace("{id}", _conversation, StringComparison.Ordinal)
                 .Replace("{message}", _userMessage, StringComparison.Ordinal));
         if (body is not null)
             request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        else if (method == "POST" && path.EndsWith("/attachments", StringComparison.Ordinal))
+            request.Content = new MultipartFormDataContent { { new ByteArrayContent("mine now"u8.ToArray()), "file", "mine.txt" } };
 
         var response = await _bob.SendAsync(request);
 
@@ -64,12 +75,14 @@ public sealed class OwnershipIsolationTests : IAsyncLifetime
         Assert.DoesNotContain("secret plans", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before, await _alice.GetStringAsync($"/api/conversations/{_conversation}"));
         Assert.Equal(HttpStatusCode.OK, (await _alice.GetAsync(_imageUrl)).StatusCode);
+        Assert.Equal("the secret plans, in full", await _alice.GetStringAsync(_attachmentUrl));
     }
 
     [Fact]
     public async Task Lists_and_searches_show_only_the_callers_conversations()
     {
         var bobs = await _bob.GetFromJsonAsync<JsonElement>("/api/conversations?q=plan");
+        Assert.DoesNotContain("secret plans", await _bob.GetStringAsync("/api/export"), StringComparison.Ordinal);
         var alices = await _alice.GetFromJsonAsync<JsonElement>("/api/conversations?q=plan");
 
         Assert.Empty(bobs.GetProperty("items").EnumerateArray());
