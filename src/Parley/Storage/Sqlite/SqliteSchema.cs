@@ -130,6 +130,8 @@ internal static class SqliteSchema
         """,
     ];
 
+    public static int LatestVersion => Migrations.Length;
+
     public static void Migrate(SqliteConnection connection)
     {
         using (var wal = connection.CreateCommand())
@@ -138,25 +140,29 @@ internal static class SqliteSchema
             wal.ExecuteNonQuery();
         }
 
-        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
-        if (version > Migrations.Length)
-            throw new InvalidOperationException(
-                $"The SQLite database was written by a newer Parley (schema {version}, this build knows {Migrations.Length}). Upgrade Parley or point Parley:DataDirectory elsewhere.");
-
-        for (var i = version; i < Migrations.Length; i++)
+        // Each step reads the version inside its own write transaction (BEGIN IMMEDIATE), so stores initialising the same
+        // file at once take turns and every migration runs exactly once.
+        while (true)
         {
-            using var transaction = connection.BeginTransaction();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var version = Convert.ToInt32(Scalar(connection, transaction, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+            if (version > Migrations.Length)
+                throw new InvalidOperationException(
+                    $"The SQLite database was written by a newer Parley (schema {version}, this build knows {Migrations.Length}). Upgrade Parley or point Parley:DataDirectory elsewhere.");
+            if (version == Migrations.Length)
+                return;
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = Migrations[i] + $"\nPRAGMA user_version = {i + 1};";
+            command.CommandText = Migrations[version] + $"\nPRAGMA user_version = {version + 1};";
             command.ExecuteNonQuery();
             transaction.Commit();
         }
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql)
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         return command.ExecuteScalar();
     }
