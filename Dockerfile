@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # Parley's container image.
 #   docker build -t parley .
-#   docker run -p 8080:8080 -v parley-data:/data -e OPENAI_API_KEY=sk-... parley
-# Every setting comes from environment variables (docs/configuration.md). The image listens on 0.0.0.0:8080,
+#   docker run -p 8080:8080 -v parley-data:/data -e OPENAI_API_KEY=sk-... -e PARLEY_ADMIN_PASSWORD='a long secret' parley
+# Every setting comes from environment variables (docs/configuration.md). The image listens on 0.0.0.0:8080, asks for
+# a sign-in (accounts mode; PARLEY_ADMIN_USER, default admin, and PARLEY_ADMIN_PASSWORD create the first administrator),
 # keeps its SQLite database and files in the /data volume and runs as the non-root user `app` (uid 1654).
 
 # ---- build: .NET SDK 10 plus Node.js for the web app (Vite + React), embedded into Parley.dll ----

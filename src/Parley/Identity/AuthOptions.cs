@@ -17,7 +17,7 @@ public sealed class AuthOptions
     /// <summary><c>single-user</c>: requests from loopback without credentials are the local admin; <c>accounts</c>: every request signs in.</summary>
     public string Mode { get; set; } = SingleUser;
 
-    /// <summary>PARLEY_ADMIN_USER: an administrator created at startup when no account exists yet (with <see cref="AdminPassword"/>).</summary>
+    /// <summary>PARLEY_ADMIN_USER: the administrator created at startup from <see cref="AdminPassword"/> when no account exists yet; <c>admin</c> when empty.</summary>
     public string? AdminUser { get; set; }
 
     /// <summary>PARLEY_ADMIN_PASSWORD for <see cref="AdminUser"/>; at least 8 characters. Only read when no account exists.</summary>
@@ -28,6 +28,9 @@ public sealed class AuthOptions
 
     /// <summary>Failed sign-ins per user name (and per client address) in 5 minutes before further attempts get 429.</summary>
     public int MaxFailedSignIns { get; set; } = 5;
+
+    /// <summary>The name of the bootstrap administrator.</summary>
+    public string AdminName => string.IsNullOrWhiteSpace(AdminUser) ? "admin" : AdminUser;
 
     public bool IsAccounts => string.Equals(Mode, Accounts, StringComparison.OrdinalIgnoreCase);
 }
@@ -43,8 +46,8 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             return ValidateOptionsResult.Fail($"Parley:Auth:SessionDays must be between 1 and 3650, not {options.SessionDays}.");
         if (options.MaxFailedSignIns < 1)
             return ValidateOptionsResult.Fail($"Parley:Auth:MaxFailedSignIns must be 1 or more, not {options.MaxFailedSignIns}.");
-        if (string.IsNullOrWhiteSpace(options.AdminUser) != string.IsNullOrEmpty(options.AdminPassword))
-            return ValidateOptionsResult.Fail("PARLEY_ADMIN_USER and PARLEY_ADMIN_PASSWORD (Parley:Auth:AdminUser, AdminPassword) go together: set both or neither.");
+        if (!string.IsNullOrWhiteSpace(options.AdminUser) && string.IsNullOrEmpty(options.AdminPassword))
+            return ValidateOptionsResult.Fail("PARLEY_ADMIN_USER (Parley:Auth:AdminUser) needs PARLEY_ADMIN_PASSWORD (Parley:Auth:AdminPassword) too.");
         if (!string.IsNullOrWhiteSpace(options.AdminUser) && UserNames.Problem(options.AdminUser) is { } problem)
             return ValidateOptionsResult.Fail($"PARLEY_ADMIN_USER: {problem}");
         if (!string.IsNullOrEmpty(options.AdminPassword) && Passwords.Weakness(options.AdminPassword) is { } weak)

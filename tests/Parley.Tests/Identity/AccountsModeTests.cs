@@ -216,6 +216,31 @@ public sealed class AccountsModeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await dave.GetAsync("/api/conversations")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_admin_password_alone_creates_an_administrator_named_admin()
+    {
+        await using var server = await ParleyTestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Parley:Auth:Mode"] = "accounts",
+            ["Parley:Auth:AdminPassword"] = "only-a-password",
+        });
+        using var browser = server.BrowserClient();
+        var signedIn = await browser.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = "only-a-password" });
+        Assert.True((await signedIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("user").GetProperty("isAdmin").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_admin_user_without_a_password_or_a_short_password_stops_startup_naming_the_setting()
+    {
+        var noPassword = await Assert.ThrowsAnyAsync<Exception>(() => ParleyTestServer.StartAsync(new Dictionary<string, string?> { ["Parley:Auth:AdminUser"] = "root" }));
+        var shortPassword = await Assert.ThrowsAnyAsync<Exception>(() => ParleyTestServer.StartAsync(new Dictionary<string, string?> { ["Parley:Auth:AdminPassword"] = "short" }));
+        var badMode = await Assert.ThrowsAnyAsync<Exception>(() => ParleyTestServer.StartAsync(new Dictionary<string, string?> { ["Parley:Auth:Mode"] = "open" }));
+
+        Assert.Contains("PARLEY_ADMIN_PASSWORD", noPassword.Message, StringComparison.Ordinal);
+        Assert.Contains("at least 8 characters", shortPassword.Message, StringComparison.Ordinal);
+        Assert.Contains("'single-user' or 'accounts'", badMode.Message, StringComparison.Ordinal);
+    }
+
     private async Task<HttpClient> SignInAsync(string user, string password)
     {
         var browser = _server.BrowserClient();
