@@ -56,6 +56,19 @@ public sealed class SingleUserModeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task A_key_cannot_mint_a_wider_key_for_its_owner()
+    {
+        await using var server = await AccountsServer.StartAsync();
+        using var narrow = server.ClientWithKey(await server.CreateKeyAsync("alice", models: ["mock/markdown"], requestsPerMinute: 2));
+
+        var minted = await narrow.PostAsJsonAsync("/api/keys", new { name = "wider" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, minted.StatusCode);
+        Assert.Equal("forbidden", (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await narrow.GetAsync("/api/keys")).StatusCode);
+    }
+
     [Theory]
     [InlineData("127.0.0.1", true)]
     [InlineData("::1", true)]

@@ -39,8 +39,9 @@ public static class KeysApi
         var owner = string.IsNullOrWhiteSpace(body.Owner) ? caller.Owner : body.Owner.Trim();
         if (!caller.IsAdmin && !string.Equals(owner, caller.Owner, StringComparison.OrdinalIgnoreCase))
             throw Forbidden("Only administrators may create keys for other users.");
-        if (caller.Key is { Models.Count: > 0 } && !caller.IsAdmin)
-            throw Forbidden("A key limited to some models cannot create keys; sign in or use an unrestricted key.");
+        // Otherwise a key narrowed by models, limits or expiry could mint itself a wider one.
+        if (caller.Key is not null && !caller.IsAdmin)
+            throw Forbidden("API keys cannot create keys: sign in to the web app (or use an administrator's key) to create one.");
         var (key, secret) = await identity.CreateKeyAsync(
             new NewApiKey(body.Name, owner, body.Models, body.RequestsPerMinute, body.DailyTokenLimit, body.MaxConcurrentStreams, body.ExpiresAt),
             context.RequestAborted);
