@@ -40,6 +40,9 @@ public interface IIdentityStore
 
     Task DeleteSessionAsync(string tokenHash, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes sessions that expired before <paramref name="now"/> (the retention job); returns how many.</summary>
+    Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Ends every session of a user (a password change or deletion).</summary>
     Task DeleteSessionsOfAsync(string userName, CancellationToken cancellationToken = default);
 

@@ -87,6 +87,9 @@ public sealed class InMemoryIdentityStore : IIdentityStore
         return Task.CompletedTask;
     }
 
+    public Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_sessions.Values.Where(s => s.ExpiresAt < now).Count(s => _sessions.TryRemove(s.TokenHash, out _)));
+
     public Task DeleteSessionsOfAsync(string userName, CancellationToken cancellationToken = default)
     {
         foreach (var session in _sessions.Values.Where(s => string.Equals(s.UserName, userName, StringComparison.OrdinalIgnoreCase)))

@@ -93,6 +93,9 @@ public sealed class SqliteIdentityStore(string connectionString) : IIdentityStor
     public Task DeleteSessionAsync(string tokenHash, CancellationToken cancellationToken = default) =>
         ExecuteAsync("DELETE FROM sessions WHERE token_hash = $hash", cancellationToken, ("$hash", tokenHash));
 
+    public Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("DELETE FROM sessions WHERE expires_at < $now", cancellationToken, ("$now", Ms(now)));
+
     public Task DeleteSessionsOfAsync(string userName, CancellationToken cancellationToken = default) =>
         ExecuteAsync("DELETE FROM sessions WHERE user_name = $name", cancellationToken, ("$name", userName));
 

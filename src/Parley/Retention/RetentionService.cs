@@ -37,6 +37,8 @@ public sealed partial class RetentionService(
             }
             if (DeploymentDays is { } everyone)
                 deleted = deleted.Plus(await conversations.DeleteInactiveConversationsAsync(now.AddDays(-everyone), cancellationToken));
+            // Expired web sessions are only removed when used again otherwise; nothing of them needs keeping.
+            await identity.DeleteExpiredSessionsAsync(now, cancellationToken);
             audit.Record(new AuditEntry(AuditActions.System, AuditActions.RetentionRun, DeploymentDays is { } d ? $"{d} days" : "per-user only",
                 AuditActions.Success, null, Describe(deleted) + string.Create(CultureInfo.InvariantCulture, $"; {own.Count} users with their own retention")));
             if (deleted.Conversations > 0)

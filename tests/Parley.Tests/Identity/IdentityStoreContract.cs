@@ -90,6 +90,10 @@ public abstract class IdentityStoreContract : IAsyncLifetime
         await Store.AddSessionAsync(new UserSession("hash-3", "bob", T0, T0.AddDays(30)));
 
         Assert.Equal(session, await Store.GetSessionAsync("hash-1"));
+        await Store.AddSessionAsync(new UserSession("hash-old", "carol", T0.AddDays(-40), T0.AddDays(-10)));
+        Assert.Equal(1, await Store.DeleteExpiredSessionsAsync(T0));
+        Assert.Null(await Store.GetSessionAsync("hash-old"));
+        Assert.NotNull(await Store.GetSessionAsync("hash-1"));
         await Store.DeleteSessionAsync("hash-1");
         Assert.Null(await Store.GetSessionAsync("hash-1"));
         await Store.DeleteSessionsOfAsync("ALICE");
