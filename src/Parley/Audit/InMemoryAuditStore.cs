@@ -35,8 +35,6 @@ public sealed class InMemoryAuditStore : IAuditStore
                 .Where(e => query.Actor is null || string.Equals(e.Actor, query.Actor, StringComparison.OrdinalIgnoreCase))
                 .Take(limit + 1)];
         }
-        var hasMore = page.Count > limit;
-        var items = page.Take(limit).ToList();
-        return Task.FromResult(new AuditPage(items, hasMore ? AuditCursor.Encode(items[^1].Id) : null));
+        return Task.FromResult(AuditCursor.Page(page, limit));
     }
 }

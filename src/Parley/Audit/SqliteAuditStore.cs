@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Parley.Storage;
 using Parley.Storage.Sqlite;
 
 namespace Parley.Audit;
@@ -24,19 +25,14 @@ public sealed class SqliteAuditStore(string connectionString) : IAuditStore
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO audit (at, actor, via_key, action, target, outcome, address, detail)
+        command.CommandText = $"""
+            INSERT INTO audit ({AuditRows.InsertColumns})
             VALUES ($at, $actor, $key, $action, $target, $outcome, $address, $detail)
             """;
         string[] names = ["$at", "$actor", "$key", "$action", "$target", "$outcome", "$address", "$detail"];
-        var parameters = names.Select(n => command.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
-        foreach (var e in events)
-        {
-            object?[] values = [e.At.ToUnixTimeMilliseconds(), e.Actor, e.ViaKey, e.Action, e.Target, e.Outcome, e.Address, e.Detail];
-            for (var i = 0; i < values.Length; i++)
-                parameters[i].Value = values[i] ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        foreach (var name in names)
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        await DbCommands.ExecuteForEachAsync(command, events, AuditRows.Values, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -47,8 +43,8 @@ public sealed class SqliteAuditStore(string connectionString) : IAuditStore
         var limit = AuditCursor.Limit(query.Limit);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, at, actor, via_key, action, target, outcome, address, detail FROM audit
+        command.CommandText = $"""
+            SELECT {AuditRows.SelectColumns} FROM audit
             WHERE ($before IS NULL OR id < $before)
               AND ($from IS NULL OR at >= $from) AND ($to IS NULL OR at < $to)
               AND ($action IS NULL OR action = $action OR substr(action, 1, length($action) + 1) = $action || '.')
@@ -61,20 +57,8 @@ public sealed class SqliteAuditStore(string connectionString) : IAuditStore
         command.Parameters.AddWithValue("$action", (object?)query.Action ?? DBNull.Value);
         command.Parameters.AddWithValue("$actor", (object?)query.Actor ?? DBNull.Value);
         command.Parameters.AddWithValue("$limit", limit + 1);
-        var items = new List<AuditEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(new AuditEvent(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2),
-                Text(reader, 3), reader.GetString(4), Text(reader, 5), reader.GetString(6), Text(reader, 7), Text(reader, 8)));
-        }
-        var hasMore = items.Count > limit;
-        if (hasMore)
-            items.RemoveAt(items.Count - 1);
-        return new AuditPage(items, hasMore ? AuditCursor.Encode(items[^1].Id) : null);
+        return AuditCursor.Page(await DbCommands.ReadAllAsync(command, AuditRows.Read, cancellationToken), limit);
     }
-
-    private static string? Text(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

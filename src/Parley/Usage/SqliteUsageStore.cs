@@ -24,21 +24,14 @@ public sealed class SqliteUsageStore(string connectionString) : IUsageStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = (SqliteTransaction)transaction;
-        command.CommandText = """
-            INSERT INTO usage (at, owner, api_key, surface, requested_model, model, prompt_tokens, completion_tokens, total_tokens,
-                cached, latency_ms, ttft_ms, outcome, cost)
+        command.CommandText = $"""
+            INSERT INTO usage ({UsageRows.InsertColumns})
             VALUES ($at, $owner, $key, $surface, $requested, $model, $prompt, $completion, $total, $cached, $latency, $ttft, $outcome, $cost)
             """;
         string[] names = ["$at", "$owner", "$key", "$surface", "$requested", "$model", "$prompt", "$completion", "$total", "$cached", "$latency", "$ttft", "$outcome", "$cost"];
-        var parameters = names.Select(n => command.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
-        foreach (var r in batch)
-        {
-            object?[] values = [r.At.ToUnixTimeMilliseconds(), r.Owner, r.Key, r.Surface, r.RequestedModel, r.AnsweringModel, r.PromptTokens,
-                r.CompletionTokens, r.TotalTokens, r.Cached ? 1 : 0, r.LatencyMs, r.TimeToFirstTokenMs, r.Outcome, r.Cost];
-            for (var i = 0; i < values.Length; i++)
-                parameters[i].Value = values[i] ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        foreach (var name in names)
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        await Storage.DbCommands.ExecuteForEachAsync(command, batch, UsageRows.Values, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

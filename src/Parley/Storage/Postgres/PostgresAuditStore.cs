@@ -16,8 +16,8 @@ public sealed class PostgresAuditStore(PostgresDatabase database) : IAuditStore
             return;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = PostgresDatabase.Command(connection, """
-            INSERT INTO audit (at, actor, via_key, action, target, outcome, address, detail)
+        await using var command = PostgresDatabase.Command(connection, $"""
+            INSERT INTO audit ({AuditRows.InsertColumns})
             VALUES (@at, @actor, @key, @action, @target, @outcome, @address, @detail)
             """, transaction);
         (string Name, NpgsqlDbType Type)[] columns =
@@ -25,14 +25,9 @@ public sealed class PostgresAuditStore(PostgresDatabase database) : IAuditStore
             ("at", NpgsqlDbType.Bigint), ("actor", NpgsqlDbType.Text), ("key", NpgsqlDbType.Text), ("action", NpgsqlDbType.Text),
             ("target", NpgsqlDbType.Text), ("outcome", NpgsqlDbType.Text), ("address", NpgsqlDbType.Text), ("detail", NpgsqlDbType.Text),
         ];
-        var parameters = columns.Select(c => command.Parameters.Add(new NpgsqlParameter(c.Name, c.Type))).ToArray();
-        foreach (var e in events)
-        {
-            object?[] values = [e.At.ToUnixTimeMilliseconds(), e.Actor, e.ViaKey, e.Action, e.Target, e.Outcome, e.Address, e.Detail];
-            for (var i = 0; i < values.Length; i++)
-                parameters[i].Value = values[i] ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        foreach (var (name, type) in columns)
+            command.Parameters.Add(new NpgsqlParameter(name, type));
+        await DbCommands.ExecuteForEachAsync(command, events, AuditRows.Values, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -42,8 +37,8 @@ public sealed class PostgresAuditStore(PostgresDatabase database) : IAuditStore
         var before = AuditCursor.Decode(query.Cursor);
         var limit = AuditCursor.Limit(query.Limit);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = PostgresDatabase.Command(connection, """
-            SELECT id, at, actor, via_key, action, target, outcome, address, detail FROM audit
+        await using var command = PostgresDatabase.Command(connection, $"""
+            SELECT {AuditRows.SelectColumns} FROM audit
             WHERE (@before::bigint IS NULL OR id < @before::bigint)
               AND (@from::bigint IS NULL OR at >= @from::bigint) AND (@to::bigint IS NULL OR at < @to::bigint)
               AND (@action::text IS NULL OR action = @action::text OR starts_with(action, @action::text || '.'))
@@ -56,18 +51,6 @@ public sealed class PostgresAuditStore(PostgresDatabase database) : IAuditStore
         command.Parameters.Add(new NpgsqlParameter("action", NpgsqlDbType.Text) { Value = (object?)query.Action ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("actor", NpgsqlDbType.Text) { Value = (object?)query.Actor ?? DBNull.Value });
         command.Parameters.AddWithValue("limit", limit + 1);
-        var items = new List<AuditEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(new AuditEvent(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2),
-                Text(reader, 3), reader.GetString(4), Text(reader, 5), reader.GetString(6), Text(reader, 7), Text(reader, 8)));
-        }
-        var hasMore = items.Count > limit;
-        if (hasMore)
-            items.RemoveAt(items.Count - 1);
-        return new AuditPage(items, hasMore ? AuditCursor.Encode(items[^1].Id) : null);
+        return AuditCursor.Page(await DbCommands.ReadAllAsync(command, AuditRows.Read, cancellationToken), limit);
     }
-
-    private static string? Text(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 }

@@ -16,9 +16,8 @@ public sealed class PostgresUsageStore(PostgresDatabase database) : IUsageStore
             return;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = PostgresDatabase.Command(connection, """
-            INSERT INTO usage (at, owner, api_key, surface, requested_model, model, prompt_tokens, completion_tokens, total_tokens,
-                cached, latency_ms, ttft_ms, outcome, cost)
+        await using var command = PostgresDatabase.Command(connection, $"""
+            INSERT INTO usage ({UsageRows.InsertColumns})
             VALUES (@at, @owner, @key, @surface, @requested, @model, @prompt, @completion, @total, @cached, @latency, @ttft, @outcome, @cost)
             """, transaction);
         (string Name, NpgsqlDbType Type)[] columns =
@@ -28,15 +27,9 @@ public sealed class PostgresUsageStore(PostgresDatabase database) : IUsageStore
             ("total", NpgsqlDbType.Bigint), ("cached", NpgsqlDbType.Boolean), ("latency", NpgsqlDbType.Double), ("ttft", NpgsqlDbType.Double),
             ("outcome", NpgsqlDbType.Text), ("cost", NpgsqlDbType.Double),
         ];
-        var parameters = columns.Select(c => command.Parameters.Add(new NpgsqlParameter(c.Name, c.Type))).ToArray();
-        foreach (var r in batch)
-        {
-            object?[] values = [r.At.ToUnixTimeMilliseconds(), r.Owner, r.Key, r.Surface, r.RequestedModel, r.AnsweringModel, r.PromptTokens,
-                r.CompletionTokens, r.TotalTokens, r.Cached, r.LatencyMs, r.TimeToFirstTokenMs, r.Outcome, r.Cost];
-            for (var i = 0; i < values.Length; i++)
-                parameters[i].Value = values[i] ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        foreach (var (name, type) in columns)
+            command.Parameters.Add(new NpgsqlParameter(name, type));
+        await DbCommands.ExecuteForEachAsync(command, batch, UsageRows.Values, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
