@@ -19,7 +19,7 @@ public sealed class ScaleOutTests(PostgresFixture postgres, RedisFixture redis) 
     [Fact(Timeout = 180_000)]
     public async Task Two_instances_share_conversations_keys_the_rate_limit_and_the_cache()
     {
-        var folders = new[] { NewFolder(), NewFolder() };
+        var folders = new[] { ServerProcess.NewDataDirectory(), ServerProcess.NewDataDirectory() };
         var environment = new Dictionary<string, string>
         {
             ["DATABASE_URL"] = await postgres.Cluster.CreateDatabaseAsync(),
@@ -52,13 +52,13 @@ public sealed class ScaleOutTests(PostgresFixture postgres, RedisFixture redis) 
             Assert.Equal("key", (await (await b.Client.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("via").GetString());
 
             // A cache entry written by A is hit by B (2 more requests).
-            var first = await ChatAsync(a.Client, "the same question");
-            var second = await ChatAsync(b.Client, "the same question");
+            var first = await ServerProcess.ChatAsync(a.Client, "the same question");
+            var second = await ServerProcess.ChatAsync(b.Client, "the same question");
             Assert.Equal((HttpStatusCode.OK, first.Body), (second.Status, second.Body));
             Assert.Equal(1, (await b.Client.GetFromJsonAsync<JsonElement>("/api/cache")).GetProperty("hits").GetInt64());
 
             // A concurrent burst over both instances gets exactly the 2 requests left in the minute.
-            var burst = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => ChatAsync(i % 2 == 0 ? a.Client : b.Client, $"burst {i}")));
+            var burst = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => ServerProcess.ChatAsync(i % 2 == 0 ? a.Client : b.Client, $"burst {i}")));
             Assert.Equal(RequestsPerMinute - 4, burst.Count(r => r.Status == HttpStatusCode.OK));
             Assert.Equal(20 - (RequestsPerMinute - 4), burst.Count(r => r.Status == HttpStatusCode.TooManyRequests));
         }
@@ -67,18 +67,5 @@ public sealed class ScaleOutTests(PostgresFixture postgres, RedisFixture redis) 
             foreach (var folder in folders)
                 Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static async Task<(HttpStatusCode Status, string Body)> ChatAsync(HttpClient client, string message)
-    {
-        using var response = await client.PostAsJsonAsync("/api/chat", new { message });
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private static string NewFolder()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "parley-scale-out", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        return folder;
     }
 }

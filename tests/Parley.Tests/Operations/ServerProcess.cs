@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 
 namespace Parley.Tests.Operations;
@@ -69,6 +70,22 @@ public sealed class ServerProcess : IAsyncDisposable
     public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
 
     public int ExitCode => _process.ExitCode;
+
+    /// <summary>A new, empty data folder for a server process (the caller deletes it).</summary>
+    public static string NewDataDirectory()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>One stateless <c>/api/chat</c> request: its status and body.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> ChatAsync(HttpClient client, string message)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var response = await client.PostAsJsonAsync("/api/chat", new { message });
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
 
     public async ValueTask DisposeAsync()
     {

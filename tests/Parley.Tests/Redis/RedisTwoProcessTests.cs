@@ -13,7 +13,7 @@ public sealed class RedisTwoProcessTests(RedisFixture redis) : IClassFixture<Red
     [Fact(Timeout = 120_000)]
     public async Task The_rate_limit_holds_across_both_under_a_concurrent_burst_and_a_cache_entry_written_by_one_is_hit_by_the_other()
     {
-        var folders = new[] { NewFolder(), NewFolder() };
+        var folders = new[] { ServerProcess.NewDataDirectory(), ServerProcess.NewDataDirectory() };
         var environment = new Dictionary<string, string>
         {
             ["REDIS_URL"] = redis.Server.Url,
@@ -26,8 +26,8 @@ public sealed class RedisTwoProcessTests(RedisFixture redis) : IClassFixture<Red
         try
         {
             // Cache: written by A, hit by B (two of the five requests this minute).
-            var first = await ChatAsync(a.Client, "the same question");
-            var second = await ChatAsync(b.Client, "the same question");
+            var first = await ServerProcess.ChatAsync(a.Client, "the same question");
+            var second = await ServerProcess.ChatAsync(b.Client, "the same question");
             Assert.Equal(HttpStatusCode.OK, first.Status);
             Assert.Equal(HttpStatusCode.OK, second.Status);
             Assert.Equal(first.Body, second.Body);
@@ -38,7 +38,7 @@ public sealed class RedisTwoProcessTests(RedisFixture redis) : IClassFixture<Red
             Assert.Equal(0, statsB.GetProperty("stores").GetInt64());
 
             // Burst: 24 concurrent requests spread over both servers; only the three left in the minute get through.
-            var burst = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => ChatAsync(i % 2 == 0 ? a.Client : b.Client, $"burst {i}")));
+            var burst = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => ServerProcess.ChatAsync(i % 2 == 0 ? a.Client : b.Client, $"burst {i}")));
             Assert.Equal(RequestsPerMinute - 2, burst.Count(r => r.Status == HttpStatusCode.OK));
             Assert.Equal(24 - (RequestsPerMinute - 2), burst.Count(r => r.Status == HttpStatusCode.TooManyRequests));
             Assert.All(burst.Where(r => r.Status == HttpStatusCode.TooManyRequests), r => Assert.Contains("rate_limited", r.Body));
@@ -51,18 +51,5 @@ public sealed class RedisTwoProcessTests(RedisFixture redis) : IClassFixture<Red
             foreach (var folder in folders)
                 Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static async Task<(HttpStatusCode Status, string Body)> ChatAsync(HttpClient client, string message)
-    {
-        using var response = await client.PostAsJsonAsync("/api/chat", new { message });
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private static string NewFolder()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "parley-redis-two-process", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        return folder;
     }
 }

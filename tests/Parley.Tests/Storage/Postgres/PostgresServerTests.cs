@@ -50,7 +50,7 @@ public sealed class PostgresServerTests(PostgresFixture fixture)
     public async Task The_startup_log_names_host_and_database_but_never_the_password()
     {
         var database = new NpgsqlConnectionStringBuilder(await fixture.Cluster.CreateDatabaseAsync()).Database;
-        var folder = NewFolder();
+        var folder = ServerProcess.NewDataDirectory();
         var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Parley.Server.dll")])
         {
             RedirectStandardOutput = true,
@@ -95,7 +95,7 @@ public sealed class PostgresServerTests(PostgresFixture fixture)
     public async Task Two_server_processes_sharing_the_database_continue_each_others_conversations()
     {
         var environment = SharedEnvironment(await fixture.Cluster.CreateDatabaseAsync());
-        var folders = new[] { NewFolder(), NewFolder() };
+        var folders = new[] { ServerProcess.NewDataDirectory(), ServerProcess.NewDataDirectory() };
         try
         {
             // Both start at once: the migration lock lets exactly one create the schema.
@@ -125,11 +125,4 @@ public sealed class PostgresServerTests(PostgresFixture fixture)
     }
 
     private static Dictionary<string, string> SharedEnvironment(string connectionString) => new() { ["DATABASE_URL"] = connectionString };
-
-    private static string NewFolder()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
 }
