@@ -25,8 +25,8 @@ public static class AuthApi
 
     public static async Task<IResult> Session(HttpContext context, IOptions<AuthOptions> auth)
     {
-        var result = await context.AuthenticateAsync(ParleyAuthentication.SchemeName);
-        if (!result.Succeeded)
+        // The authentication middleware already ran (this endpoint only allows anonymous callers to get their 401 here).
+        if (context.User.Identity?.IsAuthenticated != true)
         {
             await context.ChallengeAsync(ParleyAuthentication.SchemeName);
             return Results.Empty;
