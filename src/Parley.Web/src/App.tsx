@@ -5,12 +5,15 @@ import { ChatHeader } from './components/ChatHeader';
 import { ChatUiContext, type ChatUi } from './components/ChatContext';
 import { Composer, type ComposerHandle } from './components/Composer';
 import { EmptyState } from './components/EmptyState';
+import { FailureNotice } from './components/FailureNotice';
 import { MessageList } from './components/MessageList';
 import { SettingsPanel } from './components/SettingsPanel';
 import { Sidebar } from './components/Sidebar';
 import { Toast } from './components/Toast';
 import { UserMenu } from './components/UserMenu';
+import { draftKey } from './lib/drafts';
 import { navigate, useRouteConversationId } from './lib/route';
+import { useSessionValue } from './state/SessionContext';
 import { toTurns } from './lib/turns';
 import { useChat } from './state/useChat';
 import { useConversationList } from './state/useConversationList';
@@ -25,6 +28,7 @@ export function App() {
   const chat = useChat(routeId, { onListChanged: list.refresh });
   const { state } = chat;
   const sidebar = useSidebarState();
+  const userName = useSessionValue()?.session.user.name ?? 'local';
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [dragging, setDragging] = useState(false);
   const composer = useRef<ComposerHandle>(null);
@@ -85,11 +89,8 @@ export function App() {
   const lastTurn = turns[turns.length - 1];
   const lastFailed = lastTurn?.replies.some((m) => m.status === 'error');
   const failureBox = state.failure && !lastFailed && (
-    <div className="failure" role="alert">
-      <span>{state.failure.message}</span>
-      {state.failure.retry && <button type="button" className="btn sm" onClick={() => void chat.retry()}>Retry</button>}
-      <button type="button" className="btn sm ghost" onClick={chat.dismissFailure}>Dismiss</button>
-    </div>
+    <FailureNotice failure={state.failure} onRetry={() => void chat.retry()} onDismiss={chat.dismissFailure}
+      onEdit={(text) => composer.current?.setText(text)} />
   );
 
   const onDrop = (e: DragEvent) => {
@@ -141,6 +142,7 @@ export function App() {
             onClear={() => void chat.clear()} onNew={newChat} />
           <ChatUiContext.Provider value={ui}>{body}</ChatUiContext.Provider>
           <Composer ref={composer} streaming={streaming} limits={server.config.limits} vision={vision}
+            draftKey={draftKey(userName, state.conversationId)}
             onSend={chat.send} onStop={chat.stop} />
           {dragging && <div className="drop-overlay" aria-hidden="true">{server.config.limits.maxDocumentBytes ? 'Drop images or documents to attach' : 'Drop images to attach'}</div>}
         </main>
