@@ -14,6 +14,7 @@ import { UserMenu } from './components/UserMenu';
 import { draftKey } from './lib/drafts';
 import { navigate, useRouteConversationId } from './lib/route';
 import { useSessionValue } from './state/SessionContext';
+import { conversationStats } from './lib/stats';
 import { toTurns } from './lib/turns';
 import { useChat } from './state/useChat';
 import { useConversationList } from './state/useConversationList';
@@ -28,7 +29,8 @@ export function App() {
   const chat = useChat(routeId, { onListChanged: list.refresh });
   const { state } = chat;
   const sidebar = useSidebarState();
-  const userName = useSessionValue()?.session.user.name ?? 'local';
+  const user = useSessionValue()?.session.user ?? { name: 'local', isAdmin: true };
+  const userName = user.name;
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [dragging, setDragging] = useState(false);
   const composer = useRef<ComposerHandle>(null);
@@ -67,14 +69,7 @@ export function App() {
   }, [state.conversation?.title, server.config.name]);
 
   const turns = useMemo(() => toTurns(chat.path, state.messages), [chat.path, state.messages]);
-  const stats = useMemo(() => {
-    if (!state.conversation) return null;
-    const all = Object.values(state.messages);
-    const tokens = all.reduce((n, m) => n + (m.usage?.totalTokens ?? 0), 0);
-    const messages = chat.path.filter((id) => state.messages[id]?.role !== 'tool').length;
-    return { messages, tokens: Math.max(tokens, state.conversation.usage?.totalTokens ?? 0) };
-  }, [state.messages, state.conversation, chat.path]);
-
+  const stats = useMemo(() => (state.conversation ? conversationStats(chat.path, state.messages) : null), [state.messages, state.conversation, chat.path]);
   const modelLabel = useCallback((id: string | null) => models.find((m) => m.id === id)?.label ?? id ?? '', [models]);
   const ui: ChatUi = useMemo(() => ({
     edit: (id, text) => void chat.edit(id, text),
@@ -122,7 +117,7 @@ export function App() {
   return (
     <div className="app" data-sidebar={sidebar.open ? 'open' : 'closed'}>
       <a className="skip-link" href="#composer-input" onClick={(e) => { e.preventDefault(); composer.current?.focus(); }}>Skip to the message box</a>
-      <Banner status={server.status} />
+      <Banner status={server.status} admin={user.isAdmin} />
       <div className="layout">
         <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}
           loading={list.loading} error={list.error} appName={server.config.name} onQuery={list.setQuery} onNew={newChat}

@@ -41,6 +41,9 @@ public sealed class ModelCatalog
 
     public IReadOnlyDictionary<string, ProviderOptions> Providers => _providers;
 
+    /// <summary>True when a provider other than the offline mock is configured (even if the default model is a mock one).</summary>
+    public bool HasRealProvider => _providers.Values.Any(p => p.Kind != ProviderKinds.Mock);
+
     /// <summary>Null or empty means the default model. Throws <c>model_not_found</c> with a sentence a person can act on.</summary>
     public ModelEntry Resolve(string? requested)
     {

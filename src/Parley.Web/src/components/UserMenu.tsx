@@ -60,8 +60,8 @@ export function UserMenu({ models }: { models: ModelInfo[] }) {
         </div>
       )}
       <button ref={toggle} type="button" className="user-menu-toggle" aria-haspopup="menu" aria-expanded={open === 'menu'}
-        aria-label={`Account menu for ${session.user.name}${session.user.isAdmin ? ' (admin)' : ''}`}
         onClick={() => setOpen(open === 'menu' ? 'none' : 'menu')}>
+        <span className="sr-only">Account menu for </span>
         <span className="avatar" aria-hidden="true">{session.user.name.slice(0, 1).toUpperCase()}</span>
         <span className="user-name">{session.user.name}</span>
         {session.user.isAdmin && <span className="badge">admin</span>}
