@@ -14,6 +14,8 @@ import { UserMenu } from './components/UserMenu';
 import { draftKey } from './lib/drafts';
 import { navigate, useRouteConversationId } from './lib/route';
 import { useSessionValue } from './state/SessionContext';
+import { usePreferences } from './state/usePreferences';
+import { withoutNulls } from './lib/format';
 import { conversationStats } from './lib/stats';
 import { toTurns } from './lib/turns';
 import { useChat } from './state/useChat';
@@ -26,7 +28,10 @@ export function App() {
   const routeId = useRouteConversationId();
   const server = useServerInfo();
   const list = useConversationList();
-  const chat = useChat(routeId, { onListChanged: list.refresh });
+  const preferences = usePreferences();
+  const { prefs } = preferences;
+  const newChatDefaults = useMemo(() => withoutNulls({ model: prefs.defaultModel, systemPrompt: prefs.systemPrompt, temperature: prefs.temperature }), [prefs]);
+  const chat = useChat(routeId, { onListChanged: list.refresh, newChatDefaults });
   const { state } = chat;
   const sidebar = useSidebarState();
   const user = useSessionValue()?.session.user ?? { name: 'local', isAdmin: true };
@@ -39,7 +44,7 @@ export function App() {
   const streaming = !!state.streaming;
   const models = server.models;
   const model =
-    state.conversation?.model || state.draft.model || server.config.defaultModel || models.find((m) => m.isDefault)?.id || models[0]?.id || '';
+    state.conversation?.model || state.draft.model || prefs.defaultModel || server.config.defaultModel || models.find((m) => m.isDefault)?.id || models[0]?.id || '';
   const vision = models.find((m) => m.id === model)?.vision ?? true;
 
   const newChat = useCallback(() => {
@@ -121,7 +126,7 @@ export function App() {
       <div className="layout">
         <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}
           loading={list.loading} error={list.error} appName={server.config.name} onQuery={list.setQuery} onNew={newChat}
-          onLoadMore={list.hasMore ? list.loadMore : undefined} onImported={list.refresh} footer={<UserMenu models={models} />}
+          onLoadMore={list.hasMore ? list.loadMore : undefined} onImported={list.refresh} footer={<UserMenu models={models} preferences={preferences} serverDefault={server.config.defaultModel} />}
           onOpen={openConversation} onRename={list.rename} onClose={() => sidebar.setOpen(false)}
           onDelete={(item) => {
             list.remove(item);
@@ -143,8 +148,8 @@ export function App() {
         </main>
       </div>
       {settingsOpen && (
-        <SettingsPanel systemPrompt={state.conversation?.systemPrompt ?? state.draft.systemPrompt}
-          temperature={state.conversation?.temperature ?? state.draft.temperature}
+        <SettingsPanel systemPrompt={state.conversation ? state.conversation.systemPrompt : state.draft.systemPrompt ?? prefs.systemPrompt}
+          temperature={state.conversation ? state.conversation.temperature : state.draft.temperature ?? prefs.temperature}
           tools={state.conversation ? state.conversation.tools : state.draft.tools}
           onSave={chat.saveSettings} onClose={() => setSettingsOpen(false)} />
       )}

@@ -135,6 +135,7 @@ public static class ParleyHosting
         app.MapPortabilityApi();
         app.MapAuditApi();
         app.MapMeDataApi();
+        app.MapPreferencesApi();
         app.MapWebApp();
         return app;
     }

@@ -1,4 +1,5 @@
-// Mermaid diagrams for ```mermaid blocks, loaded on first use (its own bundle chunk).
+// Mermaid diagrams for ```mermaid blocks, loaded on first use from /vendor/mermaid/ (Mermaid's own
+// minified build, copied there by scripts/mermaid-vendor.ts rather than re-bundled).
 // The SVG is shown through an <img> (a data: URL): an image document runs no script and
 // its <style> is not the page's, so strict sanitising and a `style-src 'self'` CSP both hold.
 // `securityLevel: 'strict'` makes Mermaid escape labels and drop click handlers; labels are
@@ -10,7 +11,8 @@ let theme: 'dark' | 'default' | null = null;
 let counter = 0;
 
 function load(): Promise<MermaidApi> {
-  loading ??= import('mermaid').then((m) => m.default);
+  const url = '/vendor/mermaid/mermaid.esm.min.js';
+  loading ??= (import(/* @vite-ignore */ url) as Promise<{ default: MermaidApi }>).then((m) => m.default);
   return loading;
 }
 

@@ -12,6 +12,8 @@ import { chatReducer, initialChatState, type RetryPlan } from './chatReducer';
 export interface ChatOptions {
   /** Called after anything that changes the conversation list (sidebar refresh). */
   onListChanged: () => void;
+  /** The user's preferences a new conversation starts with (what they chose in the draft wins). */
+  newChatDefaults?: ConversationSettings;
 }
 
 function attachmentIds(m: Message): string[] {
@@ -33,13 +35,15 @@ async function toDataUrl(url: string): Promise<string> {
   return readAsDataUrl(await res.blob());
 }
 
-export function useChat(routeId: string | null, { onListChanged }: ChatOptions) {
+export function useChat(routeId: string | null, { onListChanged, newChatDefaults }: ChatOptions) {
   const [state, dispatch] = useReducer(chatReducer, initialChatState);
   const stateRef = useRef(state);
   stateRef.current = state;
   const abortRef = useRef<AbortController | null>(null);
   const listChanged = useRef(onListChanged);
   listChanged.current = onListChanged;
+  const defaults = useRef(newChatDefaults);
+  defaults.current = newChatDefaults;
 
   const load = useCallback(async (id: string, signal?: AbortSignal): Promise<boolean> => {
     try {
@@ -137,7 +141,7 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
     const s = stateRef.current;
     // An open conversation (even one still loading) takes the message; a missing one is replaced.
     if (s.conversationId && (s.conversation || (s.status !== 'missing' && s.status !== 'idle'))) return s.conversationId;
-    const created = await api.createConversation(s.draft);
+    const created = await api.createConversation({ ...defaults.current, ...s.draft });
     dispatch({ type: 'loaded', conversation: { ...created, messages: [] } });
     stateRef.current = { ...stateRef.current, conversationId: created.id };
     navigate(created.id);

@@ -151,6 +151,10 @@ internal static class PostgresSchema
         );
         CREATE UNIQUE INDEX ux_owner_settings_owner ON owner_settings(lower(owner));
         """,
+        // 6: per-owner preferences for the web app (SQLite migration 6).
+        """
+        ALTER TABLE owner_settings ADD COLUMN preferences TEXT;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

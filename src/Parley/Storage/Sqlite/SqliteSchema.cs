@@ -128,6 +128,10 @@ internal static class SqliteSchema
             retention_days INTEGER
         );
         """,
+        // 6: per-owner preferences for the web app (theme, default model, system prompt, temperature) as one JSON document.
+        """
+        ALTER TABLE owner_settings ADD COLUMN preferences TEXT;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
