@@ -8,6 +8,7 @@ import { EmptyState } from './components/EmptyState';
 import { FailureNotice } from './components/FailureNotice';
 import { MessageList } from './components/MessageList';
 import { SettingsPanel } from './components/SettingsPanel';
+import { ShareDialog } from './components/ShareDialog';
 import { Sidebar } from './components/Sidebar';
 import { Toast } from './components/Toast';
 import { UserMenu } from './components/UserMenu';
@@ -37,6 +38,7 @@ export function App() {
   const user = useSessionValue()?.session.user ?? { name: 'local', isAdmin: true };
   const userName = user.name;
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [shareOpen, setShareOpen] = useState(false);
   const [dragging, setDragging] = useState(false);
   const composer = useRef<ComposerHandle>(null);
   const search = useRef<HTMLInputElement>(null);
@@ -139,7 +141,7 @@ export function App() {
             title={state.conversation?.title || (state.conversationId ? null : 'New chat')} stats={stats}
             canClear={!!state.conversation && turns.length > 0} onToggleSidebar={() => sidebar.setOpen(true)}
             onModel={(id) => void chat.updateSettings({ model: id })} onSettings={() => setSettingsOpen(true)}
-            onClear={() => void chat.clear()} onNew={newChat} />
+            onClear={() => void chat.clear()} onNew={newChat} onShare={() => setShareOpen(true)} />
           <ChatUiContext.Provider value={ui}>{body}</ChatUiContext.Provider>
           <Composer ref={composer} streaming={streaming} limits={server.config.limits} vision={vision}
             draftKey={draftKey(userName, state.conversationId)}
@@ -152,6 +154,9 @@ export function App() {
           temperature={state.conversation ? state.conversation.temperature : state.draft.temperature ?? prefs.temperature}
           tools={state.conversation ? state.conversation.tools : state.draft.tools}
           onSave={chat.saveSettings} onClose={() => setSettingsOpen(false)} />
+      )}
+      {shareOpen && state.conversationId && (
+        <ShareDialog conversationId={state.conversationId} leafId={chat.path[chat.path.length - 1] ?? null} onClose={() => setShareOpen(false)} />
       )}
       {list.pending && <Toast message={`Deleted “${list.pending.item.title || 'New chat'}”.`} action="Undo" onAction={list.undo} />}
     </div>

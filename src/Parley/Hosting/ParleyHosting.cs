@@ -28,6 +28,7 @@ using Parley.Conversations;
 using Parley.Identity;
 using Parley.Api.Identity;
 using Parley.Api.Audit;
+using Parley.Api.Sharing;
 using Parley.Api.YourData;
 using Parley.Retention;
 using Parley.Observability;
@@ -67,6 +68,7 @@ public static class ParleyHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddParleyDatabase();
         services.TryAddSingleton<IConversationStore>(StoreSelection.ConversationStore);
+        services.TryAddSingleton<Sharing.IShareStore>(StoreSelection.ShareStore);
         services.AddHostedService<StoreInitializer>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddHostedService<StartupReport>();
@@ -136,6 +138,7 @@ public static class ParleyHosting
         app.MapAuditApi();
         app.MapMeDataApi();
         app.MapPreferencesApi();
+        app.MapSharesApi();
         app.MapWebApp();
         return app;
     }

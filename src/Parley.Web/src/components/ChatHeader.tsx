@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { ModelInfo } from '../api/models';
 import { plural } from '../lib/format';
-import { IconEraser, IconNew, IconSettings, IconSidebar } from './icons';
+import { IconEraser, IconNew, IconSettings, IconShare, IconSidebar } from './icons';
 
 interface Props {
   sidebarOpen: boolean;
@@ -15,6 +15,7 @@ interface Props {
   onModel: (id: string) => void;
   onSettings: () => void;
   onClear: () => void;
+  onShare: () => void;
   onNew: () => void;
 }
 
@@ -47,6 +48,9 @@ export function ChatHeader(p: Props) {
           <span className="stats" aria-label="Conversation stats" data-testid="stats">
             {plural(p.stats.messages, 'message')} · {plural(p.stats.tokens, 'token')}
           </span>
+        )}
+        {p.canClear && (
+          <button type="button" className="icon-btn" aria-label="Share conversation" title="Share a read-only link" onClick={p.onShare}><IconShare /></button>
         )}
         <button type="button" className="icon-btn" aria-label="Conversation settings" title="System prompt, temperature and tools" onClick={p.onSettings}>
           <IconSettings />

@@ -5,6 +5,7 @@ import type { PreferencesState } from '../state/usePreferences';
 import { DeleteAllSection, RetentionSection } from './DataDialog';
 import { Dialog } from './Dialog';
 import { PreferencesForm } from './PreferencesForm';
+import { ShareLinks } from './ShareLinks';
 import { Tabs } from './Tabs';
 
 interface Props {
@@ -17,6 +18,7 @@ interface Props {
 const TABS = [
   { id: 'general', label: 'General' },
   { id: 'data', label: 'Data controls' },
+  { id: 'links', label: 'Shared links' },
 ];
 
 export function SettingsDialog({ preferences, models, serverDefault, onClose }: Props) {
@@ -28,12 +30,12 @@ export function SettingsDialog({ preferences, models, serverDefault, onClose }: 
           preferences.loaded ? (
             <PreferencesForm prefs={preferences.prefs} models={models} serverDefault={serverDefault} onSave={preferences.save} />
           ) : <p className="muted" aria-busy="true">Loading…</p>
-        ) : (
+        ) : tab === 'data' ? (
           <>
             <RetentionSection />
             <DeleteAllSection />
           </>
-        )}
+        ) : <ShareLinks />}
       </Tabs>
     </Dialog>
   );
