@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiJson, composer, conversationIdOf, openApp, sendAndWait } from '../lib/helpers.mjs';
 
+const shots = new URL('../../../docs/screenshots/', import.meta.url).pathname;
 const accountMenu = (page) => page.getByRole('button', { name: /^Account menu for/ });
 
 async function openFromMenu(page, item) {
@@ -25,6 +26,7 @@ export default function account(ctx) {
       await dialog.getByLabel(/^Temperature/).fill('0.3');
       await dialog.getByRole('button', { name: 'Save settings' }).click();
       await dialog.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      await page.screenshot({ path: `${shots}settings.png` });
       assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
       const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.equal(dark, 'rgb(33, 33, 33)', 'the dark theme applies although the browser prefers light');
@@ -73,6 +75,7 @@ export default function account(ctx) {
           api.groups.map((g) => [g.key, fmt(g.requests), fmt(g.promptTokens), fmt(g.completionTokens), fmt(g.totalTokens)]), `rows by ${groupBy}`);
         const total = await dialog.getByTestId('usage-total').evaluate((tr) => [...tr.children].map((c) => c.textContent));
         assert.deepEqual(total.slice(1, 5), [fmt(api.totals.requests), fmt(api.totals.promptTokens), fmt(api.totals.completionTokens), fmt(api.totals.totalTokens)]);
+        if (groupBy === 'model') await page.screenshot({ path: `${shots}usage.png` });
         const csv = await (await page.request.get(href)).text();
         for (const g of api.groups) assert.ok(csv.includes(`${g.key},${g.requests},${g.promptTokens},${g.completionTokens},${g.totalTokens}`), `CSV has ${g.key}`);
       }

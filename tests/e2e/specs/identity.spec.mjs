@@ -189,6 +189,7 @@ export default function identity(ctx) {
       await viewer.locator('article[data-role=assistant] .katex').first().waitFor();
       assert.ok(!(await viewer.locator('body').innerText()).toLowerCase().includes(ADMIN), 'the owner is not named');
       assert.equal(await viewer.getByRole('navigation', { name: 'Conversations' }).count(), 0, 'nothing else of the owner');
+      await viewer.screenshot({ path: `${shots}shared.png` });
 
       await dialog.getByRole('button', { name: 'Revoke' }).click();
       await dialog.getByText('No links to this conversation yet.').waitFor();

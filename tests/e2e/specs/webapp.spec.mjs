@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiJson, composer, conversationIdOf, lastAssistant, newChat, openApp, send, sendAndWait, users, waitIdle } from '../lib/helpers.mjs';
 
+const shots = new URL('../../../docs/screenshots/', import.meta.url).pathname;
+
 export default function webapp(ctx) {
   test('math renders as KaTeX (inline and display, both delimiters, backslashes kept) and ```mermaid as a diagram', { timeout: 90_000 }, async () => {
     const page = await ctx.page();
@@ -23,6 +25,8 @@ export default function webapp(ctx) {
       const size = await diagram.evaluate((img) => img.complete && img.naturalWidth > 0 ? img.naturalWidth : 0);
       assert.ok(size > 0, 'the diagram image loaded');
       assert.match(await diagram.getAttribute('alt'), /Diagram: graph TD/);
+      await reply.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${shots}math.png` });
       assert.deepEqual(page.errors, []);
     } finally {
       await page.context().close();

@@ -1,6 +1,6 @@
 // Top bar: sidebar toggle, model picker, stats, settings, clear.
 import { useEffect, useState } from 'react';
-import type { ModelInfo } from '../api/models';
+import { byProvider, optionLabel, type ModelInfo } from '../api/models';
 import { plural } from '../lib/format';
 import { IconEraser, IconNew, IconSettings, IconShare, IconSidebar } from './icons';
 
@@ -40,7 +40,11 @@ export function ChatHeader(p: Props) {
       <label className="sr-only" htmlFor="model-picker">Model</label>
       <select id="model-picker" className="model-picker" value={p.model} onChange={(e) => p.onModel(e.target.value)}>
         {!known && p.model && <option value={p.model}>{p.model}</option>}
-        {p.models.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+        {byProvider(p.models).map(([provider, list]) => (
+          <optgroup key={provider} label={provider}>
+            {list.map((m) => <option key={m.id} value={m.id}>{optionLabel(m)}</option>)}
+          </optgroup>
+        ))}
       </select>
       <h1 className="chat-title" title={p.title ?? undefined}>{p.title}</h1>
       <div className="header-end">

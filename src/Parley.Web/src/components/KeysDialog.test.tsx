@@ -6,8 +6,8 @@ import { AdminDialog } from './AdminDialog';
 import { KeysDialog } from './KeysDialog';
 
 const models: ModelInfo[] = [
-  { id: 'mock/echo', label: 'Echo', isDefault: true, isMock: true, vision: true },
-  { id: 'mock/lorem', label: 'Lorem', isDefault: false, isMock: true, vision: true },
+  { id: 'mock/echo', label: 'Echo', isDefault: true, isMock: true, vision: true, provider: 'mock' },
+  { id: 'mock/lorem', label: 'Lorem', isDefault: false, isMock: true, vision: true, provider: 'mock' },
 ];
 const alice = { name: 'alice', isAdmin: false };
 const admin = { name: 'admin', isAdmin: true };
