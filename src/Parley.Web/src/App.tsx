@@ -113,7 +113,7 @@ export function App() {
   } else if (!turns.length && !streaming) {
     body = (
       <>
-        <EmptyState name={server.config.name} preloaded={state.conversation ? [] : server.config.messages} />
+        <EmptyState name={server.config.name} preloaded={state.conversation ? [] : server.config.messages} documents={!!server.config.limits.maxDocumentBytes} />
         {failureBox && <div className="messages-inner">{failureBox}</div>}
       </>
     );

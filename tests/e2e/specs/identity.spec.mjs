@@ -177,7 +177,7 @@ export default function identity(ctx) {
       await page.getByRole('button', { name: 'Share conversation' }).click();
       const dialog = page.getByRole('dialog', { name: 'Share conversation' });
       await dialog.getByRole('button', { name: 'Create link' }).click();
-      const url = await dialog.getByLabel('Link').inputValue();
+      const url = await dialog.locator('#share-url').inputValue();
       assert.match(url, /\/s\/[A-Za-z0-9_-]{40,}$/);
       await dialog.getByRole('listitem').first().waitFor();
 

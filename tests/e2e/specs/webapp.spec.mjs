@@ -25,7 +25,7 @@ export default function webapp(ctx) {
       const size = await diagram.evaluate((img) => img.complete && img.naturalWidth > 0 ? img.naturalWidth : 0);
       assert.ok(size > 0, 'the diagram image loaded');
       assert.match(await diagram.getAttribute('alt'), /Diagram: graph TD/);
-      await reply.scrollIntoViewIfNeeded();
+      await reply.evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: `${shots}math.png` });
       assert.deepEqual(page.errors, []);
     } finally {

@@ -12,7 +12,7 @@ describe('model picker data', () => {
       ['openai', ['openai/gpt-4o', 'openai/o3-mini']],
       ['mock', ['mock/echo']],
     ]);
-    expect(optionLabel(models[0])).toBe('openai/gpt-4o · sees images');
+    expect(optionLabel(models[0])).toBe('openai/gpt-4o · vision');
     expect(optionLabel(models[2])).toBe('openai/o3-mini');
     expect(models[1].label).toBe('Echo (mock)');
   });

@@ -42,5 +42,5 @@ export function byProvider(models: ModelInfo[]): [string, ModelInfo[]][] {
 
 /** The picker's option text: the label and what the model can do beyond text. */
 export function optionLabel(m: ModelInfo): string {
-  return m.vision ? `${m.label} · sees images` : m.label;
+  return m.vision ? `${m.label} · vision` : m.label;
 }

@@ -48,7 +48,7 @@ public static class SharesApi
             .ToList();
         if (shared.Count == 0)
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "This conversation has no messages to share yet.");
-        var link = new ShareLink(ShareLink.NewToken(), owner, id, leaf, conversation.Title, JsonSerializer.Serialize(shared, JsonOptions), time.GetUtcNow());
+        var link = new ShareLink(ShareLink.NewToken(), owner, id, leaf, conversation.Title, JsonSerializer.Serialize(shared, JsonOptions), time.UtcNowStored());
         await shares.AddAsync(link, cancellationToken);
         audit.Record(context, AuditActions.ShareCreated, id, detail: $"{shared.Count} messages");
         return TypedResults.Created(Url(link.Token), ToDto(link, shared.Count));
