@@ -27,6 +27,9 @@ public sealed class ProviderOptions
     /// <summary>Context window in tokens, used to budget history; 0 means "use Parley's default".</summary>
     public int ContextWindowTokens { get; set; }
 
+    /// <summary>The window history is fitted to: <see cref="ContextWindowTokens"/>, else a local model's context size, else 0 (Parley's default).</summary>
+    public int EffectiveContextWindow => ContextWindowTokens > 0 ? ContextWindowTokens : Kind == ProviderKinds.Llama ? Llama.ContextSize : 0;
+
     /// <summary>For <c>llama</c>: the GGUF file to run (relative paths are under the data directory's <c>models</c> folder, then the working directory).</summary>
     public string? ModelPath { get; set; }
 
