@@ -150,16 +150,7 @@ public sealed partial class LlamaModel : IDisposable
                 GpuLayerCount = _options.GpuLayers,
             };
             LogLoading(_logger, Provider, Path);
-            var lastReported = -1;
-            var progress = new Progress<float>(fraction =>
-            {
-                var percent = (int)(fraction * 100);
-                if (percent / 25 > lastReported / 25)
-                {
-                    lastReported = percent;
-                    LogProgress(_logger, Provider, percent);
-                }
-            });
+            var progress = new LoadProgress(percent => LogProgress(_logger, Provider, percent));
             var weights = await LLamaWeights.LoadFromFileAsync(parameters, CancellationToken.None, progress);
             if (parameters.ContextSize is null)
                 parameters.ContextSize = (uint)weights.ContextSize;
@@ -192,6 +183,20 @@ public sealed partial class LlamaModel : IDisposable
 
     /// <summary>The weights, the parameters every context is made with, and the prompt format.</summary>
     internal sealed record LoadedModel(LLamaWeights Weights, ModelParams ContextParams, LlamaPromptFormat Format);
+
+    /// <summary>Reports loading at each quarter, in order (llama.cpp calls back on its loading thread).</summary>
+    private sealed class LoadProgress(Action<int> report) : IProgress<float>
+    {
+        private int _reported;
+
+        public void Report(float value)
+        {
+            var quarter = Math.Clamp((int)(value * 4), 0, 4);
+            var last = Volatile.Read(ref _reported);
+            if (quarter > last && Interlocked.CompareExchange(ref _reported, quarter, last) == last)
+                report(quarter * 25);
+        }
+    }
 
     /// <summary>One sequence's context, lent to one reply.</summary>
     internal sealed class Lease(LlamaModel owner, LoadedModel model, LLamaContext context) : IDisposable

@@ -29,6 +29,7 @@ public sealed class LlamaModels : IHostedService, IDisposable
         }
         if (_models.Count == 0)
             return;
+        LlamaNativeLog.Install(loggers.CreateLogger("Parley.Providers.Llama.LlamaCpp"));
         var meter = meters.Create(Observability.ParleyMetrics.MeterName);
         meter.CreateObservableGauge("parley.local_model.memory", () => _models.Values.SelectMany(Memory), "By",
             "Memory held by each local model: its weights and its sequences' contexts.");
