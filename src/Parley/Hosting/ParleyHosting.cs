@@ -33,6 +33,7 @@ using Parley.Api.YourData;
 using Parley.Retention;
 using Parley.Observability;
 using Parley.Providers;
+using Parley.Providers.Llama;
 using Parley.Providers.Mock;
 using Parley.Storage;
 using Parley.Storage.Sqlite;
@@ -78,6 +79,7 @@ public static class ParleyHosting
         services.TryAddSingleton(ChatPipeline.Create);
         services.TryAddSingleton<Library.ChatHandlerRegistry>();
         services.AddSingleton<ChatClients>();
+        services.AddParleyLocalModels();
         services.AddOptions<Resilience.ResilienceOptions>().BindConfiguration(Resilience.ResilienceOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Resilience.ResilienceOptions>, Resilience.ResilienceOptionsValidator>();
         services.AddSingleton<Resilience.ProviderResilience>();
