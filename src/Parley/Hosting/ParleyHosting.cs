@@ -128,6 +128,7 @@ public static class ParleyHosting
         app.MapConversationsApi();
         app.MapChatApi();
         app.MapBotsApi();
+        app.MapBubbleTeaApi();
         app.MapToolsApi();
         app.MapAuthApi();
         app.MapKeysApi();
