@@ -10,7 +10,7 @@ import { SettingsPanel } from './components/SettingsPanel';
 import { Sidebar } from './components/Sidebar';
 import { Toast } from './components/Toast';
 import { UserMenu } from './components/UserMenu';
-import { navigate, useRouteConversationId } from './lib/route';
+import { navigate, sessionIdFromUrl, useRouteConversationId } from './lib/route';
 import { toTurns } from './lib/turns';
 import { useChat } from './state/useChat';
 import { useConversationList } from './state/useConversationList';
@@ -126,6 +126,7 @@ export function App() {
         <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}
           loading={list.loading} error={list.error} appName={server.config.name} onQuery={list.setQuery} onNew={newChat}
           onLoadMore={list.hasMore ? list.loadMore : undefined} onImported={list.refresh} footer={<UserMenu models={models} />}
+          session={sessionIdFromUrl() ?? state.conversationId} store={server.config.store}
           onOpen={openConversation} onRename={list.rename} onClose={() => sidebar.setOpen(false)}
           onDelete={(item) => {
             list.remove(item);

@@ -126,6 +126,7 @@ public static class ParleyHosting
         app.MapClientConfigApi();
         app.MapOpenAIApi();
         app.MapConversationsApi();
+        app.MapSessionsApi();
         app.MapChatApi();
         app.MapBotsApi();
         app.MapBubbleTeaApi();
