@@ -18,6 +18,7 @@ public static class SeedEnvironment
         ["OPENAI_MAX_TOKENS"] = "Parley:MaxTokens",
         ["OPENAI_TEMPERATURE"] = "Parley:Temperature",
         ["MAX_HISTORY_MESSAGES"] = "Parley:MaxHistoryMessages",
+        ["API_V1"] = "Parley:ApiV1",
         ["ANTHROPIC_API_KEY"] = "Parley:Providers:anthropic:ApiKey",
         ["ANTHROPIC_BASE_URL"] = "Parley:Providers:anthropic:BaseUrl",
         ["PARLEY_DATA_DIR"] = "Parley:DataDirectory",

@@ -68,7 +68,10 @@ public static class ParleyHosting
         services.AddParleyDatabase();
         services.TryAddSingleton<IConversationStore>(StoreSelection.ConversationStore);
         services.AddHostedService<StoreInitializer>();
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store")
+            .AddCheck<ProviderHealthCheck>("providers", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded)
+            .AddCheck<MemoryHealthCheck>("memory");
+        services.AddSingleton<ProviderHealthCheck>();
         services.AddHostedService<StartupReport>();
         services.AddSingleton<ModelCatalog>();
         services.AddParleyTools();
