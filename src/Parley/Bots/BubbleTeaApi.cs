@@ -74,11 +74,11 @@ public static partial class BubbleTeaApi
         }
 
         var owner = BotOwners.Of(name, userId);
-        Usage.CallerContext.Set(owner, "bot");
+        var caller = new Usage.Caller(owner, "bot");
         if (services.Limiter.TryStart(owner) is { } refused)
             throw refused;
         var conversation = await BotThreads.EnsureConversationAsync(services.Bots, services.Conversations, name, bot, userId, threadId, now, cancellationToken);
-        var prepared = await services.Engine.PrepareSendAsync(owner, conversation, new SendMessage(request.Message!, images, null, false, bot.Model), cancellationToken);
+        var prepared = await services.Engine.PrepareSendAsync(caller, conversation, new SendMessage(request.Message!, images, null, false, bot.Model), cancellationToken);
         if (bot.IsStreaming)
         {
             await StreamAsync(context, services.Engine.StreamAsync(prepared, cancellationToken), cancellationToken);

@@ -46,14 +46,14 @@ internal sealed partial class KafkaRequestHandler(
         {
             KafkaSignature.Verify(options, value.Span, signature);
             var request = KafkaRequest.Parse(value, parley.MaxMessageChars);
-            Usage.CallerContext.Set(request.UserEmail is { Length: > 0 } email ? email : "kafka", "kafka");
+            var caller = new Usage.Caller(request.UserEmail is { Length: > 0 } email ? email : "kafka", "kafka");
             var requested = string.IsNullOrWhiteSpace(request.Model) ? options.Model : request.Model;
-            var model = turns.ResolveModel(requested);
+            var model = turns.ResolveModel(requested, caller);
             modelName = requested ?? model.Id;
             if (request.UserEmail is { Length: > 0 } user && limiter.TryStart(user) is { } refused)
                 return Fail(refused.Code, refused.Message, modelName, started, deadLetter: false);
 
-            var turn = turns.Create(model, SystemPrompt(request), History(request, parley),
+            var turn = turns.Create(model, caller, SystemPrompt(request), History(request, parley),
                 new TurnSettings(request.Temperature ?? options.Temperature, request.MaxTokens ?? options.MaxTokens));
             modelName = Reported(requested, model, turn.Model);
             (turn.Options.AdditionalProperties ??= [])[Resilience.ResilientChatClient.MaxRetriesKey] = 0;
