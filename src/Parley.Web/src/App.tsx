@@ -13,7 +13,7 @@ import { Sidebar } from './components/Sidebar';
 import { Toast } from './components/Toast';
 import { UserMenu } from './components/UserMenu';
 import { draftKey } from './lib/drafts';
-import { navigate, useRouteConversationId } from './lib/route';
+import { navigate, sessionIdFromUrl, useRouteConversationId } from './lib/route';
 import { useSessionValue } from './state/SessionContext';
 import { usePreferences } from './state/usePreferences';
 import { withoutNulls } from './lib/format';
@@ -129,6 +129,7 @@ export function App() {
         <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}
           loading={list.loading} error={list.error} appName={server.config.name} onQuery={list.setQuery} onNew={newChat}
           onLoadMore={list.hasMore ? list.loadMore : undefined} onImported={list.refresh} footer={<UserMenu models={models} preferences={preferences} serverDefault={server.config.defaultModel} />}
+          session={sessionIdFromUrl() ?? state.conversationId} store={server.config.store}
           onOpen={openConversation} onRename={list.rename} onClose={() => sidebar.setOpen(false)}
           onDelete={(item) => {
             list.remove(item);

@@ -82,7 +82,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                     case TextContent { Text.Length: > 0 } text:
                         measurement.Token();
                         completion?.Append(text.Text);
-                        yield return new TextDelta(text.Text);
+                        yield return new TextDelta(text.Text, update.MessageId);
                         break;
                     case FunctionCallContent call when announced.TryAdd(call.CallId, call.Name):
                         yield return ToolStarted(call, options);

@@ -44,6 +44,8 @@ public sealed class ConversationEngine(
 
         var conversation = await RequireConversationAsync(caller.Owner, conversationId, cancellationToken);
         var messages = await store.GetMessagesAsync(conversationId, cancellationToken);
+        if (messages.Count == 0 && !send.HasParentId && limits.PreloadedMessages.Count > 0)
+            messages = await StorePreloadedAsync(conversationId, limits.PreloadedMessages, cancellationToken);
         var parentId = send.HasParentId ? send.ParentId : MessageTree.NewestLeaf(messages);
         if (parentId is not null && messages.All(m => m.Id != parentId))
             throw new ParleyException(ErrorCodes.MessageNotFound, 404, $"There is no message '{parentId}' in this conversation.");
@@ -67,6 +69,29 @@ public sealed class ConversationEngine(
 
         var lease = active.Start(conversationId);
         return new PreparedReply(conversation, model, path, user, imageParts, lease, caller) { NoCache = send.NoCache };
+    }
+
+    /// <summary>
+    /// Seed 003's preloaded messages (<c>set_config({"messages": …})</c>) become the first messages of a conversation when its
+    /// first message is sent, so the handler and the model see them, and they stay in the conversation afterwards.
+    /// </summary>
+    private async Task<IReadOnlyList<StoredMessage>> StorePreloadedAsync(
+        string conversationId, List<PreloadedMessage> preloaded, CancellationToken cancellationToken)
+    {
+        var stored = new List<StoredMessage>(preloaded.Count);
+        var now = time.UtcNowStored();
+        foreach (var message in preloaded)
+        {
+            var next = new StoredMessage
+            {
+                Id = StoredMessage.NewId(), ConversationId = conversationId, ParentId = stored.LastOrDefault()?.Id,
+                Role = message.Role == MessageRoles.User ? MessageRoles.User : MessageRoles.Assistant,
+                Parts = [new TextPart(message.Content)], CreatedAt = now,
+            };
+            await store.AddMessageAsync(next, cancellationToken);
+            stored.Add(next);
+        }
+        return stored;
     }
 
     /// <summary>A new reply to the user message that <paramref name="messageId"/> is (or answers).</summary>

@@ -5,6 +5,7 @@ public static class ErrorCodes
 {
     public const string InvalidRequest = "invalid_request";
     public const string InvalidJson = "invalid_json";
+    public const string InvalidSignature = "invalid_signature";
     public const string EmptyMessage = "empty_message";
     public const string BodyTooLarge = "body_too_large";
     public const string InvalidImage = "invalid_image";

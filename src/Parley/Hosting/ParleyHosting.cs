@@ -71,7 +71,10 @@ public static class ParleyHosting
         services.TryAddSingleton<IConversationStore>(StoreSelection.ConversationStore);
         services.TryAddSingleton<Sharing.IShareStore>(StoreSelection.ShareStore);
         services.AddHostedService<StoreInitializer>();
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store")
+            .AddCheck<ProviderHealthCheck>("providers", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded)
+            .AddCheck<MemoryHealthCheck>("memory");
+        services.AddSingleton<ProviderHealthCheck>();
         services.AddHostedService<StartupReport>();
         services.AddSingleton<ModelCatalog>();
         services.AddParleyTools();
@@ -130,8 +133,10 @@ public static class ParleyHosting
         app.MapClientConfigApi();
         app.MapOpenAIApi();
         app.MapConversationsApi();
+        app.MapSessionsApi();
         app.MapChatApi();
         app.MapBotsApi();
+        app.MapBubbleTeaApi();
         app.MapToolsApi();
         app.MapAuthApi();
         app.MapKeysApi();

@@ -18,6 +18,12 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
     /// <summary>AdditionalProperties key naming the model (<c>provider/model</c>) that answered instead of the requested one.</summary>
     public const string AnsweredByKey = "parley.answered_by";
 
+    /// <summary>
+    /// ChatOptions.AdditionalProperties key (an <see cref="int"/>) capping this call's retries below the configured ones;
+    /// a surface with its own retry budget (the Kafka worker's MAX_RETRIES) sets 0 so attempts do not multiply.
+    /// </summary>
+    public const string MaxRetriesKey = "parley.max_retries";
+
     private readonly IReadOnlyList<Candidate> _candidates;
     private readonly ParleyMetrics _metrics;
     private readonly ILogger _logger;
@@ -53,7 +59,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             {
                 var response = await candidate.Resilience.ExecuteAsync(
                     token => WithAttemptTimeoutAsync(candidate, t => candidate.Client.GetResponseAsync(history, attemptOptions, t), token),
-                    cancellationToken).ConfigureAwait(false);
+                    cancellationToken, RetryCap(options)).ConfigureAwait(false);
                 if (i > 0)
                     (response.AdditionalProperties ??= [])[AnsweredByKey] = candidate.Resilience.Model.Id;
                 return response;
@@ -93,7 +99,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             try
             {
                 return await candidate.Resilience.ExecuteAsync(
-                    token => StartAttemptAsync(candidate, history, attemptOptions, answeredBy, token), cancellationToken).ConfigureAwait(false);
+                    token => StartAttemptAsync(candidate, history, attemptOptions, answeredBy, token), cancellationToken, RetryCap(options)).ConfigureAwait(false);
             }
             catch (ProviderException ex) when (ex.IsTransient && i + 1 < _candidates.Count && !cancellationToken.IsCancellationRequested)
             {
@@ -144,6 +150,9 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             throw ProviderErrors.Timeout(candidate.Resilience.Model.Provider, ex);
         }
     }
+
+    private static int? RetryCap(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(MaxRetriesKey, out var value) == true && value is int cap ? cap : null;
 
     /// <summary>A fallback is called with its own model id; the caller's options are left untouched.</summary>
     private ChatOptions? OptionsFor(int index, ChatOptions? options)

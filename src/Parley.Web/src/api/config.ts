@@ -23,6 +23,8 @@ export interface ClientConfig {
   };
   /** Server warnings for the banner, e.g. "Redis is configured but unreachable". */
   warnings: string[];
+  /** Where conversations are stored: SQLite, PostgreSQL, Redis, Memory (seed 004's "Store: Redis"). */
+  store?: string;
 }
 
 export const defaultConfig: ClientConfig = {

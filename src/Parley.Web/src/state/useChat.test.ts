@@ -42,6 +42,9 @@ beforeEach(() => {
     }
     if (method === 'POST' && url.endsWith('/cancel')) return new Response(null, { status: 202 });
     if (method === 'GET' && url === '/api/conversations/c1') return json(200, { ...conv, messages: stored });
+    // Seed 004's sessions: c1 is its own session id; s-new starts a conversation bound to it on PUT.
+    if (method === 'GET' && url === '/api/sessions/c1') return json(200, { ...conv, messages: stored });
+    if (method === 'PUT' && url === '/api/sessions/abc123def456') return json(201, { ...conv, id: 's_bound' });
     return json(404, { code: 'conversation_not_found', detail: 'No such conversation.' });
   }));
 });
@@ -185,6 +188,20 @@ describe('useChat', () => {
     await waitFor(() => expect(result.current.state.status).toBe('ready'));
     await waitFor(() => expect(window.location.pathname + window.location.search).toBe('/c/c1'));
     expect(result.current.path).toEqual(['u1', 'a1']);
+  });
+
+  it('an unknown ?sid= is a new chat whose first message starts the conversation bound to that session', async () => {
+    stream = () => sse([{ type: 'user_message', message: user }, { type: 'assistant_end', message: reply }, '[DONE]']);
+    window.history.replaceState(null, '', '/?sid=abc123def456');
+    const { result } = renderHook(() => useChat('abc123def456', { onListChanged: () => undefined }));
+    await waitFor(() => expect(calls).toContain('GET /api/sessions/abc123def456'));
+    expect(result.current.state.status).not.toBe('missing');
+    await act(async () => {
+      await result.current.send('hello');
+    });
+    expect(calls).toContain('PUT /api/sessions/abc123def456');
+    expect(calls).not.toContain('POST /api/conversations');
+    expect(calls).toContain('POST /api/conversations/s_bound/messages');
   });
 
   it('a missing conversation ends in the missing state', async () => {

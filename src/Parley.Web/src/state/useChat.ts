@@ -5,7 +5,8 @@ import * as api from '../api/conversations';
 import { ApiError, friendlyMessage } from '../api/http';
 import type { ConversationSettings, Message, SendBody, StreamEvent } from '../api/types';
 import { readAsDataUrl } from '../lib/files';
-import { navigate } from '../lib/route';
+import { navigate, sessionIdFromUrl } from '../lib/route';
+import { findSession, startSession } from '../api/sessions';
 import { activePath, buildIndex, switchVersion as switchLeaf } from '../lib/tree';
 import { chatReducer, initialChatState, type RetryPlan } from './chatReducer';
 
@@ -61,13 +62,21 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
   // Follow the URL: /c/{id} (or ?sid=) loads that conversation; / is a new chat.
   useEffect(() => {
     if (routeId === stateRef.current.conversationId && stateRef.current.status !== 'idle') return;
-    dispatch({ type: 'reset', conversationId: routeId });
+    const sid = sessionIdFromUrl();
+    // Seed 004's ?sid=: a new chat until the session has a conversation; then its canonical /c/{id}.
+    dispatch({ type: 'reset', conversationId: sid ? null : routeId });
     if (!routeId) return;
     const ctl = new AbortController();
-    void load(routeId, ctl.signal).then((ok) => {
-      // Seed 004's ?sid= links land on the canonical /c/{id}.
-      if (ok && new URLSearchParams(window.location.search).has('sid')) navigate(routeId, { replace: true });
-    });
+    if (sid) {
+      void findSession(sid, ctl.signal).then((found) => {
+        if (!found) return;
+        dispatch({ type: 'loaded', conversation: found });
+        stateRef.current = { ...stateRef.current, conversationId: found.id };
+        navigate(found.id, { replace: true });
+      }, () => undefined);
+      return () => ctl.abort();
+    }
+    void load(routeId, ctl.signal);
     return () => ctl.abort();
   }, [routeId, load]);
 
@@ -141,7 +150,8 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     const s = stateRef.current;
     // An open conversation (even one still loading) takes the message; a missing one is replaced.
     if (s.conversationId && (s.conversation || (s.status !== 'missing' && s.status !== 'idle'))) return s.conversationId;
-    const created = await api.createConversation({ ...defaults.current, ...s.draft });
+    const sid = sessionIdFromUrl();
+    const created = sid ? await startSession(sid, { ...defaults.current, ...s.draft }) : await api.createConversation({ ...defaults.current, ...s.draft });
     dispatch({ type: 'loaded', conversation: { ...created, messages: [] } });
     stateRef.current = { ...stateRef.current, conversationId: created.id };
     navigate(created.id);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Parley.Api.OpenAI;
 using Parley.Chat;
@@ -21,17 +22,27 @@ namespace Parley.Api.Chat;
 /// </summary>
 public static class ChatApi
 {
-    public static RouteHandlerBuilder MapChatApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/chat", Chat)
-            .WithTags("Stateless chat")
-            .Accepts<StatelessChatRequest>("application/json")
-            .Produces(200, contentType: "text/event-stream")
+    /// <summary>Maps <c>POST /api/chat</c>, and the same handler at seed 002's <c>{API_V1}/chat</c> (default <c>/api/v1/chat</c>).</summary>
+    public static RouteHandlerBuilder MapChatApi(this IEndpointRouteBuilder app)
+    {
+        var prefix = app.ServiceProvider.GetRequiredService<IOptions<ParleyOptions>>().Value.ApiV1.TrimEnd('/');
+        if (prefix.Length > 0 && prefix != "/api")
+            Describe(app.MapPost($"{prefix}/chat", Chat));
+        return Describe(app.MapPost("/api/chat", Chat));
+    }
+
+    private static RouteHandlerBuilder Describe(RouteHandlerBuilder route) =>
+        route.WithTags("Stateless chat")
+            .Accepts<StatelessChatSchema.Request>("application/json")
+            .Produces<StatelessChatSchema.StreamEvent>(200, "text/event-stream")
             .WithCallerLimits();
 
     public static async Task Chat(
-        HttpContext context, JsonElement body, TurnFactory turns, ToolCatalog tools, ChatRunner runner, IOptions<ParleyOptions> options,
+        HttpContext context, TurnFactory turns, ToolCatalog tools, ChatRunner runner, IOptions<ParleyOptions> options,
         Documents.FileParts files)
     {
+        // Read here rather than bound, so the OpenAPI document shows StatelessChatSchema.Request (Accepts) as the body.
+        var body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted);
         var caller = Callers.Of(context, "chat");
         var parley = options.Value;
         var request = StatelessChatRequest.Parse(body, parley);

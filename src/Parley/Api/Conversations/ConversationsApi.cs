@@ -46,15 +46,24 @@ public static class ConversationsApi
         HttpContext context, CreateConversationRequest? body, IConversationStore store, ModelCatalog models, ToolCatalog tools, TimeProvider time,
         CancellationToken cancellationToken)
     {
+        var conversation = NewConversation(Parley.Conversations.Conversation.NewId(), Owners.Of(context), body, models, tools, time);
+        await store.CreateConversationAsync(conversation, cancellationToken);
+        return TypedResults.Created($"/api/conversations/{conversation.Id}", ConversationMapping.ToDto(conversation, []));
+    }
+
+    /// <summary>A new conversation with the settings a create request chose (validated, naming the field at fault).</summary>
+    internal static Parley.Conversations.Conversation NewConversation(
+        string id, string owner, CreateConversationRequest? body, ModelCatalog models, ToolCatalog tools, TimeProvider time)
+    {
         body ??= new CreateConversationRequest(null, null, null, null, null);
         var model = body.Model is null ? null : models.Resolve(body.Model).Id;
         Validate(body.Temperature, body.MaxTokens);
         var chosenTools = body.Tools is null ? null : tools.RequireKnown(body.Tools);
         var now = time.UtcNowStored();
-        var conversation = new Parley.Conversations.Conversation
+        return new Parley.Conversations.Conversation
         {
-            Id = Parley.Conversations.Conversation.NewId(),
-            Owner = Owners.Of(context),
+            Id = id,
+            Owner = owner,
             Title = string.IsNullOrWhiteSpace(body.Title) ? "New chat" : body.Title.Trim(),
             HasTitle = !string.IsNullOrWhiteSpace(body.Title),
             Model = model,
@@ -65,8 +74,6 @@ public static class ConversationsApi
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await store.CreateConversationAsync(conversation, cancellationToken);
-        return TypedResults.Created($"/api/conversations/{conversation.Id}", ConversationMapping.ToDto(conversation, []));
     }
 
     public static async Task<Ok<ConversationDto>> Get(HttpContext context, string id, IConversationStore store, CancellationToken cancellationToken)
