@@ -23,8 +23,13 @@ public sealed class ChatPipeline(
     IOptions<ToolsOptions> tools,
     ProviderResilience resilience,
     TimeProvider time,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    IOptions<TelemetryOptions> telemetry,
+    Microsoft.Extensions.Configuration.IConfiguration configuration)
 {
+    // Spans exist only for an OTLP exporter with traces (OtlpTelemetry); the OTEL_* variables live in configuration.
+    private readonly bool _traced = OtlpTelemetry.Resolve(telemetry.Value, configuration) is { Traces: true };
+
     /// <summary>
     /// First is outermost. Telemetry sees the whole call; budgets and usage charge the caller in the options for
     /// every tool round; the cache answers each round (a hit skips the provider); resilience is innermost, so each
@@ -36,7 +41,7 @@ public sealed class ChatPipeline(
         ArgumentNullException.ThrowIfNull(model);
         var tokens = TokenCounter.For(model.ModelId);
         return provider.AsBuilder()
-            .UseParleyTelemetry(model, metrics, tokens, loggers)
+            .UseParleyTelemetry(model, metrics, tokens, loggers, _traced)
             .UseTokenBudgets(limiter, tokens)
             .UseUsageAccounting(model, usage, tokens, time)
             .UseResponseCache(model, cache, cacheOptions.Value, cacheStatistics)

@@ -68,7 +68,7 @@ public sealed class ParleyMetricsChatClient(IChatClient innerClient, ModelEntry 
                     throw;
                 }
                 var update = updates.Current;
-                if (!firstToken && update.Contents.Any(c => c is TextContent { Text.Length: > 0 }))
+                if (!firstToken && HasText(update))
                 {
                     firstToken = true;
                     metrics.TimeToFirstToken.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _model);
@@ -116,5 +116,15 @@ public sealed class ParleyMetricsChatClient(IChatClient innerClient, ModelEntry 
         activity.SetTag("parley.cached", tally.Cached);
         if (tally.Outcome is not (UsageRecord.Ok or UsageRecord.Cancelled))
             activity.SetStatus(ActivityStatusCode.Error, tally.Outcome);
+    }
+
+    private static bool HasText(ChatResponseUpdate update)
+    {
+        foreach (var content in update.Contents)
+        {
+            if (content is TextContent { Text.Length: > 0 })
+                return true;
+        }
+        return false;
     }
 }

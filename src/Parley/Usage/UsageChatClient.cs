@@ -68,7 +68,7 @@ public sealed class UsageChatClient(IChatClient innerClient, ModelEntry model, U
                     throw;
                 }
                 var update = updates.Current;
-                if (firstTokenMs is null && update.Contents.Any(c => c is TextContent { Text.Length: > 0 }))
+                if (firstTokenMs is null && HasText(update))
                     firstTokenMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 tally.Observe(update);
                 last = update;
@@ -102,5 +102,15 @@ public sealed class UsageChatClient(IChatClient innerClient, ModelEntry model, U
             at, caller.Owner, caller.KeyId, caller.Surface, model.Id, tally.AnsweredBy ?? model.Id,
             usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, tally.Cached,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds, firstTokenMs, tally.Outcome, Cost: null));
+    }
+
+    private static bool HasText(ChatResponseUpdate update)
+    {
+        foreach (var content in update.Contents)
+        {
+            if (content is TextContent { Text.Length: > 0 })
+                return true;
+        }
+        return false;
     }
 }
