@@ -33,10 +33,12 @@ using Parley.Caching;
 using Parley.Usage;
 using Parley.Api.Identity;
 using Parley.Api.Audit;
+using Parley.Api.Sharing;
 using Parley.Api.YourData;
 using Parley.Retention;
 using Parley.Observability;
 using Parley.Providers;
+using Parley.Providers.Llama;
 using Parley.Providers.Mock;
 using Parley.Storage;
 using Parley.Storage.Sqlite;
@@ -72,12 +74,14 @@ public static class ParleyHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddParleyDatabase();
         services.TryAddSingleton<IConversationStore>(StoreSelection.ConversationStore);
+        services.TryAddSingleton<Sharing.IShareStore>(StoreSelection.ShareStore);
         services.AddHostedService<StoreInitializer>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddHostedService<StartupReport>();
         services.AddParleyChat();
         services.AddParleyTools();
         services.AddParleyBots();
+        services.AddParleyLocalModels();
         services.AddParleyResilience();
         services.AddParleyResponseCache();
         services.AddParleyUsage(StoreSelection.UsageStore);
@@ -126,6 +130,8 @@ public static class ParleyHosting
         app.MapPortabilityApi();
         app.MapAuditApi();
         app.MapMeDataApi();
+        app.MapPreferencesApi();
+        app.MapSharesApi();
         app.MapWebApp();
         return app;
     }

@@ -16,6 +16,7 @@ public sealed class ProviderClients(
     IOptions<MockOptions> mockOptions,
     IHttpClientFactory httpClientFactory,
     ChatHandlerRegistry handlers,
+    Llama.LlamaModels localModels,
     ILoggerFactory loggers) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _clients = new(StringComparer.OrdinalIgnoreCase);
@@ -36,6 +37,7 @@ public sealed class ProviderClients(
             ProviderKinds.Handler => new HandlerChatClient(handlers, loggers.CreateLogger<HandlerChatClient>()),
             ProviderKinds.OpenAI => OpenAI.OpenAIProvider.CreateChatClient(model.Provider, provider, model.ModelId, HttpClientFor(model, timeout)),
             ProviderKinds.Anthropic => Anthropic.AnthropicProvider.CreateChatClient(model.Provider, provider, model.ModelId, HttpClientFor(model, timeout)),
+            ProviderKinds.Llama => localModels.CreateChatClient(model),
             _ => throw new InvalidOperationException($"Unknown provider kind '{model.Kind}' for {model.Provider}."),
         };
     }
