@@ -48,8 +48,8 @@ public sealed class CachingChatClientTests : IDisposable
         Assert.Single(_provider.Requests);
         Assert.Equal("Hello", first.Text);
         Assert.Equal("Hello", second.Text);
-        Assert.False(CachingChatClient.IsHit(first.AdditionalProperties));
-        Assert.True(CachingChatClient.IsHit(second.AdditionalProperties));
+        Assert.False(Parley.Chat.ReplyOrigin.IsCached(first.AdditionalProperties));
+        Assert.True(Parley.Chat.ReplyOrigin.IsCached(second.AdditionalProperties));
         Assert.Equal(25, second.Usage?.TotalTokenCount);
         Assert.Equal(1, cache.Count);
         Assert.Equal(new CacheStats(true, 1, 1, 1, 1, 0.5), stats.Snapshot());
@@ -67,7 +67,7 @@ public sealed class CachingChatClientTests : IDisposable
         Assert.Single(_provider.Requests);
         Assert.Equal(live.Select(u => u.Text), replay.Select(u => u.Text));
         Assert.Equal(["Hel", "lo ", "there", ""], replay.Select(u => u.Text));
-        Assert.All(replay, u => Assert.True(CachingChatClient.IsHit(u.AdditionalProperties)));
+        Assert.All(replay, u => Assert.True(Parley.Chat.ReplyOrigin.IsCached(u.AdditionalProperties)));
         var usage = replay.SelectMany(u => u.Contents).OfType<UsageContent>().Single();
         Assert.Equal(true, usage.AdditionalProperties?["cached"]);
         Assert.Equal(ChatFinishReason.Stop, replay[^1].FinishReason);

@@ -64,7 +64,7 @@ public static class OpenAIApi
         if (!request.Stream)
         {
             var response = await runner.CompleteAsync(turn, context.RequestAborted);
-            await context.Response.WriteAsJsonAsync(OpenAICompletionJson.Completion(response, completionId, created, Resilience.ResilientChatClient.AnsweredBy(response.AdditionalProperties) ?? model.Id), context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(OpenAICompletionJson.Completion(response, completionId, created, response.AnsweredBy() ?? model.Id), context.RequestAborted);
             return;
         }
 
