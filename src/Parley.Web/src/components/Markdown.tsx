@@ -2,8 +2,11 @@
 import { memo, useMemo, type MouseEvent } from 'react';
 import { copyText } from '../lib/format';
 import { renderMarkdown } from '../lib/markdown';
+import { onRemoteImageClick } from '../lib/remoteImages';
+import '../styles/remote-images.css';
 
 function onCopyClick(e: MouseEvent<HTMLDivElement>) {
+  if (onRemoteImageClick(e.target)) return;
   const btn = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-copy-code]');
   if (!btn) return;
   const code = btn.closest('.code-block')?.querySelector('code')?.textContent ?? '';

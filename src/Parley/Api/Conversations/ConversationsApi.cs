@@ -106,6 +106,8 @@ public static class ConversationsApi
 
     public static async Task<NoContent> Delete(HttpContext context, string id, IConversationStore store, ActiveReplies active, CancellationToken cancellationToken)
     {
+        // Ownership first: stopping a reply is an effect, and another user's conversation must look absent.
+        await Require(store, context, id, cancellationToken);
         active.Cancel(id);
         if (!await store.DeleteConversationAsync(Owners.Of(context), id, cancellationToken))
             throw NotFound(id);
