@@ -40,7 +40,7 @@ public static class RequestJson
         {
             return value.GetString() ?? "";
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             throw Invalid($"'{where}' is not valid Unicode text (invalid UTF-8 or a lone surrogate).");
         }
@@ -75,7 +75,7 @@ public static class RequestJson
                         {
                             name = property.Name;
                         }
-                        catch (InvalidOperationException)
+                        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
                         {
                             throw Invalid($"A property name in '{path}' is not valid Unicode text.");
                         }

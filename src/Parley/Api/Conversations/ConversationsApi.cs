@@ -125,7 +125,8 @@ public static class ConversationsApi
     public static async Task Send(HttpContext context, string id, SendMessageRequest body, ConversationEngine engine)
     {
         var hasParent = body.ParentId.ValueKind is JsonValueKind.String or JsonValueKind.Null;
-        var send = new SendMessage(body.Content ?? "", body.Images ?? [], hasParent ? body.ParentId.GetString() : null, hasParent, body.Model,
+        var parentId = body.ParentId.ValueKind == JsonValueKind.String ? RequestJson.Text(body.ParentId, "parentId") : null;
+        var send = new SendMessage(body.Content ?? "", body.Images ?? [], parentId, hasParent, body.Model,
             NoCache: Cache.CacheApi.OptsOut(context.Request), Attachments: body.Attachments);
         var prepared = await engine.PrepareSendAsync(Owners.Of(context), id, send, context.RequestAborted);
         await Stream(context, engine, prepared);

@@ -72,6 +72,14 @@ public static class PortabilityApi
         try
         {
             using var document = await ReadFileAsync(context, options.Value.MaxBytes);
+            try
+            {
+                RequestJson.RequireValidText(document.RootElement);
+            }
+            catch (ParleyException e)
+            {
+                throw new ImportException(ImportCodes.InvalidJson, 400, "The file holds text that is not valid Unicode: " + e.Message, "$");
+            }
             var plan = importer.Plan(document.RootElement, owner);
             return TypedResults.Ok(await importer.ImportAsync(plan, owner, conflicts, context.RequestAborted));
         }
