@@ -37,10 +37,6 @@ RUN dotnet publish src/Parley.Server/Parley.Server.csproj -c Release --no-restor
 
 # ---- runtime: ASP.NET Core 10 runtime only ----
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
-# librdkafka for the Kafka worker (Confluent.Kafka uses the system library; see docs/kafka.md).
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends librdkafka1 \
- && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
 # The base image's non-root user `app` (uid and gid 1654) owns the data folder.

@@ -16,7 +16,6 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
-[ -e /usr/lib/x86_64-linux-gnu/librdkafka.so.1 ] || ls /usr/lib/*/librdkafka.so.1 >/dev/null 2>&1 || need_apt+=(librdkafka1)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 # The Redis tests start their own redis-server on a free loopback port.
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need_apt+=(redis-server)

@@ -52,7 +52,6 @@ internal sealed partial class KafkaWorker(
         _slots = new SemaphoreSlim(settings.MaxConcurrency);
         try
         {
-            KafkaNativeLibrary.EnsureResolver();
             using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClientConfig.Producer(settings))
                 .SetErrorHandler((_, error) => OnError("producer", error))
                 .SetLogHandler((_, message) => OnLog(message))
@@ -91,7 +90,7 @@ internal sealed partial class KafkaWorker(
         }
         catch (DllNotFoundException ex)
         {
-            status.Fatal = "librdkafka is not installed: apt-get install librdkafka1 (Debian/Ubuntu) or brew install librdkafka (macOS).";
+            status.Fatal = "librdkafka could not be loaded: the librdkafka.redist package ships it for linux-x64, linux-arm64, osx and win; on another platform install librdkafka.";
             LogFatal(logger, ex);
         }
         catch (Exception ex) when (ex is KafkaException or InvalidOperationException or ArgumentException)

@@ -16,8 +16,6 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
 
     private const int Unknown = 0, Up = 1, Down = 2;
 
-    private const int MinPoolThreads = 64;
-
     private readonly Lock _gate = new();
     private ConnectionMultiplexer? _multiplexer;
     private DateTimeOffset _nextAttempt = DateTimeOffset.MinValue;
@@ -72,11 +70,6 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
                 return _multiplexer;
             try
             {
-                // StackExchange.Redis 1.2.6 completes even synchronous calls on thread-pool threads; under a burst of
-                // requests that block on it, the pool's slow growth turns into RedisTimeoutExceptions. Its documented
-                // remedy is a higher minimum of pool threads.
-                ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-                ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), Math.Max(completionPorts, MinPoolThreads));
                 var settings = RedisUrl.Parse(options.Value.Url!);
                 settings.AbortOnConnectFail = false;
                 settings.ConnectTimeout = options.Value.ConnectTimeoutMs;

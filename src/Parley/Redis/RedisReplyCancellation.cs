@@ -13,7 +13,7 @@ public sealed class RedisReplyCancellation(RedisConnection redis) : IReplyCancel
     private ActiveReplies? _active;
     private int _subscribed;
 
-    private RedisChannel Channel => $"{redis.KeyPrefix}replies:cancel";
+    private RedisChannel Channel => RedisChannel.Literal($"{redis.KeyPrefix}replies:cancel");
 
     public void Publish(string conversationId)
     {

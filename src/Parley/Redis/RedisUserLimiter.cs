@@ -104,7 +104,7 @@ public sealed class RedisUserLimiter(
             var taken = (int)database.ScriptEvaluate(OpenStreamScript, [key],
                 [limits.MaxConcurrentStreams ?? 0, (long)StreamSlotLifetime.TotalMilliseconds]);
             if (taken == 1)
-                return new StreamSlot(this, key);
+                return new StreamSlot(this, key.ToString());
             metrics?.LimitsRejected.Add(1, new KeyValuePair<string, object?>("code", UserLimitCodes.RateLimited));
             return null;
         }

@@ -1,3 +1,4 @@
+using CachingChatClient = Parley.Caching.CachingChatClient;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;

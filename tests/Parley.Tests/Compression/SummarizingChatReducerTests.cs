@@ -1,3 +1,4 @@
+using SummarizingChatReducer = Parley.Compression.SummarizingChatReducer;
 using Microsoft.Extensions.AI;
 using Parley.Chat;
 using Parley.Compression;

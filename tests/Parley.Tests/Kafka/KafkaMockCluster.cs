@@ -19,7 +19,6 @@ public sealed partial class KafkaMockCluster : IDisposable
 
     public KafkaMockCluster()
     {
-        KafkaNativeLibrary.EnsureResolver();
         using var found = new ManualResetEventSlim();
         string? address = null;
         var config = new ProducerConfig { BootstrapServers = "127.0.0.1:9" };

@@ -27,6 +27,6 @@ public static class CacheApi
     public static void ApplyTo(HttpRequest request, ChatOptions options)
     {
         if (OptsOut(request))
-            CachingChatClient.OptOut(options);
+            Parley.Caching.CachingChatClient.OptOut(options);
     }
 }
