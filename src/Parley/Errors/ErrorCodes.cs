@@ -48,4 +48,5 @@ public static class ErrorCodes
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string ProxiedSingleUser = "proxied_single_user";
     public const string TooManyUploads = "too_many_uploads";
+    public const string ShareNotFound = "share_not_found";
 }
