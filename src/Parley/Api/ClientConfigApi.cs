@@ -17,7 +17,7 @@ public static class ClientConfigApi
 
     public static Ok<ClientConfig> Get(
         IOptions<ParleyOptions> options, ModelCatalog catalog, IOptions<Documents.DocumentOptions> documents, Redis.RedisConnection redis,
-        Storage.IConversationStore store)
+        Storage.IConversationStore store, IOptions<WebSecurity.SecurityOptions> security)
     {
         var parley = options.Value;
         var docs = documents.Value;
@@ -29,7 +29,7 @@ public static class ClientConfigApi
             new ClientLimits(parley.MaxImageBytes, parley.MaxMessageChars, parley.MaxImagesPerMessage, ImageInput.AllowedTypes,
                 docs.Enabled ? docs.MaxBytes : 0, docs.Enabled ? docs.MaxPerMessage : 0, docs.Enabled ? [.. Documents.DocumentTypes.Extensions] : []),
             redis.Warning is { } warning ? [warning] : [],
-            StoreName(store.Kind)));
+            StoreName(store.Kind), security.Value.RemoteImages));
     }
 
     private static string StoreName(string kind) => kind switch
@@ -46,7 +46,7 @@ public static class ClientConfigApi
 /// <summary><see cref="Store"/> names where conversations are kept (seed 004's sidebar "Store: Redis").</summary>
 public sealed record ClientConfig(
     string Name, string DefaultModel, IReadOnlyDictionary<string, string> Functions, IReadOnlyList<ClientMessage> Messages, ClientLimits Limits,
-    IReadOnlyList<string> Warnings, string Store = "");
+    IReadOnlyList<string> Warnings, string Store = "", string RemoteImages = WebSecurity.RemoteImageModes.Off);
 
 public sealed record ClientMessage(string Role, string Content);
 

@@ -88,8 +88,18 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         Npgsql.NpgsqlException db when Storage.Postgres.PostgresFailures.IsUnavailable(db) =>
             (ErrorCodes.StoreUnavailable, 503, "The database is not reachable right now. Try again in a moment.", db),
         JsonException json => (ErrorCodes.InvalidJson, 400, $"The request body is not valid JSON: {JsonProblem(json)}", json),
+        System.Text.DecoderFallbackException text =>
+            (ErrorCodes.InvalidJson, 400, "The request body holds a string that is not valid Unicode text (invalid UTF-8 or a lone surrogate).", text),
+        InvalidOperationException text when IsInvalidJsonText(text) =>
+            (ErrorCodes.InvalidJson, 400, "The request body holds a string that is not valid Unicode text (invalid UTF-8 or a lone surrogate).", text),
         _ => (ErrorCodes.Internal, 500, "Something went wrong on the server. Try again; if it keeps happening, check the server log.", exception),
     };
+
+    /// <summary>System.Text.Json reading a string of the request that is not valid UTF-8 or UTF-16 (it checks lazily, on first read).</summary>
+    private static bool IsInvalidJsonText(InvalidOperationException exception) =>
+        exception.Source == "System.Text.Json"
+        && (exception.InnerException is System.Text.DecoderFallbackException or System.Text.EncoderFallbackException
+            || exception.Message.Contains("UTF-8", StringComparison.Ordinal) || exception.Message.Contains("UTF-16", StringComparison.Ordinal));
 
     private static string JsonProblem(JsonException json) =>
         json.Path is { Length: > 1 } path ? $"problem at {path}" + (json.LineNumber is { } line ? $" (line {line + 1})" : "") : "it could not be parsed";

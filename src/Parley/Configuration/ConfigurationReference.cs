@@ -36,6 +36,7 @@ public static class ConfigurationReference
         (Audit.AuditOptions.Section, typeof(Audit.AuditOptions)),
         (Retention.RetentionOptions.Section, typeof(Retention.RetentionOptions)),
         (Privacy.ContentLoggingOptions.Section, typeof(Privacy.ContentLoggingOptions)),
+        (WebSecurity.SecurityOptions.Section, typeof(WebSecurity.SecurityOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

@@ -44,6 +44,7 @@ using Parley.Storage;
 using Parley.Storage.Sqlite;
 using Parley.Documents;
 using Parley.Tools;
+using Parley.WebSecurity;
 
 namespace Parley.Hosting;
 
@@ -106,12 +107,14 @@ public static class ParleyHosting
         services.AddParleyPrivacy(StoreSelection.AuditStore);
         services.AddParleyPortability();
         services.AddParleyRedis();
+        services.AddParleyWebSecurity();
         return builder;
     }
 
     public static WebApplication MapParley(this WebApplication app)
     {
         app.UseRequestIds();
+        app.UseParleyBrowserBoundary();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ParleyProblems.WriteStatusAsync);
         app.UseWebAppFiles();

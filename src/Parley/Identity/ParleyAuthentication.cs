@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -19,7 +18,7 @@ namespace Parley.Identity;
 /// </summary>
 public sealed partial class ParleyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions, ILoggerFactory loggerFactory, UrlEncoder encoder,
-    IdentityService identity, IOptions<AuthOptions> auth, Audit.IAuditLog audit)
+    IdentityService identity, IOptions<AuthOptions> auth, IOptions<WebSecurity.SecurityOptions> security, Audit.IAuditLog audit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "Parley";
@@ -59,6 +58,12 @@ public sealed partial class ParleyAuthentication(
 
         if (singleUser && IsFromThisMachine())
             return Success(CallerIdentity.Local);
+
+        if (singleUser && WebSecurity.ConnectionOrigin.Of(Context) is { Proxied: true, PeerIsLoopback: true })
+            return Fail(ErrorCodes.ProxiedSingleUser,
+                "This request came through a reverse proxy, and single-user mode answers without a key only requests made on this machine itself "
+                + "(otherwise every visitor of the proxy would be the administrator). Set Parley:Auth:Mode to 'accounts', or "
+                + "Parley:Security:AllowProxiedSingleUser to true if the proxy signs its visitors in.");
 
         return singleUser
             ? Fail(ErrorCodes.Unauthenticated,
@@ -111,14 +116,14 @@ public sealed partial class ParleyAuthentication(
         return AuthenticateResult.Fail(message);
     }
 
+    /// <summary>
+    /// The connection comes from a loopback address and not through a reverse proxy (unless the operator allows
+    /// proxied requests): a proxy on this machine would otherwise make every visitor the local administrator.
+    /// </summary>
     private bool IsFromThisMachine()
     {
-        var remote = Context.Connection.RemoteIpAddress;
-        if (remote is null)
-            return true;
-        if (remote.IsIPv4MappedToIPv6)
-            remote = remote.MapToIPv4();
-        return IPAddress.IsLoopback(remote);
+        var origin = WebSecurity.ConnectionOrigin.Of(Context);
+        return origin.PeerIsLoopback && (!origin.Proxied || security.Value.AllowProxiedSingleUser);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused API key {KeyId}: {Code}")]

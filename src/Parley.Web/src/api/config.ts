@@ -1,5 +1,6 @@
 // /api/config: what the UI needs to render.
 import { getJson } from './http';
+import { setRemoteImageMode, type RemoteImageMode } from '../lib/remoteImages';
 
 export interface PreloadedMessage {
   role: 'user' | 'assistant' | 'system';
@@ -25,6 +26,8 @@ export interface ClientConfig {
   warnings: string[];
   /** Where conversations are stored: SQLite, PostgreSQL, Redis, Memory (seed 004's "Store: Redis"). */
   store?: string;
+  /** Parley:Security:RemoteImages: how replies show images from other sites. */
+  remoteImages?: RemoteImageMode;
 }
 
 export const defaultConfig: ClientConfig = {
@@ -42,6 +45,7 @@ export const defaultConfig: ClientConfig = {
 
 export async function getConfig(): Promise<ClientConfig> {
   const c = await getJson<Partial<ClientConfig>>('/api/config');
+  setRemoteImageMode(c.remoteImages);
   return {
     ...defaultConfig,
     ...c,

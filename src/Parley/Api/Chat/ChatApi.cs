@@ -91,9 +91,14 @@ public sealed record StatelessChatRequest(
     {
         if (body.ValueKind != JsonValueKind.Object)
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "The body must be a JSON object with a 'message'.");
+        RequestJson.RequireValidText(body);
         var message = OpenAIMessages.StringProperty(body, "message") ?? "";
+        if (body.TryGetProperty("images", out var sent) && sent.ValueKind == JsonValueKind.Array && sent.GetArrayLength() > options.MaxImagesPerMessage)
+            throw new ParleyException(ErrorCodes.InvalidImage, 400, $"'images' has {sent.GetArrayLength()} images; at most {options.MaxImagesPerMessage} are allowed on one message.");
         var images = body.TryGetProperty("images", out var i) && i.ValueKind == JsonValueKind.Array
-            ? i.EnumerateArray().Select(e => OpenAIMessages.Image(e.GetString() ?? "", options.MaxImageBytes)).ToList()
+            ? i.EnumerateArray().Select((e, n) => OpenAIMessages.Image(
+                e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new ParleyException(ErrorCodes.InvalidImage, 400, $"'images[{n}]' must be a string (a data URL, base64 or an http(s) URL)."),
+                options.MaxImageBytes)).ToList()
             : [];
         var files = body.TryGetProperty("files", out var fs) && fs.ValueKind == JsonValueKind.Array
             ? fs.EnumerateArray().Select((f, n) => OpenAIMessages.ReadFile(f, $"files[{n}]")).ToList()
@@ -105,7 +110,7 @@ public sealed record StatelessChatRequest(
 
         var context = new List<ChatMessage>();
         if (body.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("messages", out var messages))
-            context = OpenAIMessages.Read(messages, options.MaxImageBytes).Where(m => m.Role != ChatRole.System).ToList();
+            context = OpenAIMessages.Read(messages, options.MaxImageBytes, maxImagesPerMessage: options.MaxImagesPerMessage).Where(m => m.Role != ChatRole.System).ToList();
         else if (c.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "'context' must be the object from the last context_update, e.g. {\"messages\": [...]}.");
 
@@ -123,8 +128,8 @@ public sealed record StatelessChatRequest(
             OpenAIMessages.StringProperty(body, "model"),
             context,
             images,
-            body.TryGetProperty("temperature", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null,
-            body.TryGetProperty("max_tokens", out var mt) && mt.ValueKind == JsonValueKind.Number ? mt.GetInt32() : null,
+            RequestJson.Number(body, "temperature", 0, 2),
+            (int?)RequestJson.WholeNumber(body, "max_tokens", 1, int.MaxValue),
             tools) { Files = files };
     }
 

@@ -116,6 +116,8 @@ public static class ConversationsApi
 
     public static async Task<NoContent> Delete(HttpContext context, string id, IConversationStore store, ActiveReplies active, CancellationToken cancellationToken)
     {
+        // Ownership first: stopping a reply is an effect, and another user's conversation must look absent.
+        await Require(store, context, id, cancellationToken);
         active.Cancel(id);
         if (!await store.DeleteConversationAsync(Owners.Of(context), id, cancellationToken))
             throw NotFound(id);
@@ -133,7 +135,8 @@ public static class ConversationsApi
     public static async Task Send(HttpContext context, string id, SendMessageRequest body, ConversationEngine engine)
     {
         var hasParent = body.ParentId.ValueKind is JsonValueKind.String or JsonValueKind.Null;
-        var send = new SendMessage(body.Content ?? "", body.Images ?? [], hasParent ? body.ParentId.GetString() : null, hasParent, body.Model,
+        var parentId = body.ParentId.ValueKind == JsonValueKind.String ? RequestJson.Text(body.ParentId, "parentId") : null;
+        var send = new SendMessage(body.Content ?? "", body.Images ?? [], parentId, hasParent, body.Model,
             NoCache: Cache.CacheApi.OptsOut(context.Request), Attachments: body.Attachments);
         var prepared = await engine.PrepareSendAsync(Callers.Of(context, Surface), id, send, context.RequestAborted);
         await Stream(context, engine, prepared);

@@ -53,7 +53,7 @@ public static class OpenAIApi
         HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, IOptions<ParleyOptions> options, Documents.FileParts files)
     {
         var caller = Callers.Of(context, "v1");
-        var request = OpenAIChatRequest.Parse(body, options.Value.MaxImageBytes);
+        var request = OpenAIChatRequest.Parse(body, options.Value.MaxImageBytes, options.Value.MaxImagesPerMessage);
         await files.ExpandAsync(request.Messages, context.RequestAborted);
         var model = turns.ResolveModel(request.Model, caller, VisionRouting.HasImages(request.Messages));
         var turn = new ChatTurn(model, request.Messages, request.Options, caller);

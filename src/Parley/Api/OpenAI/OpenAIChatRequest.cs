@@ -7,36 +7,33 @@ namespace Parley.Api.OpenAI;
 /// <summary>A parsed <c>POST /v1/chat/completions</c> body.</summary>
 public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage)
 {
-    public static OpenAIChatRequest Parse(JsonElement body, int maxImageBytes)
+    public static OpenAIChatRequest Parse(JsonElement body, int maxImageBytes, int maxImagesPerMessage = int.MaxValue)
     {
         if (body.ValueKind != JsonValueKind.Object)
             throw Invalid("The body must be a JSON object.");
+        RequestJson.RequireValidText(body);
         var model = OpenAIMessages.StringProperty(body, "model") ?? throw Invalid("'model' is required.");
         if (!body.TryGetProperty("messages", out var messagesElement))
             throw Invalid("'messages' is required.");
-        var messages = OpenAIMessages.Read(messagesElement, maxImageBytes, allowFiles: true);
+        var messages = OpenAIMessages.Read(messagesElement, maxImageBytes, allowFiles: true, maxImagesPerMessage);
         if (messages.Count == 0)
             throw new ParleyException(ErrorCodes.EmptyMessage, 400, "'messages' must contain at least one message.");
-        if (Number(body, "n") is { } n && n != 1)
+        if (RequestJson.Number(body, "n") is { } n && n != 1)
             throw Invalid("Only n = 1 is supported.");
 
         var options = new ChatOptions
         {
-            Temperature = (float?)Number(body, "temperature"),
-            TopP = (float?)Number(body, "top_p"),
-            MaxOutputTokens = (int?)(Number(body, "max_completion_tokens") ?? Number(body, "max_tokens")),
-            FrequencyPenalty = (float?)Number(body, "frequency_penalty"),
-            PresencePenalty = (float?)Number(body, "presence_penalty"),
-            Seed = (long?)Number(body, "seed"),
+            Temperature = (float?)RequestJson.Number(body, "temperature", 0, 2),
+            TopP = (float?)RequestJson.Number(body, "top_p", 0, 1),
+            MaxOutputTokens = (int?)(RequestJson.WholeNumber(body, "max_completion_tokens", 1, int.MaxValue) ?? RequestJson.WholeNumber(body, "max_tokens", 1, int.MaxValue)),
+            FrequencyPenalty = (float?)RequestJson.Number(body, "frequency_penalty", -2, 2),
+            PresencePenalty = (float?)RequestJson.Number(body, "presence_penalty", -2, 2),
+            Seed = RequestJson.WholeNumber(body, "seed", long.MinValue, long.MaxValue),
             StopSequences = Stops(body),
             Tools = Tools(body),
             ToolMode = ToolMode(body),
             ResponseFormat = ResponseFormat(body),
         };
-        if (options.Temperature is < 0 or > 2)
-            throw Invalid("'temperature' must be between 0 and 2.");
-        if (options.MaxOutputTokens is < 1)
-            throw Invalid("'max_tokens' must be at least 1.");
 
         var stream = body.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         var includeUsage = body.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
@@ -44,19 +41,11 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
         return new OpenAIChatRequest(model, messages, options, stream, includeUsage);
     }
 
-    private static double? Number(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var value) ? value.ValueKind switch
-        {
-            JsonValueKind.Number => value.GetDouble(),
-            JsonValueKind.Null => null,
-            _ => throw Invalid($"'{name}' must be a number."),
-        } : null;
-
     private static List<string>? Stops(JsonElement body) =>
         !body.TryGetProperty("stop", out var stop) ? null : stop.ValueKind switch
         {
             JsonValueKind.String => [stop.GetString()!],
-            JsonValueKind.Array => [.. stop.EnumerateArray().Select(e => e.GetString() ?? "")],
+            JsonValueKind.Array => [.. stop.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Invalid($"'stop[{i}]' must be a string."))],
             JsonValueKind.Null => null,
             _ => throw Invalid("'stop' must be a string or an array of strings."),
         };
@@ -104,13 +93,18 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
 
     private static ChatResponseFormat? ResponseFormat(JsonElement body)
     {
-        if (!body.TryGetProperty("response_format", out var format) || format.ValueKind != JsonValueKind.Object)
+        if (!body.TryGetProperty("response_format", out var format) || format.ValueKind == JsonValueKind.Null)
             return null;
+        if (format.ValueKind != JsonValueKind.Object)
+            throw Invalid("'response_format' must be an object such as {\"type\":\"json_object\"}.");
         return OpenAIMessages.StringProperty(format, "type") switch
         {
             "json_object" => ChatResponseFormat.Json,
-            "json_schema" when format.TryGetProperty("json_schema", out var js) && js.TryGetProperty("schema", out var schema) =>
-                ChatResponseFormat.ForJsonSchema(schema.Clone(), OpenAIMessages.StringProperty(js, "name")),
+            "json_schema" when format.TryGetProperty("json_schema", out var js) =>
+                js.ValueKind == JsonValueKind.Object && js.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object
+                    ? ChatResponseFormat.ForJsonSchema(schema.Clone(), OpenAIMessages.StringProperty(js, "name"))
+                    : throw Invalid("'response_format.json_schema' must be an object with a 'schema' object."),
+            "json_schema" => throw Invalid("'response_format' of type json_schema needs a 'json_schema' object."),
             _ => ChatResponseFormat.Text,
         };
     }

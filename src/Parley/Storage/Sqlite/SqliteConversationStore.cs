@@ -35,10 +35,34 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
     public async Task CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        await InsertConversationAsync(connection, null, conversation, cancellationToken);
+    }
+
+    /// <summary>One transaction for every row of every conversation: a failure or a crash part-way leaves none of them.</summary>
+    public async Task AddConversationsAsync(IReadOnlyList<WholeConversation> conversations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversations);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var whole in conversations)
+        {
+            await InsertConversationAsync(connection, transaction, whole.Conversation, cancellationToken);
+            foreach (var image in whole.Images)
+                await InsertImageAsync(connection, transaction, image, cancellationToken);
+            foreach (var message in whole.Messages)
+                await InsertMessageAsync(connection, transaction, message, cancellationToken);
+            await UpdateConversationRowAsync(connection, transaction, whole.Conversation, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task InsertConversationAsync(SqliteConnection connection, SqliteTransaction? transaction, Conversation conversation, CancellationToken cancellationToken)
+    {
         await using var command = Command(connection, """
             INSERT INTO conversations (id, owner, title, has_title, system_prompt, model, temperature, max_tokens, tools, created_at, updated_at)
             VALUES ($id, $owner, $title, $hasTitle, $systemPrompt, $model, $temperature, $maxTokens, $tools, $createdAt, $updatedAt)
             """);
+        command.Transaction = transaction;
         BindConversation(command, conversation);
         command.Parameters.AddWithValue("$owner", conversation.Owner);
         command.Parameters.AddWithValue("$createdAt", conversation.CreatedAt.ToUnixTimeMilliseconds());
@@ -109,11 +133,17 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
     public async Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        return await UpdateConversationRowAsync(connection, null, conversation, cancellationToken);
+    }
+
+    private static async Task<bool> UpdateConversationRowAsync(SqliteConnection connection, SqliteTransaction? transaction, Conversation conversation, CancellationToken cancellationToken)
+    {
         await using var command = Command(connection, """
             UPDATE conversations SET title = $title, has_title = $hasTitle, system_prompt = $systemPrompt, model = $model,
                 temperature = $temperature, max_tokens = $maxTokens, tools = $tools, updated_at = $updatedAt
             WHERE id = $id AND owner = $owner
             """);
+        command.Transaction = transaction;
         BindConversation(command, conversation);
         command.Parameters.AddWithValue("$owner", conversation.Owner);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
@@ -125,7 +155,10 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
         await using var command = Command(connection, "DELETE FROM conversations WHERE id = $id AND owner = $owner");
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$owner", owner);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (deleted)
+            await CheckpointAsync(connection);
+        return deleted;
     }
 
     public async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default)
@@ -162,6 +195,12 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await InsertMessageAsync(connection, transaction, message, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task InsertMessageAsync(SqliteConnection connection, SqliteTransaction transaction, StoredMessage message, CancellationToken cancellationToken)
+    {
         await using var insert = Command(connection, """
             INSERT INTO messages (id, conversation_id, parent_id, seq, role, parts, text, model, status, error, usage, timings, created_at)
             VALUES ($id, $conversationId, $parentId,
@@ -181,7 +220,6 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
         touch.Parameters.AddWithValue("$at", message.CreatedAt.ToUnixTimeMilliseconds());
         touch.Parameters.AddWithValue("$conversationId", message.ConversationId);
         await touch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default)
@@ -205,13 +243,20 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
             """);
         command.Parameters.AddWithValue("$id", conversationId);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await CheckpointAsync(connection);
     }
 
     public async Task SaveImageAsync(StoredImage image, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        await InsertImageAsync(connection, null, image, cancellationToken);
+    }
+
+    private static async Task InsertImageAsync(SqliteConnection connection, SqliteTransaction? transaction, StoredImage image, CancellationToken cancellationToken)
+    {
         await using var command = Command(connection,
             "INSERT INTO images (id, conversation_id, media_type, data) VALUES ($id, $conversationId, $mediaType, $data)");
+        command.Transaction = transaction;
         command.Parameters.AddWithValue("$id", image.Id);
         command.Parameters.AddWithValue("$conversationId", image.ConversationId);
         command.Parameters.AddWithValue("$mediaType", image.MediaType);
@@ -304,8 +349,6 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
     private async Task<DeletedConversations> DeleteWhereAsync(string condition, string? owner, DateTimeOffset? before, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using (var pragma = Command(connection, "PRAGMA secure_delete = ON;"))
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var selected = $"SELECT id FROM conversations WHERE {condition}";
         async Task<int> RunAsync(string sql)
@@ -320,14 +363,31 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
         var images = await RunAsync($"DELETE FROM images WHERE conversation_id IN ({selected})");
         var conversations = await RunAsync($"DELETE FROM conversations WHERE {condition}");
         await transaction.CommitAsync(cancellationToken);
+        if (conversations > 0)
+            await CheckpointAsync(connection);
         return new DeletedConversations(conversations, messages, images);
     }
 
+    /// <summary>
+    /// Every connection overwrites what it deletes (<c>secure_delete</c>), so deleted text does not linger in free pages.
+    /// </summary>
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        await using var pragma = Command(connection, "PRAGMA secure_delete = ON;");
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
+    }
+
+    /// <summary>
+    /// After a deletion: copies the write-ahead log into the database and empties it, since the log still holds the
+    /// deleted rows' old pages. Best effort: readers in progress can keep part of the log until the next deletion.
+    /// </summary>
+    private static async Task CheckpointAsync(SqliteConnection connection)
+    {
+        await using var checkpoint = Command(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
+        await checkpoint.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql)
