@@ -13,6 +13,7 @@ import { UserMenu } from './components/UserMenu';
 import { navigate, useRouteConversationId } from './lib/route';
 import { toTurns } from './lib/turns';
 import { useChat } from './state/useChat';
+import { useConversationEvents } from './state/useConversationEvents';
 import { useConversationList } from './state/useConversationList';
 import { useServerInfo } from './state/useServerInfo';
 import { useKeyboardShortcuts } from './state/useKeyboardShortcuts';
@@ -23,6 +24,10 @@ export function App() {
   const server = useServerInfo();
   const list = useConversationList();
   const chat = useChat(routeId, { onListChanged: list.refresh });
+  useConversationEvents((notice) => {
+    void list.refresh();
+    chat.notice(notice);
+  });
   const { state } = chat;
   const sidebar = useSidebarState();
   const [settingsOpen, setSettingsOpen] = useState(false);

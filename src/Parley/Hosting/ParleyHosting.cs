@@ -101,6 +101,7 @@ public static class ParleyHosting
         services.AddSingleton<TurnFactory>();
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
+        services.AddParleyReplies();
         services.AddParleyContextCompression();
         services.AddParleyDocuments();
         services.AddParleyKafka();

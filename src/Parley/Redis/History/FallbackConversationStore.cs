@@ -137,6 +137,9 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
         return Route(message.ConversationId, async s => { await s.UpdateMessageAsync(message, cancellationToken); return true; });
     }
 
+    public async Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default) =>
+        await _memory.MarkInterruptedAsync(cancellationToken) + (redis.IsAvailable ? await redisStore.MarkInterruptedAsync(cancellationToken) : 0);
+
     public Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default) =>
         Route(conversationId, async s => { await s.ClearMessagesAsync(conversationId, cancellationToken); return true; });
 

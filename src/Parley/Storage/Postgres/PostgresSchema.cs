@@ -151,6 +151,10 @@ internal static class PostgresSchema
         );
         CREATE UNIQUE INDEX ux_owner_settings_owner ON owner_settings(lower(owner));
         """,
+        // 6: the branch the user chose to see in each conversation (SQLite migration 6).
+        """
+        ALTER TABLE conversations ADD COLUMN selected_leaf TEXT;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

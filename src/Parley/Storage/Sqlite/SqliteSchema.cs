@@ -128,6 +128,10 @@ internal static class SqliteSchema
             retention_days INTEGER
         );
         """,
+        // 6: the branch the user chose to see in each conversation (a message id; NULL = the newest branch).
+        """
+        ALTER TABLE conversations ADD COLUMN selected_leaf TEXT;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
