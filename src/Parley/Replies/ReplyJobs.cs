@@ -26,8 +26,10 @@ public sealed partial class ReplyJobs(
     {
         var key = new ReplyKey(prepared.Conversation.Id, prepared.ReplyId);
         log.Open(key);
-        // The job keeps the caller bound by the request (ExecutionContext flows into Task.Run) but not its cancellation.
-        var job = Task.Run(() => RunAsync(prepared, key));
+        // The job carries its caller in the prepared reply; nothing of the request (not its cancellation) goes with it.
+        Task job;
+        using (ExecutionContext.SuppressFlow())
+            job = Task.Run(() => RunAsync(prepared, key));
         _running[key] = job;
         _ = job.ContinueWith(_ => _running.TryRemove(key, out var _), TaskScheduler.Default);
         return key;
@@ -35,7 +37,7 @@ public sealed partial class ReplyJobs(
 
     private async Task RunAsync(PreparedReply prepared, ReplyKey key)
     {
-        var owner = prepared.Owner;
+        var owner = prepared.Caller.Owner;
         using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.MaxSeconds));
         try
         {
