@@ -32,7 +32,7 @@ public sealed class ConversationFeed(RedisConnection redis)
                 _ = redis.Subscriber()!.PublishAsync(Channel, owner + "\n" + json, CommandFlags.FireAndForget);
                 return;
             }
-            catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
+            catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error) || error is InvalidOperationException)
             {
                 redis.Failed(error);
             }

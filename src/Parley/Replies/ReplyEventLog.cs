@@ -63,8 +63,9 @@ public sealed partial class ReplyEventLog
                 {
                     await _redis.AppendAsync(db, key, id, data);
                 }
-                catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
+                catch (Exception error)
                 {
+                    // The mirror is best effort: whatever fails in it, the reply and its memory log go on.
                     _redis.Failed(error);
                     StopMirroring(key, error.GetType().Name);
                 }

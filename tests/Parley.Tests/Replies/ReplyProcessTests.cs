@@ -128,7 +128,7 @@ public sealed class ReplyProcessTests
             await using var resumed = await LiveEvents.OpenAsync(server.Client, HttpMethod.Get, $"/api/conversations/{id}/replies/{replyId}/events", lastEventId: lastSeen);
             await resumed.ReadToEndAsync();
             Assert.True(resumed.SawDone);
-            Assert.Equal(Words, seen + resumed.Text);
+            Assert.True(Words == seen + resumed.Text, $"resumed text differs; server log:\n{server.Output}");
             Assert.Equal("complete", resumed.Only("assistant_end").GetProperty("message").GetProperty("status").GetString());
             Assert.Contains("its event log continues in this instance's memory", server.Output, StringComparison.Ordinal);
         }
