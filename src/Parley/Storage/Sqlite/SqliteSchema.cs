@@ -128,7 +128,24 @@ internal static class SqliteSchema
             retention_days INTEGER
         );
         """,
-        // 6: the branch the user chose to see in each conversation (a message id; NULL = the newest branch).
+        // 6: per-owner preferences for the web app (theme, default model, system prompt, temperature) as one JSON document.
+        """
+        ALTER TABLE owner_settings ADD COLUMN preferences TEXT;
+        """,
+        // 7: share links, each a frozen snapshot of one branch of a conversation, reachable by its random token (see Parley.Sharing).
+        """
+        CREATE TABLE shares (
+            token TEXT PRIMARY KEY,
+            owner TEXT NOT NULL COLLATE NOCASE,
+            conversation_id TEXT NOT NULL,
+            leaf_id TEXT,
+            title TEXT NOT NULL,
+            snapshot TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_shares_owner ON shares(owner, created_at DESC);
+        """,
+        // 8: the branch the user chose to see in each conversation (a message id; NULL = the newest branch).
         """
         ALTER TABLE conversations ADD COLUMN selected_leaf TEXT;
         """,
