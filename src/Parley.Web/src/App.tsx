@@ -20,6 +20,7 @@ import { withoutNulls } from './lib/format';
 import { conversationStats } from './lib/stats';
 import { toTurns } from './lib/turns';
 import { useChat } from './state/useChat';
+import { useConversationEvents } from './state/useConversationEvents';
 import { useConversationList } from './state/useConversationList';
 import { useServerInfo } from './state/useServerInfo';
 import { useKeyboardShortcuts } from './state/useKeyboardShortcuts';
@@ -33,6 +34,10 @@ export function App() {
   const { prefs } = preferences;
   const newChatDefaults = useMemo(() => withoutNulls({ model: prefs.defaultModel, systemPrompt: prefs.systemPrompt, temperature: prefs.temperature }), [prefs]);
   const chat = useChat(routeId, { onListChanged: list.refresh, newChatDefaults });
+  useConversationEvents((notice) => {
+    void list.refresh();
+    chat.notice(notice);
+  });
   const { state } = chat;
   const sidebar = useSidebarState();
   const user = useSessionValue()?.session.user ?? { name: 'local', isAdmin: true };

@@ -37,12 +37,13 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
             await httpContext.Response.WriteAsJsonAsync(OpenAI.OpenAIErrors.Body(error.Code, error.Message, error.Status), cancellationToken);
             return true;
         }
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = Create(error.Code, error.Status, error.Message),
-        });
+        var problem = Create(error.Code, error.Status, error.Message);
+        if (await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem }))
+            return true;
+        // The problem details writer skips clients whose Accept names no JSON type (an SSE client's text/event-stream);
+        // they get the same body anyway, so the sentence reaches them.
+        await httpContext.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", cancellationToken);
+        return true;
     }
 
     /// <summary>Gives a body to bare status responses (413 from Kestrel, unknown routes, 405, 415) in the surface's error shape.</summary>
@@ -123,6 +124,7 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         [ErrorCodes.ContextTooLong] = "Conversation too long",
         [ErrorCodes.ContentFiltered] = "Blocked by content filter",
         [ErrorCodes.ReplyInProgress] = "Reply in progress",
+        [ErrorCodes.ReplyEventsExpired] = "Reply events no longer kept",
         [ErrorCodes.ServerShuttingDown] = "Server restarting",
         [ErrorCodes.Unauthenticated] = "Sign-in required",
         [ErrorCodes.InvalidApiKey] = "Invalid API key",

@@ -63,6 +63,9 @@ public sealed class ReplyAccumulator
         }
     }
 
+    /// <summary>The parts so far, the text being written included, without closing that text part.</summary>
+    public IReadOnlyList<MessagePart> Snapshot() => _text.Length == 0 ? [.. _parts] : [.. _parts, new TextPart(_text.ToString())];
+
     public string Text => string.Concat(Parts.OfType<TextPart>().Select(p => p.Text));
 
     public MessageTimings Timings => new(_firstTokenMs, _clock.ElapsedMilliseconds);

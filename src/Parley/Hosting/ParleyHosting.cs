@@ -100,6 +100,7 @@ public static class ParleyHosting
         services.AddHostedService<OtlpTelemetry>();
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
+        services.AddParleyReplies();
         services.AddParleyContextCompression();
         services.AddParleyDocuments();
         services.AddParleyKafka();

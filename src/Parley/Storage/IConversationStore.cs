@@ -37,6 +37,9 @@ public interface IConversationStore
     /// <summary>Replaces a message's parts, status, usage and timings (a reply being finished).</summary>
     Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default);
 
+    /// <summary>Marks every reply left <c>streaming</c> (its server died while writing it) <c>interrupted</c>; returns how many.</summary>
+    Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Removes every message and image, keeps the conversation and its settings.</summary>
     Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default);
 

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -12,6 +14,8 @@ namespace Parley.Streaming;
 public sealed class SseWriter : IDisposable
 {
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] IdPrefix = "id: "u8.ToArray();
+    private static readonly byte[] LineEnd = "\n"u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
@@ -44,6 +48,27 @@ public sealed class SseWriter : IDisposable
         _json.Reset(_response.BodyWriter);
         writeJson(_json);
         _json.Flush();
+        _response.BodyWriter.Write(EventEnd);
+        await _response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes one event whose JSON is already serialised, with its <c>id:</c> (resumable streams).</summary>
+    public async ValueTask WriteRawAsync(long id, string json, CancellationToken cancellationToken)
+    {
+        _response.BodyWriter.Write(IdPrefix);
+        Encoding.UTF8.GetBytes(id.ToString(CultureInfo.InvariantCulture), _response.BodyWriter);
+        _response.BodyWriter.Write(LineEnd);
+        _response.BodyWriter.Write(DataPrefix);
+        Encoding.UTF8.GetBytes(json, _response.BodyWriter);
+        _response.BodyWriter.Write(EventEnd);
+        await _response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>An SSE comment: keeps idle connections open through proxies; clients ignore it.</summary>
+    public async ValueTask WriteCommentAsync(string comment, CancellationToken cancellationToken)
+    {
+        _response.BodyWriter.Write(": "u8);
+        Encoding.UTF8.GetBytes(comment, _response.BodyWriter);
         _response.BodyWriter.Write(EventEnd);
         await _response.BodyWriter.FlushAsync(cancellationToken);
     }

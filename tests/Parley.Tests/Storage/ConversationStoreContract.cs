@@ -32,6 +32,38 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     };
 
     [Fact]
+    public async Task The_selected_branch_round_trips_and_null_means_the_newest()
+    {
+        var conversation = NewConversation();
+        await Store.CreateConversationAsync(conversation);
+        Assert.Null((await Store.GetConversationAsync("alice", conversation.Id))!.SelectedLeafId);
+        Assert.True(await Store.UpdateConversationAsync(conversation with { SelectedLeafId = "m_chosen" }));
+        Assert.Equal("m_chosen", (await Store.GetConversationAsync("alice", conversation.Id))!.SelectedLeafId);
+        Assert.Equal("m_chosen", (await Store.ListConversationsAsync("alice", new ConversationQuery())).Items.Single().Conversation.SelectedLeafId);
+        Assert.True(await Store.UpdateConversationAsync(conversation with { SelectedLeafId = null }));
+        Assert.Null((await Store.GetConversationAsync("alice", conversation.Id))!.SelectedLeafId);
+    }
+
+    [Fact]
+    public async Task Replies_left_streaming_are_marked_interrupted_with_their_saved_text()
+    {
+        var conversation = NewConversation();
+        await Store.CreateConversationAsync(conversation);
+        var user = NewMessage(conversation.Id, null, "question");
+        var cut = NewMessage(conversation.Id, user.Id, "half an ans", 2, MessageRoles.Assistant) with { Status = MessageStatus.Streaming };
+        var done = NewMessage(conversation.Id, user.Id, "a whole answer", 3, MessageRoles.Assistant);
+        foreach (var m in new[] { user, cut, done })
+            await Store.AddMessageAsync(m);
+
+        Assert.Equal(1, await Store.MarkInterruptedAsync());
+
+        var messages = await Store.GetMessagesAsync(conversation.Id);
+        Assert.Equal([MessageStatus.Complete, MessageStatus.Interrupted, MessageStatus.Complete], messages.Select(m => m.Status));
+        Assert.Equal("half an ans", messages[1].Text);
+        Assert.Equal(0, await Store.MarkInterruptedAsync());
+    }
+
+    [Fact]
     public async Task Round_trips_a_conversation_and_its_settings()
     {
         var conversation = NewConversation() with { SystemPrompt = "sys", Model = "mock/echo", Temperature = 0.5, MaxTokens = 100, HasTitle = true, Title = "T" };

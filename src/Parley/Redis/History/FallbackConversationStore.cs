@@ -154,6 +154,9 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
         Remember(message.ConversationId, c => c with { Messages = [.. c.Messages.Where(m => m.Id != message.Id), message] });
     }
 
+    public async Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default) =>
+        await _memory.MarkInterruptedAsync(cancellationToken) + (redis.IsAvailable ? await redisStore.MarkInterruptedAsync(cancellationToken) : 0);
+
     public async Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -34,8 +34,8 @@ public sealed class PostgresConversationStore(PostgresDatabase database) : IConv
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = PostgresDatabase.Command(connection, """
-            INSERT INTO conversations (id, owner, title, has_title, system_prompt, model, temperature, max_tokens, tools, created_at, updated_at)
-            VALUES (@id, @owner, @title, @hasTitle, @systemPrompt, @model, @temperature, @maxTokens, @tools, @createdAt, @updatedAt)
+            INSERT INTO conversations (id, owner, title, has_title, system_prompt, model, temperature, max_tokens, tools, selected_leaf, created_at, updated_at)
+            VALUES (@id, @owner, @title, @hasTitle, @systemPrompt, @model, @temperature, @maxTokens, @tools, @selectedLeaf, @createdAt, @updatedAt)
             """);
         BindConversation(command, conversation);
         command.Parameters.AddWithValue("createdAt", conversation.CreatedAt.ToUnixTimeMilliseconds());
@@ -108,7 +108,7 @@ public sealed class PostgresConversationStore(PostgresDatabase database) : IConv
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = PostgresDatabase.Command(connection, """
             UPDATE conversations SET title = @title, has_title = @hasTitle, system_prompt = @systemPrompt, model = @model,
-                temperature = @temperature, max_tokens = @maxTokens, tools = @tools, updated_at = @updatedAt
+                temperature = @temperature, max_tokens = @maxTokens, tools = @tools, selected_leaf = @selectedLeaf, updated_at = @updatedAt
             WHERE id = @id AND owner = @owner
             """);
         BindConversation(command, conversation);
@@ -219,6 +219,13 @@ public sealed class PostgresConversationStore(PostgresDatabase database) : IConv
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = PostgresDatabase.Command(connection, "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'");
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -259,7 +266,7 @@ public sealed class PostgresConversationStore(PostgresDatabase database) : IConv
 
     private const string SelectConversation = """
         SELECT c.id, c.owner, c.title, c.has_title, c.system_prompt, c.model, c.temperature, c.max_tokens, c.created_at, c.updated_at,
-            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count, c.tools
+            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count, c.tools, c.selected_leaf
         FROM conversations c
         """;
 
@@ -277,6 +284,7 @@ public sealed class PostgresConversationStore(PostgresDatabase database) : IConv
         UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
         MessageCount = (int)reader.GetInt64(10),
         Tools = reader.IsDBNull(11) ? null : MessagePartsJson.Deserialize<List<string>>(reader.GetString(11)),
+        SelectedLeafId = reader.IsDBNull(12) ? null : reader.GetString(12),
     };
 
     private static void BindConversation(NpgsqlCommand command, Conversation conversation)
@@ -290,6 +298,7 @@ public sealed class PostgresConversationStore(PostgresDatabase database) : IConv
         command.Parameters.AddWithValue("temperature", NpgsqlTypes.NpgsqlDbType.Double, (object?)conversation.Temperature ?? DBNull.Value);
         command.Parameters.AddWithValue("maxTokens", NpgsqlTypes.NpgsqlDbType.Integer, (object?)conversation.MaxTokens ?? DBNull.Value);
         command.Parameters.Add(Text("tools", MessagePartsJson.SerializeOrNull(conversation.Tools)));
+        command.Parameters.Add(Text("selectedLeaf", conversation.SelectedLeafId));
         command.Parameters.AddWithValue("updatedAt", conversation.UpdatedAt.ToUnixTimeMilliseconds());
     }
 

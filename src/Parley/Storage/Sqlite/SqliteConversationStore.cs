@@ -59,8 +59,8 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
     private static async Task InsertConversationAsync(SqliteConnection connection, SqliteTransaction? transaction, Conversation conversation, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, """
-            INSERT INTO conversations (id, owner, title, has_title, system_prompt, model, temperature, max_tokens, tools, created_at, updated_at)
-            VALUES ($id, $owner, $title, $hasTitle, $systemPrompt, $model, $temperature, $maxTokens, $tools, $createdAt, $updatedAt)
+            INSERT INTO conversations (id, owner, title, has_title, system_prompt, model, temperature, max_tokens, tools, selected_leaf, created_at, updated_at)
+            VALUES ($id, $owner, $title, $hasTitle, $systemPrompt, $model, $temperature, $maxTokens, $tools, $selectedLeaf, $createdAt, $updatedAt)
             """);
         command.Transaction = transaction;
         BindConversation(command, conversation);
@@ -140,7 +140,7 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
     {
         await using var command = Command(connection, """
             UPDATE conversations SET title = $title, has_title = $hasTitle, system_prompt = $systemPrompt, model = $model,
-                temperature = $temperature, max_tokens = $maxTokens, tools = $tools, updated_at = $updatedAt
+                temperature = $temperature, max_tokens = $maxTokens, tools = $tools, selected_leaf = $selectedLeaf, updated_at = $updatedAt
             WHERE id = $id AND owner = $owner
             """);
         command.Transaction = transaction;
@@ -234,6 +234,13 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'");
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -279,7 +286,7 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
 
     private const string SelectConversation = """
         SELECT c.id, c.owner, c.title, c.has_title, c.system_prompt, c.model, c.temperature, c.max_tokens, c.created_at, c.updated_at,
-            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count, c.tools
+            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count, c.tools, c.selected_leaf
         FROM conversations c
         """;
 
@@ -297,6 +304,7 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
         UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
         MessageCount = reader.GetInt32(10),
         Tools = reader.IsDBNull(11) ? null : MessagePartsJson.Deserialize<List<string>>(reader.GetString(11)),
+        SelectedLeafId = reader.IsDBNull(12) ? null : reader.GetString(12),
     };
 
     private static void BindConversation(SqliteCommand command, Conversation conversation)
@@ -309,6 +317,7 @@ public sealed class SqliteConversationStore(string connectionString) : IConversa
         command.Parameters.AddWithValue("$temperature", (object?)conversation.Temperature ?? DBNull.Value);
         command.Parameters.AddWithValue("$maxTokens", (object?)conversation.MaxTokens ?? DBNull.Value);
         command.Parameters.AddWithValue("$tools", (object?)MessagePartsJson.SerializeOrNull(conversation.Tools) ?? DBNull.Value);
+        command.Parameters.AddWithValue("$selectedLeaf", (object?)conversation.SelectedLeafId ?? DBNull.Value);
         command.Parameters.AddWithValue("$updatedAt", conversation.UpdatedAt.ToUnixTimeMilliseconds());
     }
 

@@ -145,6 +145,10 @@ internal static class SqliteSchema
         );
         CREATE INDEX ix_shares_owner ON shares(owner, created_at DESC);
         """,
+        // 8: the branch the user chose to see in each conversation (a message id; NULL = the newest branch).
+        """
+        ALTER TABLE conversations ADD COLUMN selected_leaf TEXT;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
