@@ -41,7 +41,6 @@ using Parley.Providers;
 using Parley.Providers.Llama;
 using Parley.Providers.Mock;
 using Parley.Storage;
-using Parley.Storage.Sqlite;
 using Parley.Documents;
 using Parley.Tools;
 using Parley.WebSecurity;
@@ -96,8 +95,7 @@ public static class ParleyHosting
         services.AddMetrics();
         services.AddSingleton<ParleyMetrics>();
         services.AddSingleton<PrometheusExporter>();
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
-        services.AddHostedService<OtlpTelemetry>();
+        services.AddParleyOtlpExport();
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
         services.AddParleyReplies();
