@@ -18,6 +18,19 @@ public sealed class ProviderOptions
     /// <summary>The subset of <see cref="Models"/> that accept images; empty means "assume all".</summary>
     public List<string> VisionModels { get; set; } = [];
 
+    /// <summary>
+    /// Embedding model ids this provider serves for <c>/v1/embeddings</c> (OpenAI-compatible providers; the mock has
+    /// <c>mock/embed</c>), listed in <c>/v1/models</c>.
+    /// </summary>
+    public List<string> EmbeddingModels { get; set; } = [];
+
+    /// <summary>
+    /// Whether this OpenAI-compatible server also serves OpenAI's Responses API (<c>/responses</c>), so
+    /// <c>/v1/responses</c> requests can be relayed to it; <c>false</c> (the default, as most compatible servers only
+    /// serve chat completions) translates them into chat completions.
+    /// </summary>
+    public bool ServesResponses { get; set; }
+
     /// <summary>Upper bound for one provider call (seed 001's TIMEOUT, in seconds).</summary>
     public int TimeoutSeconds { get; set; } = 120;
 

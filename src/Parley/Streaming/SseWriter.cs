@@ -6,12 +6,14 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Parley.Streaming;
 
 /// <summary>
-/// The one place Server-Sent Events are framed: <c>data: {json}\n\n</c> written straight into the
+/// The one place Server-Sent Events are framed: <c>data: {json}\n\n</c> (optionally after <c>event: name\n</c>) written straight into the
 /// response pipe with a reused <see cref="Utf8JsonWriter"/>, flushed per event, closed by <c>data: [DONE]</c>.
 /// </summary>
 public sealed class SseWriter : IDisposable
 {
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventPrefix = "event: "u8.ToArray();
+    private static readonly byte[] LineEnd = "\n"u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
@@ -46,6 +48,16 @@ public sealed class SseWriter : IDisposable
         _json.Flush();
         _response.BodyWriter.Write(EventEnd);
         await _response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>An <c>event: name</c> line before the data (the Responses and Anthropic Messages streams name every event).</summary>
+    public ValueTask WriteAsync(string eventName, Action<Utf8JsonWriter> writeJson, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        _response.BodyWriter.Write(EventPrefix);
+        _response.BodyWriter.Write(System.Text.Encoding.UTF8.GetBytes(eventName));
+        _response.BodyWriter.Write(LineEnd);
+        return WriteAsync(writeJson, cancellationToken);
     }
 
     public void Dispose() => _json.Dispose();

@@ -22,7 +22,6 @@ public static class OpenAIApi
     public static RouteGroupBuilder MapOpenAIApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").WithTags("OpenAI-compatible");
-        group.MapGet("/models", ListModels);
         group.MapPost("/chat/completions", ChatCompletions)
             .Accepts<JsonElement>("application/json")
             .Produces(200, contentType: "application/json")
@@ -30,23 +29,6 @@ public static class OpenAIApi
             .Produces(429)
             .WithCallerLimits();
         return group;
-    }
-
-    public static IResult ListModels(ModelCatalog catalog)
-    {
-        var data = catalog.Listed.Select(m => new
-        {
-            id = m.Id,
-            @object = "model",
-            created = 0,
-            owned_by = m.Provider,
-            display_name = m.DisplayName,
-            is_default = m.Id == catalog.Default.Id,
-            is_mock = m.IsMock,
-            vision = m.Vision,
-        }).ToList<object>();
-        data.AddRange(catalog.Aliases.Select(a => new { id = a.Key, @object = "model", created = 0, owned_by = "alias", alias_of = a.Value }));
-        return Results.Json(new { @object = "list", data });
     }
 
     public static async Task ChatCompletions(
