@@ -44,11 +44,11 @@ public static class CompletionsApi
 
     public static async Task CreateCompletion(HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns)
     {
-        Parley.Usage.CallerContext.SetSurface("completions");
+        var caller = Callers.Of(context, "completions");
         RequireObject(body, "body");
         RefuseUnknown(body, Known, "completions API");
         var prompts = Prompts(body);
-        var model = turns.ResolveModel(RequireString(body, "model", ""));
+        var model = turns.ResolveModel(RequireString(body, "model", ""), caller);
         if (String(body, "suffix", "") is { Length: > 0 })
             throw Invalid("suffix", $"(fill-in-the-middle) is not supported by {model.Id}: Parley translates /v1/completions into chat, which has no suffix. Send the prompt without it");
         Integer(body, "n", "", 1, 1);
@@ -81,7 +81,7 @@ public static class CompletionsApi
             var answeredBy = model.Id;
             for (var i = 0; i < prompts.Count; i++)
             {
-                var response = await runner.CompleteAsync(Turn(model, prompts[i], options, context), context.RequestAborted);
+                var response = await runner.CompleteAsync(Turn(model, caller, prompts[i], options, context), context.RequestAborted);
                 answeredBy = Resilience.ResilientChatClient.AnsweredBy(response.AdditionalProperties) ?? answeredBy;
                 if (response.Usage is { } u)
                     usage += ChatRunner.ToUsage(u);
@@ -99,7 +99,7 @@ public static class CompletionsApi
             var answeredBy = model.Id;
             if (echo)
                 await ChunkAsync(sse, Completion(id, created, answeredBy, [Choice(i, prompts[i], null)], null), context.RequestAborted);
-            await foreach (var chatEvent in runner.StreamAsync(Turn(model, prompts[i], options, context), context.RequestAborted))
+            await foreach (var chatEvent in runner.StreamAsync(Turn(model, caller, prompts[i], options, context), context.RequestAborted))
             {
                 switch (chatEvent)
                 {
@@ -130,9 +130,9 @@ public static class CompletionsApi
         await sse.WriteDoneAsync(context.RequestAborted);
     }
 
-    private static ChatTurn Turn(Providers.ModelEntry model, string prompt, ChatOptions options, HttpContext context)
+    private static ChatTurn Turn(Providers.ModelEntry model, Parley.Usage.Caller caller, string prompt, ChatOptions options, HttpContext context)
     {
-        var turn = new ChatTurn(model, [new ChatMessage(ChatRole.System, ContinueInstruction), new ChatMessage(ChatRole.User, prompt)], options.Clone());
+        var turn = new ChatTurn(model, [new ChatMessage(ChatRole.System, ContinueInstruction), new ChatMessage(ChatRole.User, prompt)], options.Clone(), caller);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
         return turn;
     }

@@ -38,11 +38,10 @@ public static class EmbeddingsApi
     public static async Task<IResult> CreateEmbeddings(
         HttpContext context, JsonElement body, EmbeddingModels models, ParleyMetrics metrics, UsageRecorder usage, IUserLimiter limiter)
     {
-        CallerContext.SetSurface("embeddings");
+        var caller = Callers.Of(context, "embeddings");
         RequireObject(body, "body");
         RefuseUnknown(body, Known, "embeddings API");
         var model = models.Resolve(RequireString(body, "model", ""));
-        var caller = CallerContext.Current;
         Parley.Identity.ModelAccess.Ensure(caller.AllowedModels, model, caller.KeyId);
         var inputs = Inputs(body);
         var format = String(body, "encoding_format", "") ?? "float";
@@ -54,7 +53,7 @@ public static class EmbeddingsApi
         String(body, "user", "");
 
         var tokens = inputs.Sum(i => Cl100k.Value.CountTokens(i));
-        using var measurement = new CallMeasurement(metrics, model.Id, streaming: false, usage, limiter);
+        using var measurement = new CallMeasurement(metrics, model.Id, streaming: false, caller, usage, limiter);
         GeneratedEmbeddings<Embedding<float>> embeddings;
         try
         {

@@ -36,12 +36,12 @@ public static class MessagesApi
     public static async Task CreateMessage(
         HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, IOptions<ParleyOptions> options, Documents.FileParts files)
     {
-        Parley.Usage.CallerContext.SetSurface("messages");
+        var caller = Callers.Of(context, "messages");
         var request = MessagesRequest.Parse(body, options.Value.MaxImageBytes, countTokens: false);
         await files.ExpandAsync(request.Messages, context.RequestAborted);
-        var model = turns.ResolveModel(request.Model, VisionRouting.HasImages(request.Messages));
+        var model = turns.ResolveModel(request.Model, caller, VisionRouting.HasImages(request.Messages));
         EnsureSupported(request, model);
-        var turn = new ChatTurn(model, request.Messages, request.Options);
+        var turn = new ChatTurn(model, request.Messages, request.Options, caller);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
         var id = $"msg_{Guid.NewGuid():N}";
 
@@ -63,10 +63,10 @@ public static class MessagesApi
     /// <summary><c>{"input_tokens": N}</c>: an estimate (about four characters a token), for the model the request names.</summary>
     public static async Task<IResult> CountTokens(HttpContext context, JsonElement body, TurnFactory turns, IOptions<ParleyOptions> options, Documents.FileParts files)
     {
-        Parley.Usage.CallerContext.SetSurface("messages");
+        var caller = Callers.Of(context, "messages");
         var request = MessagesRequest.Parse(body, options.Value.MaxImageBytes, countTokens: true);
         await files.ExpandAsync(request.Messages, context.RequestAborted);
-        turns.ResolveModel(request.Model, VisionRouting.HasImages(request.Messages));
+        turns.ResolveModel(request.Model, caller, VisionRouting.HasImages(request.Messages));
         return Results.Json(new { input_tokens = EstimateInputTokens(request) });
     }
 

@@ -26,7 +26,8 @@ public static class ModelsApi
 
     public static IResult ListModels(HttpContext context, ModelCatalog catalog, EmbeddingModels embeddings)
     {
-        var models = Visible(catalog, embeddings).ToList();
+        var caller = Callers.Of(context, "models");
+        var models = Visible(catalog, embeddings, caller).ToList();
         if (IsAnthropic(context))
         {
             return Results.Json(new JsonObject
@@ -42,12 +43,13 @@ public static class ModelsApi
 
     public static IResult GetModel(HttpContext context, string id, ModelCatalog catalog, EmbeddingModels embeddings)
     {
+        var caller = Callers.Of(context, "models");
         var name = Uri.UnescapeDataString(id);
-        var model = Visible(catalog, embeddings).FirstOrDefault(m => string.Equals(m.Id, name, StringComparison.OrdinalIgnoreCase));
+        var model = Visible(catalog, embeddings, caller).FirstOrDefault(m => string.Equals(m.Id, name, StringComparison.OrdinalIgnoreCase));
         if (model.Json is null)
         {
             var entry = TryResolve(catalog, name);
-            if (entry is not null && Allowed(entry.Id))
+            if (entry is not null && Allowed(caller, entry.Id))
                 model = (entry.Id, entry.DisplayName, Describe(entry, catalog, kind: "chat"));
         }
         if (model.Json is null)
@@ -55,13 +57,13 @@ public static class ModelsApi
         return Results.Json(IsAnthropic(context) ? Anthropic(model.Id, model.Display) : model.Json);
     }
 
-    private static IEnumerable<(string Id, string Display, JsonObject Json)> Visible(ModelCatalog catalog, EmbeddingModels embeddings)
+    private static IEnumerable<(string Id, string Display, JsonObject Json)> Visible(ModelCatalog catalog, EmbeddingModels embeddings, Parley.Usage.Caller caller)
     {
-        foreach (var model in catalog.Listed.Where(m => Allowed(m.Id)))
+        foreach (var model in catalog.Listed.Where(m => Allowed(caller, m.Id)))
             yield return (model.Id, model.DisplayName, Describe(model, catalog, kind: "chat"));
-        foreach (var model in embeddings.Listed.Where(m => Allowed(m.Id)))
+        foreach (var model in embeddings.Listed.Where(m => Allowed(caller, m.Id)))
             yield return (model.Id, model.Id, Describe(model, catalog, kind: "embedding"));
-        foreach (var (alias, target) in catalog.Aliases.Where(a => Allowed(a.Value)))
+        foreach (var (alias, target) in catalog.Aliases.Where(a => Allowed(caller, a.Value)))
         {
             yield return (alias, alias, new JsonObject
             {
@@ -100,7 +102,7 @@ public static class ModelsApi
         }
     }
 
-    private static bool Allowed(string modelId) => ModelAccess.Allows(Parley.Usage.CallerContext.Current.AllowedModels, modelId);
+    private static bool Allowed(Parley.Usage.Caller caller, string modelId) => ModelAccess.Allows(caller.AllowedModels, modelId);
 
     private static bool IsAnthropic(HttpContext context) => context.Request.Headers.ContainsKey("anthropic-version");
 }

@@ -38,8 +38,8 @@ public static class ResponsesApi
         HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, ResponseStore store, IOptions<ParleyOptions> options,
         Documents.FileParts files, TimeProvider time)
     {
-        Parley.Usage.CallerContext.SetSurface("responses");
-        var owner = Owners.Of(context);
+        var caller = Callers.Of(context, "responses");
+        var owner = caller.Owner;
         var request = ResponsesRequest.Parse(body);
         var previous = request.PreviousResponseId is { } previousId
             ? store.Find(previousId, owner) ?? throw new ParleyException(ErrorCodes.InvalidRequest, 400,
@@ -57,8 +57,8 @@ public static class ResponsesApi
             messages.Add(new ChatMessage(ChatRole.System, request.Instructions));
         messages.AddRange(history);
 
-        var model = turns.ResolveModel(request.Model ?? previous?.ModelId, VisionRouting.HasImages(messages));
-        var turn = new ChatTurn(model, messages, request.Options);
+        var model = turns.ResolveModel(request.Model ?? previous?.ModelId, caller, VisionRouting.HasImages(messages));
+        var turn = new ChatTurn(model, messages, request.Options, caller);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
         var draft = new ResponseDraft(ResponsesInput.NewId("resp"), time.GetUtcNow().ToUnixTimeSeconds(), model.Id, request.Echo);
 
