@@ -34,8 +34,11 @@ internal static class MessagesContent
                 case "assistant":
                     result.Add(Assistant(content, where, callIds));
                     break;
+                case "system":
+                    result.Add(new ChatMessage(ChatRole.System, string.Concat(User(content, where, 0, callIds).Select(m => m.Text))));
+                    break;
                 default:
-                    throw Invalid(Path(where, "role"), $"must be 'user' or 'assistant', not '{role}'");
+                    throw Invalid(Path(where, "role"), $"must be 'user', 'assistant' or 'system', not '{role}'");
             }
         }
         return result;
