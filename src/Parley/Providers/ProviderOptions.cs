@@ -26,6 +26,18 @@ public sealed class ProviderOptions
 
     /// <summary>Context window in tokens, used to budget history; 0 means "use Parley's default".</summary>
     public int ContextWindowTokens { get; set; }
+
+    /// <summary>
+    /// Relay requests of the provider's own API (an OpenAI-compatible provider: <c>/v1/chat/completions</c>) byte for byte,
+    /// only the model rewritten, and its replies back as they arrive. Off: translate them like any other provider's.
+    /// </summary>
+    public bool Relay { get; set; } = true;
+
+    /// <summary>
+    /// When a request must be translated for this provider, drop what has no translation (listed in the
+    /// <c>x-parley-dropped-params</c> response header) instead of refusing the request with a 400.
+    /// </summary>
+    public bool DropUnsupportedParams { get; set; }
 }
 
 public static class ProviderKinds
