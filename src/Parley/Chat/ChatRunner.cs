@@ -75,6 +75,11 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
             measurement.AnsweredBy(answeredBy);
             if (Caching.CachingChatClient.IsHit(update.AdditionalProperties))
                 measurement.Cached();
+            if (Relay.RelayPayload.Of(update.RawRepresentation) is { } raw)
+            {
+                measurement.Token();
+                yield return new RawDelta(raw);
+            }
             foreach (var content in update.Contents)
             {
                 switch (content)

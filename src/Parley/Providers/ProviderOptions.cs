@@ -24,13 +24,6 @@ public sealed class ProviderOptions
     /// </summary>
     public List<string> EmbeddingModels { get; set; } = [];
 
-    /// <summary>
-    /// Whether this OpenAI-compatible server also serves OpenAI's Responses API (<c>/responses</c>), so
-    /// <c>/v1/responses</c> requests can be relayed to it; <c>false</c> (the default, as most compatible servers only
-    /// serve chat completions) translates them into chat completions.
-    /// </summary>
-    public bool ServesResponses { get; set; }
-
     /// <summary>Upper bound for one provider call (seed 001's TIMEOUT, in seconds).</summary>
     public int TimeoutSeconds { get; set; } = 120;
 
@@ -39,6 +32,18 @@ public sealed class ProviderOptions
 
     /// <summary>Context window in tokens, used to budget history; 0 means "use Parley's default".</summary>
     public int ContextWindowTokens { get; set; }
+
+    /// <summary>
+    /// Relay requests of the provider's own API (an OpenAI-compatible provider: <c>/v1/chat/completions</c>) byte for byte,
+    /// only the model rewritten, and its replies back as they arrive. Off: translate them like any other provider's.
+    /// </summary>
+    public bool Relay { get; set; } = true;
+
+    /// <summary>
+    /// When a request must be translated for this provider, drop what has no translation (listed in the
+    /// <c>x-parley-dropped-params</c> response header) instead of refusing the request with a 400.
+    /// </summary>
+    public bool DropUnsupportedParams { get; set; }
 }
 
 public static class ProviderKinds

@@ -60,6 +60,12 @@ public sealed class SseWriter : IDisposable
         return WriteAsync(writeJson, cancellationToken);
     }
 
+    /// <summary>Writes bytes that are already whole SSE events (relayed from an upstream) and flushes them.</summary>
+    public async ValueTask WriteRawAsync(ReadOnlyMemory<byte> events, CancellationToken cancellationToken)
+    {
+        await _response.BodyWriter.WriteAsync(events, cancellationToken);
+    }
+
     public void Dispose() => _json.Dispose();
 
     public async ValueTask WriteDoneAsync(CancellationToken cancellationToken)

@@ -176,4 +176,39 @@ public sealed class CrossProviderTests : IAsyncLifetime
         var blocks = sent.GetProperty("messages")[0].GetProperty("content").EnumerateArray().Select(b => b.GetProperty("type").GetString()).ToList();
         Assert.Contains("image", blocks);
     }
+
+    [Fact]
+    public async Task Messages_to_an_anthropic_model_are_relayed_byte_for_byte_with_only_the_model_rewritten()
+    {
+        _anthropic.Enqueue(FakeReply.Text("relayed ", "reply"));
+        const string Body = """{"model":"anthropic/claude-sonnet-4-5","max_tokens":30,"stream":true,"context_management":{"edits":[]},"messages":[{"role":"user","content":[{"type":"text","text":"hi","cache_control":{"type":"ephemeral"}}]}]}""";
+        var (response, events) = await NamedSse.PostAsync(_server.Client, "/v1/messages", Body);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(Body.Replace("anthropic/claude-sonnet-4-5", "claude-sonnet-4-5", StringComparison.Ordinal), _anthropic.LastRequest.Body);
+        Assert.Equal("sk-ant-test", _anthropic.LastRequest.Header("x-api-key"));
+        Assert.StartsWith("msg_fake", events[0].Data.GetProperty("message").GetProperty("id").GetString(), StringComparison.Ordinal);
+        Assert.Equal("relayed reply", string.Concat(events.Where(e => e.Name == "content_block_delta").Select(e => e.Data.GetProperty("delta").GetProperty("text").GetString())));
+        Assert.Equal("message_stop", events[^1].Name);
+
+        // Another provider cannot take the field Parley does not translate: refused by name, not dropped.
+        var refused = await _server.Client.PostAsync("/v1/messages", new StringContent(Body.Replace("anthropic/claude-sonnet-4-5", "mock/echo", StringComparison.Ordinal),
+            System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Contains("'context_management'", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_relayed_non_streamed_message_is_the_upstreams_body()
+    {
+        _anthropic.Enqueue(FakeReply.Text("whole"));
+        var message = await Anthropic().Messages.Create(new MessageCreateParams
+        {
+            Model = "anthropic/claude-sonnet-4-5", MaxTokens = 20, Messages = [new UserMessageParam("x")],
+        });
+        Assert.StartsWith("msg_fake", message.ID, StringComparison.Ordinal);
+        Assert.True(message.Content[0].TryPickText(out var text));
+        Assert.Equal("whole", text.Text);
+        Assert.Equal(7, message.Usage.OutputTokens);
+    }
 }

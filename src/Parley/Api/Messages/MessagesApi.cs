@@ -33,21 +33,36 @@ public static class MessagesApi
         return group;
     }
 
+    /// <summary>
+    /// Relays the body to an Anthropic model (only <c>model</c> rewritten, the upstream's bytes written back as they come);
+    /// translates it for any other provider, refusing with a 400 what has no translation.
+    /// </summary>
     public static async Task CreateMessage(
-        HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, IOptions<ParleyOptions> options, Documents.FileParts files)
+        HttpContext context, ChatRunner runner, TurnFactory turns, ModelCatalog catalog, IOptions<ParleyOptions> options, Documents.FileParts files)
     {
         var caller = Callers.Of(context, "messages");
-        var request = MessagesRequest.Parse(body, options.Value.MaxImageBytes, countTokens: false);
+        var body = await OpenAI.RequestBodies.ReadAsync(context.Request, context.RequestAborted);
+        using var document = OpenAI.RequestBodies.Parse(body);
+        var request = MessagesRequest.Parse(document.RootElement, options.Value.MaxImageBytes, countTokens: false);
         await files.ExpandAsync(request.Messages, context.RequestAborted);
         var model = turns.ResolveModel(request.Model, caller, VisionRouting.HasImages(request.Messages));
-        EnsureSupported(request, model);
+        var relayed = model.Kind == ProviderKinds.Anthropic && catalog.Providers.GetValueOrDefault(model.Provider)?.Relay != false;
+        if (!relayed)
+            EnsureSupported(request, model);
         var turn = new ChatTurn(model, request.Messages, request.Options, caller);
+        new Relay.RelayRequest(Providers.Anthropic.AnthropicMessagesRelay.Instance, body, request.Stream).AttachTo(turn.Options);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
         var id = $"msg_{Guid.NewGuid():N}";
 
         if (!request.Stream)
         {
             var response = await runner.CompleteAsync(turn, context.RequestAborted);
+            if ((Relay.RelayPayload.Of(response.RawRepresentation) ?? response.Messages.Select(m => Relay.RelayPayload.Of(m.RawRepresentation)).FirstOrDefault(b => b is not null)) is { } raw)
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.BodyWriter.WriteAsync(raw, context.RequestAborted);
+                return;
+            }
             var answeredBy = Resilience.ResilientChatClient.AnsweredBy(response.AdditionalProperties) ?? model.Id;
             await context.Response.WriteAsJsonAsync(AnthropicMessageJson.Message(response, id, answeredBy), context.RequestAborted);
             return;
@@ -77,6 +92,9 @@ public static class MessagesApi
     /// <summary>A parameter the chosen provider cannot honour is refused, not dropped.</summary>
     private static void EnsureSupported(MessagesRequest request, ModelEntry model)
     {
+        if (request.Unknown.Count > 0)
+            throw new Errors.ParleyException(Errors.ErrorCodes.InvalidRequest, 400,
+                $"{string.Join(", ", request.Unknown.Select(u => $"'{u}'"))}: not supported by {model.Id}; only an Anthropic provider receives these as sent. Remove them or pick an Anthropic model.");
         if (request.TopKRequested && model.Kind == ProviderKinds.OpenAI)
             throw new Errors.ParleyException(Errors.ErrorCodes.InvalidRequest, 400,
                 $"'top_k' is not supported by {model.Id}: OpenAI-compatible chat completions have no top-k sampling. Remove it or pick another model.");

@@ -20,11 +20,27 @@ internal sealed class MessagesEventWriter(SseWriter sse, string id, string model
     private string? _finishReason;
     private Parley.Conversations.TokenUsage? _usage;
     private bool _failed;
+    private bool _relayed;
 
     public async ValueTask WriteAsync(ChatEvent chatEvent)
     {
         switch (chatEvent)
         {
+            case RawDelta raw:
+                _relayed = _started = true;
+                await sse.WriteRawAsync(raw.Bytes, cancellationToken);
+                break;
+            case ReplyFailed failed when !_started:
+                throw new ParleyException(failed.Code, failed.Status, failed.Message);
+            case ReplyFailed failed:
+                _failed = true;
+                await SendAsync("error", new JsonObject
+                {
+                    ["error"] = new JsonObject { ["type"] = AnthropicErrors.Type(failed.Code, failed.Status), ["message"] = failed.Message },
+                });
+                break;
+            case not null when _relayed:
+                break;
             case TextDelta text:
                 await StartAsync();
                 if (!_textOpen)
@@ -57,21 +73,12 @@ internal sealed class MessagesEventWriter(SseWriter sse, string id, string model
             case ReplyFinished finished:
                 _finishReason = finished.FinishReason;
                 break;
-            case ReplyFailed failed when !_started:
-                throw new ParleyException(failed.Code, failed.Status, failed.Message);
-            case ReplyFailed failed:
-                _failed = true;
-                await SendAsync("error", new JsonObject
-                {
-                    ["error"] = new JsonObject { ["type"] = AnthropicErrors.Type(failed.Code, failed.Status), ["message"] = failed.Message },
-                });
-                break;
         }
     }
 
     public async ValueTask FinishAsync()
     {
-        if (_failed)
+        if (_failed || _relayed)
             return;
         await StartAsync();
         await CloseTextAsync();

@@ -5,8 +5,11 @@ using static Parley.Api.RequestJson;
 
 namespace Parley.Api.Messages;
 
-/// <summary>A parsed <c>POST /v1/messages</c> (or <c>/v1/messages/count_tokens</c>) body, as Microsoft.Extensions.AI types.</summary>
-internal sealed record MessagesRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool TopKRequested)
+/// <summary>
+/// A parsed <c>POST /v1/messages</c> (or <c>/v1/messages/count_tokens</c>) body, as Microsoft.Extensions.AI types.
+/// <see cref="Unknown"/> lists top-level fields Parley does not translate: an Anthropic upstream gets them as sent, any other provider refuses them.
+/// </summary>
+internal sealed record MessagesRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool TopKRequested, IReadOnlyList<string> Unknown)
 {
     private static readonly HashSet<string> Known =
     [
@@ -17,7 +20,7 @@ internal sealed record MessagesRequest(string Model, List<ChatMessage> Messages,
     public static MessagesRequest Parse(JsonElement body, int maxImageBytes, bool countTokens)
     {
         RequireObject(body, "body");
-        RefuseUnknown(body, Known, "Messages API");
+        var unknown = body.EnumerateObject().Select(p => p.Name).Where(n => !Known.Contains(n)).ToList();
         var model = RequireString(body, "model", "");
         var maxTokens = Integer(body, "max_tokens", "", min: 1);
         if (maxTokens is null && !countTokens)
@@ -47,7 +50,7 @@ internal sealed record MessagesRequest(string Model, List<ChatMessage> Messages,
         if (body.TryGetProperty("metadata", out var metadata) && metadata.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
             throw Invalid("metadata", "must be an object");
         var stream = Bool(body, "stream", "") ?? false;
-        return new MessagesRequest(model, messages, options, stream, options.TopK is not null);
+        return new MessagesRequest(model, messages, options, stream, options.TopK is not null, unknown);
     }
 
     private static string SystemText(JsonElement system)
