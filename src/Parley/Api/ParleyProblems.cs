@@ -32,9 +32,7 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         if (error.Code == ErrorCodes.StoreUnavailable)
             httpContext.Response.Headers.RetryAfter = "2";
 
-        if (httpContext.Request.Path.StartsWithSegments("/v1"))
-        {
-            await httpContext.Response.WriteAsJsonAsync(OpenAI.OpenAIErrors.Body(error.Code, error.Message, error.Status), cancellationToken);
+        if (await ApiErrors.TryWriteAsync(httpContext, error.Code, error.Status, error.Message))
             return true;
         }
         var problem = Create(error.Code, error.Status, error.Message);
@@ -53,16 +51,13 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         var (code, message) = context.Response.StatusCode switch
         {
             413 => (ErrorCodes.BodyTooLarge, "The request body is larger than the server accepts."),
-            404 => (ErrorCodes.InvalidRequest, $"There is no endpoint at {context.Request.Path}."),
+            404 => (ErrorCodes.InvalidRequest, ApiErrors.NoEndpoint(context.Request)),
             405 => (ErrorCodes.InvalidRequest, $"{context.Request.Method} is not allowed on {context.Request.Path}."),
             415 => (ErrorCodes.InvalidJson, "The request needs a JSON body (Content-Type: application/json)."),
             var other => (other >= 500 ? ErrorCodes.Internal : ErrorCodes.InvalidRequest, $"The request failed with HTTP {other}."),
         };
-        if (context.Request.Path.StartsWithSegments("/v1"))
-        {
-            await context.Response.WriteAsJsonAsync(OpenAI.OpenAIErrors.Body(code, message, context.Response.StatusCode));
+        if (await ApiErrors.TryWriteAsync(context, code, context.Response.StatusCode, message))
             return;
-        }
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = Create(code, context.Response.StatusCode, message) });
     }

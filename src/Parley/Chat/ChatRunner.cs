@@ -66,6 +66,8 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
 
             finishReason = update.FinishReason?.Value ?? finishReason;
             answeredBy = update.AnsweredBy() ?? answeredBy;
+            if (Relay.RelayPayload.Of(update.RawRepresentation) is { } raw)
+                yield return new RawDelta(raw);
             foreach (var content in update.Contents)
             {
                 switch (content)

@@ -31,6 +31,9 @@ public sealed partial class ParleyAuthentication(
     {
         var singleUser = !auth.Value.IsAccounts;
         var header = Request.Headers.Authorization.ToString();
+        // Anthropic clients send their key as x-api-key.
+        if (header.Length == 0 && Request.Headers["x-api-key"].ToString() is { Length: > 0 } apiKey)
+            header = "Bearer " + apiKey;
         if (header.Length > 0)
         {
             if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header[7..].Trim() is not { Length: > 0 } token)
@@ -84,15 +87,12 @@ public sealed partial class ParleyAuthentication(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteErrorAsync(Context, ErrorCodes.Forbidden, 403, "Only administrators may do this.");
 
-    /// <summary>Writes an error in the surface's shape: OpenAI's on <c>/v1</c>, problem details (plus the auth mode) elsewhere.</summary>
+    /// <summary>Writes an error in the surface's shape (<see cref="ApiErrors"/>): OpenAI's or Anthropic's on <c>/v1</c>, problem details (plus the auth mode) elsewhere.</summary>
     internal static async Task WriteErrorAsync(HttpContext context, string code, int status, string message)
     {
-        context.Response.StatusCode = status;
-        if (context.Request.Path.StartsWithSegments("/v1"))
-        {
-            await context.Response.WriteAsJsonAsync(Api.OpenAI.OpenAIErrors.Body(code, message, status));
+        if (await ApiErrors.TryWriteAsync(context, code, status, message))
             return;
-        }
+        context.Response.StatusCode = status;
         var problem = ParleyProblems.Create(code, status, message);
         problem.Extensions["mode"] = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.Mode;
         await context.RequestServices.GetRequiredService<IProblemDetailsService>()

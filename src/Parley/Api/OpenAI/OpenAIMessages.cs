@@ -11,9 +11,12 @@ namespace Parley.Api.OpenAI;
 /// </summary>
 public static class OpenAIMessages
 {
-    /// <summary><paramref name="allowFiles"/>: accept <c>file</c> parts (as <see cref="Documents.PendingFileContent"/>, which the caller must read).</summary>
+    /// <summary>
+    /// <paramref name="allowFiles"/>: accept <c>file</c> parts (as <see cref="Documents.PendingFileContent"/>, which the caller must read).
+    /// <paramref name="keepUnknownParts"/>: keep content parts of other types for a relay (see <see cref="Untranslated"/>) instead of refusing them.
+    /// </summary>
     /// <param name="maxImagesPerMessage">Images one message may carry (<c>Parley:MaxImagesPerMessage</c>).</param>
-    public static List<ChatMessage> Read(JsonElement messages, int maxImageBytes, bool allowFiles = false, int maxImagesPerMessage = int.MaxValue)
+    public static List<ChatMessage> Read(JsonElement messages, int maxImageBytes, bool allowFiles = false, int maxImagesPerMessage = int.MaxValue, bool keepUnknownParts = false)
     {
         if (messages.ValueKind != JsonValueKind.Array)
             throw Invalid("'messages' must be an array of chat messages.");
@@ -21,7 +24,7 @@ public static class OpenAIMessages
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            result.Add(ReadMessage(message, index, maxImageBytes, allowFiles, maxImagesPerMessage));
+            result.Add(ReadMessage(message, index, maxImageBytes, allowFiles, maxImagesPerMessage, keepUnknownParts));
             index++;
         }
         return result;
@@ -104,7 +107,7 @@ public static class OpenAIMessages
         _ => JsonSerializer.Serialize(result),
     };
 
-    private static ChatMessage ReadMessage(JsonElement message, int index, int maxImageBytes, bool allowFiles, int maxImages)
+    private static ChatMessage ReadMessage(JsonElement message, int index, int maxImageBytes, bool allowFiles, int maxImages, bool keepUnknownParts)
     {
         if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("role", out var roleElement) || roleElement.ValueKind != JsonValueKind.String)
             throw Invalid($"messages[{index}] needs a 'role'.");
@@ -113,7 +116,7 @@ public static class OpenAIMessages
         return role switch
         {
             "system" or "developer" => new ChatMessage(ChatRole.System, Text(content, index)),
-            "user" => new ChatMessage(ChatRole.User, Contents(content, index, maxImageBytes, allowFiles, maxImages)),
+            "user" => new ChatMessage(ChatRole.User, Contents(content, index, maxImageBytes, allowFiles, maxImages, keepUnknownParts)),
             "assistant" => Assistant(message, content, index),
             "tool" => new ChatMessage(ChatRole.Tool,
                 [new FunctionResultContent(StringProperty(message, "tool_call_id") ?? throw Invalid($"messages[{index}] (tool) needs 'tool_call_id'."), Text(content, index))]),
@@ -144,7 +147,7 @@ public static class OpenAIMessages
         return new ChatMessage(ChatRole.Assistant, contents);
     }
 
-    private static List<AIContent> Contents(JsonElement content, int index, int maxImageBytes, bool allowFiles, int maxImages)
+    private static List<AIContent> Contents(JsonElement content, int index, int maxImageBytes, bool allowFiles, int maxImages, bool keepUnknownParts)
     {
         if (content.ValueKind != JsonValueKind.Array)
             return [new TextContent(Text(content, index))];
@@ -171,13 +174,22 @@ public static class OpenAIMessages
             {
                 parts.Add(File(part, index));
             }
-            else
+            else if (!keepUnknownParts)
             {
                 throw Invalid($"messages[{index}] has an unsupported content part type '{type}'.");
+            }
+            else
+            {
+                // Relayed as sent to an OpenAI-compatible upstream; a translation refuses it (see Untranslated).
+                parts.Add(new AIContent { RawRepresentation = new UntranslatedPart($"messages[{index}] content part type '{type}'") });
             }
         }
         return parts;
     }
+
+    /// <summary>What <see cref="Read"/> kept only for a relay: content parts no translation carries.</summary>
+    public static IEnumerable<string> Untranslated(IEnumerable<ChatMessage> messages) =>
+        messages.SelectMany(m => m.Contents).Select(c => c.RawRepresentation).OfType<UntranslatedPart>().Select(p => p.Where);
 
     public static AIContent Image(string url, int maxImageBytes)
     {
@@ -248,4 +260,6 @@ public static class OpenAIMessages
             : null;
 
     private static ParleyException Invalid(string message) => new(ErrorCodes.InvalidRequest, 400, message);
+
+    private sealed record UntranslatedPart(string Where);
 }
