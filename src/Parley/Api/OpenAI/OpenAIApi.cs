@@ -58,12 +58,12 @@ public static class OpenAIApi
     public static async Task ChatCompletions(
         HttpContext context, ChatRunner runner, TurnFactory turns, ModelCatalog catalog, IOptions<ParleyOptions> options, Documents.FileParts files)
     {
-        Parley.Usage.CallerContext.SetSurface("v1");
+        var caller = Callers.Of(context, "v1");
         var body = await RequestBodies.ReadAsync(context.Request, context.RequestAborted);
         using var document = RequestBodies.Parse(body);
         var request = OpenAIChatRequest.Parse(document.RootElement, options.Value.MaxImageBytes);
         await files.ExpandAsync(request.Messages, context.RequestAborted);
-        var model = turns.ResolveModel(request.Model, VisionRouting.HasImages(request.Messages));
+        var model = turns.ResolveModel(request.Model, caller, VisionRouting.HasImages(request.Messages));
         var provider = catalog.Providers.GetValueOrDefault(model.Provider);
         var relayed = model.Kind == ProviderKinds.OpenAI && provider?.Relay != false;
         if (!relayed && request.Untranslated.Count > 0)
@@ -77,7 +77,7 @@ public static class OpenAIApi
             context.Response.Headers[DroppedParamsHeader] = string.Join(", ", request.Untranslated);
         }
 
-        var turn = new ChatTurn(model, request.Messages, request.Options);
+        var turn = new ChatTurn(model, request.Messages, request.Options, caller);
         new Relay.RelayRequest(Providers.OpenAI.OpenAIChatRelay.Instance, body, request.Stream).AttachTo(turn.Options);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
         var completionId = $"chatcmpl-{Guid.NewGuid():N}";
