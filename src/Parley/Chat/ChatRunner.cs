@@ -75,7 +75,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
             measurement.AnsweredBy(answeredBy);
             if (Caching.CachingChatClient.IsHit(update.AdditionalProperties))
                 measurement.Cached();
-            if (Relay.RelayPayload.Of(update.RawRepresentation) is { } raw)
+            if (Relay.RelayPayload.Of(update.RawRepresentation, streamed: true) is { } raw)
             {
                 measurement.Token();
                 yield return new RawDelta(raw);
