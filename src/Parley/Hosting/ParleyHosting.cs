@@ -28,10 +28,12 @@ using Parley.Conversations;
 using Parley.Identity;
 using Parley.Api.Identity;
 using Parley.Api.Audit;
+using Parley.Api.Sharing;
 using Parley.Api.YourData;
 using Parley.Retention;
 using Parley.Observability;
 using Parley.Providers;
+using Parley.Providers.Llama;
 using Parley.Providers.Mock;
 using Parley.Storage;
 using Parley.Storage.Sqlite;
@@ -67,6 +69,7 @@ public static class ParleyHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddParleyDatabase();
         services.TryAddSingleton<IConversationStore>(StoreSelection.ConversationStore);
+        services.TryAddSingleton<Sharing.IShareStore>(StoreSelection.ShareStore);
         services.AddHostedService<StoreInitializer>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddHostedService<StartupReport>();
@@ -76,6 +79,7 @@ public static class ParleyHosting
         services.TryAddSingleton(ChatPipeline.Create);
         services.TryAddSingleton<Library.ChatHandlerRegistry>();
         services.AddSingleton<ChatClients>();
+        services.AddParleyLocalModels();
         services.AddOptions<Resilience.ResilienceOptions>().BindConfiguration(Resilience.ResilienceOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Resilience.ResilienceOptions>, Resilience.ResilienceOptionsValidator>();
         services.AddSingleton<Resilience.ProviderResilience>();
@@ -135,6 +139,8 @@ public static class ParleyHosting
         app.MapPortabilityApi();
         app.MapAuditApi();
         app.MapMeDataApi();
+        app.MapPreferencesApi();
+        app.MapSharesApi();
         app.MapWebApp();
         return app;
     }

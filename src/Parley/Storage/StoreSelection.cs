@@ -39,6 +39,9 @@ public static class StoreSelection
     public static Audit.IAuditStore AuditStore(IServiceProvider services) =>
         Postgres(services) is { } database ? new PostgresAuditStore(database) : Audit.SqliteAuditStore.ForFile(SqlitePath(services));
 
+    public static Sharing.IShareStore ShareStore(IServiceProvider services) =>
+        Postgres(services) is { } database ? new PostgresShareStore(database) : Sharing.SqliteShareStore.ForFile(SqlitePath(services));
+
     private static PostgresDatabase? Postgres(IServiceProvider services) =>
         services.GetRequiredService<IOptions<DatabaseOptions>>().Value.UsesPostgres ? services.GetRequiredService<PostgresDatabase>() : null;
 

@@ -109,6 +109,19 @@ public sealed class PostgresIdentityStore(PostgresDatabase database) : IIdentity
             r => (Owner: r.GetString(0), Days: r.GetInt32(1)), cancellationToken))
         .ToDictionary(r => r.Owner, r => r.Days, StringComparer.OrdinalIgnoreCase);
 
+    public async Task<string?> GetPreferencesAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync("SELECT preferences FROM owner_settings WHERE lower(owner) = lower(@owner) AND preferences IS NOT NULL",
+            r => r.GetString(0), cancellationToken, ("owner", owner));
+        return rows.Count > 0 ? rows[0] : null;
+    }
+
+    public Task SetPreferencesAsync(string owner, string? json, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("""
+            INSERT INTO owner_settings (owner, preferences) VALUES (@owner, @json)
+            ON CONFLICT ((lower(owner))) DO UPDATE SET preferences = excluded.preferences
+            """, cancellationToken, ("owner", owner), ("json", json));
+
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
