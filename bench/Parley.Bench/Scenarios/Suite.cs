@@ -291,6 +291,13 @@ public sealed partial class Suite(BenchOptions options, BenchReport report) : IA
             scenario.Metrics["parley_vs_portkey_throughput"] = parley.Rps / portkey.Rps;
     }
 
+    private static Task NotAvailable(ScenarioResult scenario, string why)
+    {
+        scenario.Status = "not_available";
+        scenario.Notes.Add(why);
+        return Task.CompletedTask;
+    }
+
     private static Task Skip(ScenarioResult scenario, string why)
     {
         scenario.Status = "skipped";
