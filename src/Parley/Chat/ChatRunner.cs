@@ -66,7 +66,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
 
             finishReason = update.FinishReason?.Value ?? finishReason;
             answeredBy = update.AnsweredBy() ?? answeredBy;
-            if (Relay.RelayPayload.Of(update.RawRepresentation) is { } raw)
+            if (Relay.RelayPayload.Of(update.RawRepresentation, streamed: true) is { } raw)
                 yield return new RawDelta(raw);
             foreach (var content in update.Contents)
             {

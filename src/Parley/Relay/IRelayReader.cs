@@ -29,7 +29,7 @@ public interface IRelayReader
     /// <summary>Bytes of generated text and tool arguments, for an estimate when the upstream reports no usage.</summary>
     long OutputBytes { get; }
 
-    /// <summary>The text of the first choice of a non-streamed reply.</summary>
+    /// <summary>The text of the first choice (of a stream: so far).</summary>
     string? Text { get; }
 
     /// <summary>The tool calls the model made (informational: the client runs them).</summary>

@@ -24,6 +24,30 @@ public static class RelayBody
         return null;
     }
 
+    /// <summary>Where a whole top-level member lies (its name, value and the comma after it), or null when absent.</summary>
+    public static (int Start, int Length)? FindMember(ReadOnlySpan<byte> body, ReadOnlySpan<byte> name)
+    {
+        var reader = new Utf8JsonReader(body);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var start = (int)reader.TokenStartIndex;
+            var match = reader.ValueTextEquals(name);
+            reader.Read();
+            reader.Skip();
+            if (!match)
+                continue;
+            var end = (int)reader.BytesConsumed;
+            var rest = body[end..];
+            var comma = rest.IndexOfAnyExcept(" \t\r\n"u8);
+            if (comma >= 0 && rest[comma] == (byte)',')
+                end += comma + 1;
+            return (start, end - start);
+        }
+        return null;
+    }
+
     /// <summary>
     /// <paramref name="body"/> with the top-level <paramref name="name"/> set to the string <paramref name="value"/>
     /// (replaced where it is, or added first), and <paramref name="insertFirst"/> (raw JSON members, each followed by a comma) added first.

@@ -45,10 +45,12 @@ public sealed class RelayChatClient(IChatClient translating, string providerName
             if (reader.Text is { Length: > 0 } text)
                 contents.Add(new TextContent(text));
             contents.AddRange(reader.ToolCalls);
-            var payload = new RelayPayload(body);
+            var payload = new RelayPayload(body, Streamed: false);
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { RawRepresentation = payload })
             {
                 RawRepresentation = payload,
+                // Also here, because a response cache rebuilds responses from updates and keeps only their properties.
+                AdditionalProperties = new() { [RelayPayload.PropertyKey] = payload },
                 ResponseId = reader.ResponseId,
                 ModelId = reader.ModelId,
                 FinishReason = reader.FinishReason is { } finish ? new ChatFinishReason(finish) : null,
@@ -167,13 +169,15 @@ public sealed class RelayChatClient(IChatClient translating, string providerName
         var update = new ChatResponseUpdate
         {
             Role = ChatRole.Assistant,
-            RawRepresentation = forward.IsEmpty ? null : new RelayPayload(forward),
+            RawRepresentation = forward.IsEmpty ? null : new RelayPayload(forward, Streamed: true),
             ResponseId = reader.ResponseId,
             ModelId = reader.ModelId,
         };
         if (!finished)
             return update;
-        var contents = new List<AIContent>(reader.ToolCalls.Count + 1);
+        var contents = new List<AIContent>(reader.ToolCalls.Count + 2);
+        if (reader.Text is { Length: > 0 } text)
+            contents.Add(new TextContent(text));
         contents.AddRange(reader.ToolCalls);
         contents.Add(new UsageContent(reader.Usage ?? Estimate(relay, reader)));
         update.Contents = contents;

@@ -28,8 +28,29 @@ public sealed class RelayRequest
 
     public bool Stream { get; }
 
-    /// <summary>SHA-256 of <see cref="Body"/>: a response cache keys relayed calls on every byte, not only on what Parley parsed.</summary>
-    public string BodyHash => _bodyHash ??= Convert.ToHexStringLower(SHA256.HashData(Body.Span));
+    /// <summary>
+    /// SHA-256 of <see cref="Body"/> without its top-level <c>stream</c> and <c>stream_options</c>: a response cache keys
+    /// relayed calls on every byte that shapes the reply, not only on what Parley parsed, and a stream can share a plain reply.
+    /// </summary>
+    public string BodyHash => _bodyHash ??= Hash(Body.Span);
+
+    private static string Hash(ReadOnlySpan<byte> body)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var from = 0;
+        var skipped = new List<(int Start, int Length)>(2);
+        if (RelayBody.FindMember(body, "stream"u8) is { } stream)
+            skipped.Add(stream);
+        if (RelayBody.FindMember(body, "stream_options"u8) is { } options)
+            skipped.Add(options);
+        foreach (var (start, length) in skipped.OrderBy(s => s.Start))
+        {
+            hash.AppendData(body[from..start]);
+            from = start + length;
+        }
+        hash.AppendData(body[from..]);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     /// <summary>Sets this request on <paramref name="options"/>, replacing any raw representation factory.</summary>
     public void AttachTo(ChatOptions options)

@@ -98,5 +98,7 @@ public static class OpenAIApi
 
     /// <summary>The upstream's body of a relayed reply (also when it was replayed from the cache).</summary>
     private static ReadOnlyMemory<byte>? RelayedBytes(ChatResponse response) =>
-        Relay.RelayPayload.Of(response.RawRepresentation) ?? response.Messages.Select(m => Relay.RelayPayload.Of(m.RawRepresentation)).FirstOrDefault(b => b is not null);
+        Relay.RelayPayload.Of(response.RawRepresentation, streamed: false)
+        ?? Relay.RelayPayload.Of(response.AdditionalProperties?.GetValueOrDefault(Relay.RelayPayload.PropertyKey), streamed: false)
+        ?? response.Messages.Select(m => Relay.RelayPayload.Of(m.RawRepresentation, streamed: false)).FirstOrDefault(b => b is not null);
 }

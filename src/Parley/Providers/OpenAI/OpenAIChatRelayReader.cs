@@ -14,6 +14,8 @@ internal sealed class OpenAIChatRelayReader(string providerName, bool usageAdded
 {
     private readonly SortedDictionary<(int Choice, int Index), ToolCallBuilder> _calls = [];
     private List<FunctionCallContent>? _toolCalls;
+    private StringBuilder? _streamedText;
+    private char[]? _chars;
 
     public bool Complete { get; private set; }
 
@@ -27,7 +29,13 @@ internal sealed class OpenAIChatRelayReader(string providerName, bool usageAdded
 
     public long OutputBytes { get; private set; }
 
-    public string? Text { get; private set; }
+    public string? Text
+    {
+        get => _text ?? _streamedText?.ToString();
+        private set => _text = value;
+    }
+
+    private string? _text;
 
     public IReadOnlyList<FunctionCallContent> ToolCalls => _toolCalls ??= [.. _calls.Values.Select(c => c.Build())];
 
@@ -175,6 +183,8 @@ internal sealed class OpenAIChatRelayReader(string providerName, bool usageAdded
                     OutputBytes += reader.ValueSpan.Length;
                     if (!streaming && choice == 0)
                         Text = reader.GetString();
+                    else if (choice == 0)
+                        AppendText(ref reader);
                 }
                 else
                 {
@@ -199,6 +209,16 @@ internal sealed class OpenAIChatRelayReader(string providerName, bool usageAdded
                 reader.Skip();
             }
         }
+    }
+
+    /// <summary>The first choice's streamed text, unescaped into a reused buffer (no string per chunk).</summary>
+    private void AppendText(ref Utf8JsonReader reader)
+    {
+        var needed = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (_chars is null || _chars.Length < needed)
+            _chars = new char[Math.Max(256, needed)];
+        var written = reader.CopyString(_chars);
+        (_streamedText ??= new StringBuilder()).Append(_chars, 0, written);
     }
 
     private void ReadToolCalls(ref Utf8JsonReader reader, int choice)
