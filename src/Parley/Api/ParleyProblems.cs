@@ -34,7 +34,6 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
 
         if (await ApiErrors.TryWriteAsync(httpContext, error.Code, error.Status, error.Message))
             return true;
-        }
         var problem = Create(error.Code, error.Status, error.Message);
         if (await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem }))
             return true;

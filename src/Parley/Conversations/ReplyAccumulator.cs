@@ -64,7 +64,11 @@ public sealed class ReplyAccumulator
     }
 
     /// <summary>The parts so far, the text being written included, without closing that text part.</summary>
-    public IReadOnlyList<MessagePart> Snapshot() => _text.Length == 0 ? [.. _parts] : [.. _parts, new TextPart(_text.ToString())];
+    public IReadOnlyList<MessagePart> Snapshot()
+    {
+        var text = string.Concat(_messages.Select(m => m.Text.ToString()));
+        return text.Length == 0 ? [.. _parts] : [.. _parts, new TextPart(text)];
+    }
 
     public string Text => string.Concat(Parts.OfType<TextPart>().Select(p => p.Text));
 

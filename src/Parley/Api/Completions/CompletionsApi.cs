@@ -82,7 +82,7 @@ public static class CompletionsApi
             for (var i = 0; i < prompts.Count; i++)
             {
                 var response = await runner.CompleteAsync(Turn(model, caller, prompts[i], options, context), context.RequestAborted);
-                answeredBy = Resilience.ResilientChatClient.AnsweredBy(response.AdditionalProperties) ?? answeredBy;
+                answeredBy = response.AnsweredBy() ?? answeredBy;
                 if (response.Usage is { } u)
                     usage += ChatRunner.ToUsage(u);
                 choices.Add(Choice(i, (echo ? prompts[i] : "") + response.Text, FinishReason(response.FinishReason?.Value)));

@@ -25,6 +25,10 @@ public static class EmbeddingsApi
     /// <summary>OpenAI's own bound on inputs per request.</summary>
     public const int MaxInputs = 2048;
 
+    private static void Record(UsageRecorder usage, Caller caller, string model, int promptTokens, long started, DateTimeOffset at, string outcome) =>
+        usage.Record(new UsageRecord(at, caller.Owner, caller.KeyId, caller.Surface, model, model, promptTokens, 0, promptTokens, Cached: false,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, TimeToFirstTokenMs: null, outcome, Cost: null));
+
     private static readonly HashSet<string> Known = ["model", "input", "encoding_format", "dimensions", "user"];
     private static readonly Lazy<Microsoft.ML.Tokenizers.Tokenizer> Cl100k = new(() => Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("cl100k_base"));
 
@@ -53,7 +57,8 @@ public static class EmbeddingsApi
         String(body, "user", "");
 
         var tokens = inputs.Sum(i => Cl100k.Value.CountTokens(i));
-        using var measurement = new CallMeasurement(metrics, model.Id, streaming: false, caller, usage, limiter);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var at = DateTimeOffset.UtcNow;
         GeneratedEmbeddings<Embedding<float>> embeddings;
         try
         {
@@ -61,11 +66,14 @@ public static class EmbeddingsApi
         }
         catch (Exception ex) when (Providers.OpenAI.OpenAIErrors.Map(model.Provider, ex, replyStarted: false, context.RequestAborted) is { } mapped)
         {
-            measurement.Fail(mapped.Code);
+            Record(usage, caller, model.Id, 0, started, at, mapped.Code);
             throw mapped;
         }
         var promptTokens = (int)(embeddings.Usage?.InputTokenCount ?? tokens);
-        measurement.Usage(new Parley.Conversations.TokenUsage(promptTokens, 0, promptTokens));
+        Record(usage, caller, model.Id, promptTokens, started, at, "ok");
+        limiter.RecordTokens(caller.Owner, promptTokens);
+        if (caller.KeyId is { } key)
+            limiter.RecordTokens(LimitsEndpointFilter.KeyCaller(key), promptTokens);
 
         var data = new JsonArray();
         for (var i = 0; i < embeddings.Count; i++)

@@ -57,13 +57,13 @@ public static class MessagesApi
         if (!request.Stream)
         {
             var response = await runner.CompleteAsync(turn, context.RequestAborted);
-            if ((Relay.RelayPayload.Of(response.RawRepresentation) ?? response.Messages.Select(m => Relay.RelayPayload.Of(m.RawRepresentation)).FirstOrDefault(b => b is not null)) is { } raw)
+            if ((Relay.RelayPayload.Of(response.RawRepresentation, streamed: false) ?? response.Messages.Select(m => Relay.RelayPayload.Of(m.RawRepresentation, streamed: false)).FirstOrDefault(b => b is not null)) is { } raw)
             {
                 context.Response.ContentType = "application/json";
                 await context.Response.BodyWriter.WriteAsync(raw, context.RequestAborted);
                 return;
             }
-            var answeredBy = Resilience.ResilientChatClient.AnsweredBy(response.AdditionalProperties) ?? model.Id;
+            var answeredBy = response.AnsweredBy() ?? model.Id;
             await context.Response.WriteAsJsonAsync(AnthropicMessageJson.Message(response, id, answeredBy), context.RequestAborted);
             return;
         }

@@ -84,7 +84,7 @@ public static class ResponsesApi
                         break;
                 }
             }
-            await stream.WriteAsync(new ReplyFinished(reply.FinishReason?.Value, Resilience.ResilientChatClient.AnsweredBy(reply.AdditionalProperties) ?? model.Id));
+            await stream.WriteAsync(new ReplyFinished(reply.FinishReason?.Value, reply.AnsweredBy() ?? model.Id));
             response = await stream.FinishAsync(reply.Usage);
             Save(store, request, owner, draft, response, items, history, stream, time);
             await context.Response.WriteAsJsonAsync(response, context.RequestAborted);
