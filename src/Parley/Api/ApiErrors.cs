@@ -24,7 +24,8 @@ public enum ApiErrorShape
 /// </summary>
 public static class ApiErrors
 {
-    private static readonly string[] OpenAIPaths = ["/chat", "/completions", "/embeddings", "/responses", "/models", "/audio", "/images", "/moderations", "/files"];
+    // "/chat" alone is the BubbleTea bot contract (POST /chat, seed 000), whose errors are problem details.
+    private static readonly string[] OpenAIPaths = ["/chat/completions", "/completions", "/embeddings", "/responses", "/models", "/audio", "/images", "/moderations", "/files"];
 
     public static ApiErrorShape ShapeOf(HttpRequest request)
     {

@@ -66,7 +66,7 @@ public sealed partial class AuditLog : IAuditLog
         foreach (var (action, count) in summarize)
         {
             Enqueue(new AuditEntry(AuditActions.Anonymous, action, null, AuditActions.Failure, null,
-                $"{count} more refusals ({action}) in the previous minute were not recorded one by one (Parley:Audit:MaxRefusalsPerMinute)"));
+                $"{count} more {(action == AuditActions.KeyRefused ? "refused API keys" : $"refusals ({action})")} in the previous minute were not recorded one by one (Parley:Audit:MaxRefusalsPerMinute)"));
         }
         if (record)
             Enqueue(entry);

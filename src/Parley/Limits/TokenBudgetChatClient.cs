@@ -46,6 +46,7 @@ public sealed class TokenBudgetChatClient(IChatClient innerClient, IUserLimiter 
         }
         finally
         {
+            tally.ObserveRelay(options);
             Charge(options.GetCaller(), tally);
         }
     }

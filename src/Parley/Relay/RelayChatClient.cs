@@ -152,7 +152,11 @@ public sealed class RelayChatClient(IChatClient translating, string providerName
         }
 
         if ((int)response.StatusCode < 400)
-            return (response, relay.Protocol.CreateReader(providerName, usageAdded));
+        {
+            var reader = relay.Protocol.CreateReader(providerName, usageAdded);
+            relay.Reader = reader;
+            return (response, reader);
+        }
         using (response)
         {
             var error = await ReadBoundedAsync(response, timeoutToken).ConfigureAwait(false);

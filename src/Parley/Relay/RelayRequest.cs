@@ -28,6 +28,9 @@ public sealed class RelayRequest
 
     public bool Stream { get; }
 
+    /// <summary>The reader of the upstream's reply once it started: what a cut stream had shown, for usage and budgets.</summary>
+    internal IRelayReader? Reader { get; set; }
+
     /// <summary>
     /// SHA-256 of <see cref="Body"/> without its top-level <c>stream</c> and <c>stream_options</c>: a response cache keys
     /// relayed calls on every byte that shapes the reply, not only on what Parley parsed, and a stream can share a plain reply.

@@ -9,9 +9,12 @@ namespace Parley.Tools;
 /// </summary>
 public static class ToolContent
 {
+    // AIJsonUtilities.DefaultOptions indents; arguments and results travel on one line, as providers send them.
+    private static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     /// <summary>A call's arguments as a JSON object (<c>{}</c> when it has none).</summary>
     public static string ArgumentsJson(IDictionary<string, object?>? arguments) =>
-        arguments is null ? "{}" : JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions);
+        arguments is null ? "{}" : JsonSerializer.Serialize(arguments, Compact);
 
     /// <summary>A result as text: strings as they are, text contents joined, anything else as compact JSON.</summary>
     public static string ResultText(object? result) => result switch
@@ -29,7 +32,7 @@ public static class ToolContent
     {
         try
         {
-            return JsonSerializer.Serialize(value, value.GetType(), AIJsonUtilities.DefaultOptions);
+            return JsonSerializer.Serialize(value, value.GetType(), Compact);
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
         {

@@ -88,6 +88,7 @@ public sealed class UsageChatClient(IChatClient innerClient, ModelEntry model, U
         }
         finally
         {
+            tally.ObserveRelay(options);
             Record(options.GetCaller(), tally, at, started, firstTokenMs);
         }
     }

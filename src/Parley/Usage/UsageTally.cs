@@ -55,6 +55,16 @@ internal sealed class UsageTally(IEnumerable<ChatMessage> prompt, TokenCounter c
 
     public void Completed() => Outcome = UsageRecord.Ok;
 
+    /// <summary>
+    /// A relayed stream carries its text to the pipeline only in its last update; when it was cut before that, the text
+    /// its reader had seen is what the client was shown, and is counted.
+    /// </summary>
+    public void ObserveRelay(ChatOptions? options)
+    {
+        if (_reported is null && _seen.Length == 0 && Relay.RelayRequest.Of(options)?.Reader?.Text is { Length: > 0 } text)
+            _seen.Append(text);
+    }
+
     public void Failed(Exception exception, CancellationToken cancellationToken) =>
         Outcome = exception is OperationCanceledException && cancellationToken.IsCancellationRequested ? UsageRecord.Cancelled
             : exception is ParleyException known ? known.Code
