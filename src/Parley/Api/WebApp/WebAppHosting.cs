@@ -58,10 +58,13 @@ public static class WebAppHosting
         return app;
     }
 
-    /// <summary>A GET that accepts HTML (a browser) or states nothing; API clients always ask for JSON or an event stream.</summary>
+    /// <summary>
+    /// A GET that accepts HTML (a browser; <c>*/*</c> too, as fetch and curl send) or states nothing, on a path no API
+    /// claims; paths an API client would use get that API's JSON 404 whatever it accepts.
+    /// </summary>
     private static bool IsNavigation(HttpRequest request) =>
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-        && (request.Headers.Accept.Count == 0 || request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true))
+        && (request.Headers.Accept.Count == 0 || request.Headers.Accept.Any(a => a is not null && (a.Contains("text/html", StringComparison.OrdinalIgnoreCase) || a.Contains("*/*", StringComparison.Ordinal))))
         && ApiErrors.ShapeOf(request) == ApiErrorShape.Problem;
 
     private static bool IsApiPath(PathString path) =>
