@@ -14,17 +14,10 @@ export function sessionIdFromUrl(loc: { pathname: string; search: string } = win
   return new URLSearchParams(loc.search).get('sid') || null;
 }
 
-/** A fresh session id: 12 hex digits, like the seed's ?sid=abc123def456. */
-export function newSessionId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 const EVENT = 'parley:navigate';
 
 export function navigate(conversationId: string | null, opts: { replace?: boolean } = {}): void {
-  // A new chat gets a session id of its own, so the URL names it from the start.
-  const url = conversationId ? `/c/${encodeURIComponent(conversationId)}` : `/?sid=${newSessionId()}`;
+  const url = conversationId ? `/c/${encodeURIComponent(conversationId)}` : '/';
   if (url === window.location.pathname && !window.location.search) return;
   if (opts.replace) window.history.replaceState(null, '', url);
   else window.history.pushState(null, '', url);
@@ -33,11 +26,7 @@ export function navigate(conversationId: string | null, opts: { replace?: boolea
 
 /** The conversation id in the URL, updated on navigate() and the back/forward buttons. */
 export function useRouteConversationId(): string | null {
-  const [id, setId] = useState(() => {
-    // A fresh visit gets a session id in its URL (seed 004).
-    if (window.location.pathname === '/' && !window.location.search) window.history.replaceState(null, '', `/?sid=${newSessionId()}`);
-    return conversationIdFromUrl(window.location);
-  });
+  const [id, setId] = useState(() => conversationIdFromUrl(window.location));
   useEffect(() => {
     const update = () => setId(conversationIdFromUrl(window.location));
     window.addEventListener('popstate', update);
