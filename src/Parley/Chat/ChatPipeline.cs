@@ -45,7 +45,7 @@ public sealed class ChatPipeline(
             .UseTokenBudgets(limiter, tokens)
             .UseUsageAccounting(model, usage, tokens, time)
             .UseResponseCache(model, cache, cacheOptions.Value, cacheStatistics)
-            .UseToolInvocation(tools.Value.Loop, loggers)
+            .UseParleyTools(tools.Value.Loop, loggers)
             .UseResilience(model, resilience)
             .Build();
     }

@@ -37,7 +37,7 @@ public static class OpenAIMessages
         if (message.Role == ChatRole.Tool && message.Contents.OfType<FunctionResultContent>().FirstOrDefault() is { } result)
         {
             w.WriteString("tool_call_id", result.CallId);
-            w.WriteString("content", ResultText(result.Result));
+            w.WriteString("content", Parley.Tools.ToolContent.ResultText(result));
             w.WriteEndObject();
             return;
         }
@@ -97,15 +97,6 @@ public static class OpenAIMessages
         w.WriteEndObject();
         w.WriteEndObject();
     }
-
-    public static string ResultText(object? result) => result switch
-    {
-        null => "",
-        string s => s,
-        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? "",
-        JsonElement e => e.GetRawText(),
-        _ => JsonSerializer.Serialize(result),
-    };
 
     private static ChatMessage ReadMessage(JsonElement message, int index, int maxImageBytes, bool allowFiles, int maxImages, bool keepUnknownParts)
     {

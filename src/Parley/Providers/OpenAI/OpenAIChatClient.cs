@@ -217,14 +217,7 @@ internal sealed class OpenAIChatClient : IChatClient
             ? rawText
             : JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions);
 
-    private static string ToToolResultText(FunctionResultContent result) => result switch
-    {
-        { Exception: { } error } => "Error: " + error.Message,
-        { Result: null } => "",
-        { Result: string text } => text,
-        { Result: JsonElement json } => json.ValueKind == JsonValueKind.String ? json.GetString() ?? "" : json.GetRawText(),
-        _ => JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions),
-    };
+    private static string ToToolResultText(FunctionResultContent result) => Tools.ToolContent.ResultText(result);
 
     private static ChatResponse FromCompletion(OpenAIChat.ChatCompletion completion)
     {
