@@ -83,7 +83,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                         yield return ToolEvents.Completed(result, announced);
                         break;
                     case UsageContent usage:
-                        yield return new UsageReported(ToUsage(usage.Details));
+                        yield return new UsageReported(TokenUsage.From(usage.Details));
                         break;
                 }
             }
@@ -112,9 +112,6 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
             throw ex as ParleyException ?? new ParleyException(failed.Code, failed.Status, failed.Message, ex);
         }
     }
-
-    /// <summary>The engine's usage type from Microsoft.Extensions.AI's (the one mapping; surfaces map it to their wire shapes).</summary>
-    public static TokenUsage ToUsage(UsageDetails details) => UsageTally.ToUsage(details);
 
     /// <summary>The turn's options for the pipeline: its model's id and its caller, which every layer reads.</summary>
     private static ChatOptions Options(ChatTurn turn)
