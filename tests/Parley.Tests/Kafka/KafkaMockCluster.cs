@@ -11,7 +11,8 @@ namespace Parley.Tests.Kafka;
 /// <summary>
 /// librdkafka's built-in mock cluster (a real Kafka-protocol broker on 127.0.0.1), started in this process by a
 /// client with <c>test.mock.num.brokers=1</c>; every other client, the worker and kcat included, uses the address it logs.
-/// Topics are created on first use with 4 partitions. Tests isolate themselves with unique topic and group names.
+/// Topics have 4 partitions; a worker's topics exist before it starts, as an operator provisions them. Tests isolate
+/// themselves with unique topic and group names.
 /// </summary>
 public sealed partial class KafkaMockCluster : IDisposable
 {
@@ -49,9 +50,13 @@ public sealed partial class KafkaMockCluster : IDisposable
         return new KafkaNames($"send-{id}", $"response-{id}", $"send-{id}.dlq", $"group-{id}");
     }
 
-    /// <summary>Worker settings for a test server: this cluster, the names, fast commits, statistics and rebalances.</summary>
+    /// <summary>
+    /// Worker settings for a test server: this cluster, the names (their topics created first), fast commits,
+    /// statistics and rebalances.
+    /// </summary>
     public Dictionary<string, string?> WorkerSettings(KafkaNames names, Dictionary<string, string?>? extra = null)
     {
+        CreateTopics(names.Requests, names.Responses, names.DeadLetters);
         var settings = new Dictionary<string, string?>
         {
             ["Parley:Kafka:BootstrapServers"] = BootstrapServers,
@@ -68,6 +73,22 @@ public sealed partial class KafkaMockCluster : IDisposable
         foreach (var (key, value) in extra ?? [])
             settings[key] = value;
         return settings;
+    }
+
+    /// <summary>
+    /// Creates the topics (bounded). A consumer group's subscription never creates a topic (librdkafka asks for its
+    /// metadata without auto-creation), and the mock cluster has no CreateTopics API, so the topics are created the way
+    /// a producer creates them: a metadata request from the hosting producer, which the mock answers by creating them.
+    /// </summary>
+    public void CreateTopics(params string[] topics)
+    {
+        using var admin = new DependentAdminClientBuilder(_host.Handle).Build();
+        foreach (var topic in topics)
+        {
+            var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
+            if (metadata.Topics is not [{ Error.IsError: false, Partitions.Count: Partitions }])
+                throw new InvalidOperationException($"The mock cluster did not create {topic} with {Partitions} partitions.");
+        }
     }
 
     public Task<ParleyTestServer> StartWorkerAsync(KafkaNames names, Dictionary<string, string?>? extra = null, IReadOnlyDictionary<string, string?>? environment = null) =>

@@ -59,8 +59,9 @@ public sealed class KafkaProcessTests(KafkaMockCluster cluster, ITestOutputHelpe
 
         var produced = await Kcat(["-b", cluster.BootstrapServers, "-P", "-t", names.Requests, "-K", "|"],
             "kcat-1|{\"message\": \"Hello from kcat\", \"user_email\": \"cli@example.com\"}\nkcat-2|not json\n");
-        Assert.Equal(0, produced.ExitCode);
+        Assert.True(produced.ExitCode == 0, $"kcat -P exited with {produced.ExitCode}: {produced.Errors}");
         var consumed = await Kcat(["-b", cluster.BootstrapServers, "-C", "-t", names.Responses, "-o", "beginning", "-c", "2", "-J", "-q"], null);
+        Assert.True(consumed.ExitCode == 0, $"kcat -C exited with {consumed.ExitCode}: {consumed.Errors}");
 
         var messages = consumed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToDictionary(m => m.GetProperty("key").GetString()!);
         Assert.Equal(["kcat-1", "kcat-2"], messages.Keys.Order());
@@ -88,7 +89,7 @@ public sealed class KafkaProcessTests(KafkaMockCluster cluster, ITestOutputHelpe
         Assert.Contains("Parley cannot start: The worker needs Parley:Kafka:BootstrapServers (BOOTSTRAP_SERVER)", await stderr, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output)> Kcat(string[] arguments, string? input)
+    private static async Task<(int ExitCode, string Output, string Errors)> Kcat(string[] arguments, string? input)
     {
         var start = new ProcessStartInfo("kcat") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -109,7 +110,7 @@ public sealed class KafkaProcessTests(KafkaMockCluster cluster, ITestOutputHelpe
             process.Kill();
             throw new TimeoutException($"kcat did not finish in 30 s: {await stderr}");
         }
-        return (process.ExitCode, await stdout);
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     private Process StartWorkerProcess(KafkaNames names, string dataDirectory)
