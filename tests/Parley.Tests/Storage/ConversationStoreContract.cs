@@ -1,5 +1,6 @@
 using Parley.Conversations;
 using Parley.Storage;
+using Parley.Storage.Sqlite;
 
 namespace Parley.Tests.Storage;
 
@@ -246,7 +247,7 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
     protected override Task<IConversationStore> CreateStoreAsync()
     {
         Directory.CreateDirectory(_folder);
-        return Task.FromResult<IConversationStore>(Parley.Storage.Sqlite.SqliteConversationStore.ForFile(Path.Combine(_folder, "test.db")));
+        return Task.FromResult<IConversationStore>(new SqlConversationStore(SqliteDatabase.ForFile(Path.Combine(_folder, "test.db"))));
     }
 
     [Fact]
@@ -284,7 +285,7 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
             command.ExecuteNonQuery();
         }
 
-        var store = Parley.Storage.Sqlite.SqliteConversationStore.ForFile(path);
+        var store = new SqlConversationStore(SqliteDatabase.ForFile(path));
         await store.InitializeAsync();
 
         var old = await store.GetConversationAsync("o", "c_old");
