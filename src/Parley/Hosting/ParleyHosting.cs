@@ -34,7 +34,6 @@ using Parley.Observability;
 using Parley.Providers;
 using Parley.Providers.Mock;
 using Parley.Storage;
-using Parley.Storage.Sqlite;
 using Parley.Documents;
 using Parley.Tools;
 
@@ -95,8 +94,7 @@ public static class ParleyHosting
         services.AddMetrics();
         services.AddSingleton<ParleyMetrics>();
         services.AddSingleton<PrometheusExporter>();
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
-        services.AddHostedService<OtlpTelemetry>();
+        services.AddParleyOtlpExport();
         services.AddSingleton<ChatRunner>();
         services.AddSingleton<TurnFactory>();
         services.AddSingleton<ActiveReplies>();

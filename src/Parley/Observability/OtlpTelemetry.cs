@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -13,60 +13,40 @@ namespace Parley.Observability;
 
 /// <summary>
 /// Exports the <c>Parley</c> meter (and, with <see cref="TelemetryOptions.Traces"/>, the <c>Parley</c> activity source)
-/// over OTLP while the host runs. OpenTelemetry.Extensions.Hosting is missing from the registry copy, so this hosted
-/// service builds the providers itself and disposes them (a final export) when the host stops.
+/// over OTLP through OpenTelemetry's hosting: the providers start and stop with the host (stopping exports what is
+/// still pending). The settings are read when the providers are built, so configuration added after registration counts;
+/// without an endpoint neither the meter nor the source is listened to.
 /// </summary>
-public sealed partial class OtlpTelemetry(IOptions<TelemetryOptions> options, IConfiguration configuration, ILogger<OtlpTelemetry> logger)
-    : IHostedService, IDisposable
+public static partial class OtlpTelemetry
 {
-    private MeterProvider? _meters;
-    private TracerProvider? _traces;
-
-    /// <summary>The resolved export settings, or null when no endpoint is configured.</summary>
-    public OtlpSettings? Settings { get; private set; }
-
-    public Task StartAsync(CancellationToken cancellationToken)
+    public static IServiceCollection AddParleyOtlpExport(this IServiceCollection services)
     {
-        Settings = Resolve(options.Value, configuration);
-        if (Settings is not { } settings)
-            return Task.CompletedTask;
-
-        var resource = ResourceBuilder.CreateDefault().AddService(settings.ServiceName);
-        _meters = Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddMeter(ParleyMetrics.MeterName)
-            .AddOtlpExporter((exporter, reader) =>
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
+        services.AddOpenTelemetry()
+            .WithMetrics(metrics => ((IDeferredMeterProviderBuilder)metrics).Configure((provider, builder) =>
             {
-                Configure(exporter, settings, "v1/metrics");
-                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)settings.ExportInterval.TotalMilliseconds;
-            })
-            .Build();
-        if (settings.Traces)
-        {
-            _traces = Sdk.CreateTracerProviderBuilder()
-                .SetResourceBuilder(resource)
-                .AddSource(ParleyTracing.SourceName)
-                .AddOtlpExporter(exporter => Configure(exporter, settings, "v1/traces"))
-                .Build();
-        }
-        LogExporting(logger, settings.Endpoint, settings.Protocol, settings.ServiceName);
-        return Task.CompletedTask;
+                if (Settings(provider) is not { } settings)
+                    return;
+                builder.ConfigureResource(resource => resource.AddService(settings.ServiceName))
+                    .AddMeter(ParleyMetrics.MeterName)
+                    .AddReader(new PeriodicExportingMetricReader(new OtlpMetricExporter(Exporter(settings, provider, "v1/metrics")),
+                        (int)settings.ExportInterval.TotalMilliseconds));
+                var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OtlpTelemetry).FullName!);
+                LogExporting(logger, settings.Endpoint, settings.Protocol, settings.ServiceName);
+            }))
+            .WithTracing(tracing => ((IDeferredTracerProviderBuilder)tracing).Configure((provider, builder) =>
+            {
+                if (Settings(provider) is not { Traces: true } settings)
+                    return;
+                builder.ConfigureResource(resource => resource.AddService(settings.ServiceName))
+                    .AddSource(ParleyTracing.SourceName)
+                    .AddProcessor(new BatchActivityExportProcessor(new OtlpTraceExporter(Exporter(settings, provider, "v1/traces"))));
+            }));
+        return services;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        Dispose();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose()
-    {
-        // Disposing shuts the providers down, which exports what is still pending.
-        _traces?.Dispose();
-        _traces = null;
-        _meters?.Dispose();
-        _meters = null;
-    }
+    private static OtlpSettings? Settings(IServiceProvider provider) =>
+        Resolve(provider.GetRequiredService<IOptions<TelemetryOptions>>().Value, provider.GetRequiredService<IConfiguration>());
 
     /// <summary>The settings in effect: <c>Parley:Telemetry:*</c> first, then the standard <c>OTEL_*</c> variables.</summary>
     public static OtlpSettings? Resolve(TelemetryOptions options, IConfiguration configuration)
@@ -96,13 +76,19 @@ public sealed partial class OtlpTelemetry(IOptions<TelemetryOptions> options, IC
         return new OtlpSettings(uri, protocol, service, interval, options.Traces);
     }
 
-    private static void Configure(OtlpExporterOptions exporter, OtlpSettings settings, string signalPath)
+    private static OtlpExporterOptions Exporter(OtlpSettings settings, IServiceProvider provider, string signalPath)
     {
-        exporter.Protocol = settings.Protocol;
-        // An endpoint set in code is used as is, so http/protobuf needs the signal's path (the variable alone would add it).
-        exporter.Endpoint = settings.Protocol == OtlpExportProtocol.HttpProtobuf
-            ? new Uri(settings.Endpoint.AbsoluteUri.TrimEnd('/') + "/" + signalPath)
-            : settings.Endpoint;
+        var exporter = new OtlpExporterOptions
+        {
+            Protocol = settings.Protocol,
+            // An endpoint set in code is used as is, so http/protobuf needs the signal's path (the variable alone would add it).
+            Endpoint = settings.Protocol == OtlpExportProtocol.HttpProtobuf
+                ? new Uri(settings.Endpoint.AbsoluteUri.TrimEnd('/') + "/" + signalPath)
+                : settings.Endpoint,
+        };
+        if (provider.GetRequiredService<IConfiguration>()["OTEL_EXPORTER_OTLP_HEADERS"] is { Length: > 0 } headers)
+            exporter.Headers = headers;
+        return exporter;
     }
 
     private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
