@@ -73,7 +73,7 @@ public sealed partial class BotWorker(
             return;
         }
 
-        Usage.CallerContext.Set(BotOwners.Of(item.Bot, item.UserId), "bot");
+        var caller = new Usage.Caller(BotOwners.Of(item.Bot, item.UserId), "bot");
         string answer;
         try
         {
@@ -81,7 +81,7 @@ public sealed partial class BotWorker(
             if (limiter?.TryStart(BotOwners.Of(item.Bot, item.UserId)) is { } refused)
                 throw refused;
             var prepared = await engine.PrepareSendAsync(
-                BotOwners.Of(item.Bot, item.UserId), item.ConversationId, new SendMessage(item.Text, [], null, false, bot.Model), stoppingToken);
+                caller, item.ConversationId, new SendMessage(item.Text, [], null, false, bot.Model), stoppingToken);
             answer = "";
             await foreach (var chatEvent in engine.StreamAsync(prepared, stoppingToken))
             {

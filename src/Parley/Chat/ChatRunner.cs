@@ -25,10 +25,10 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
     public async IAsyncEnumerable<ChatEvent> StreamAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var client = clients.Get(turn.Model);
-        var options = turn.Options.Clone();
+        var options = turn.Options.Clone().WithCaller(turn.Caller);
         options.ModelId = turn.Model.ModelId;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Expired);
-        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: true, usageRecorder, limiter);
+        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: true, turn.Caller, usageRecorder, limiter);
         var token = linked.Token;
         var completion = LogPrompt(turn);
 
@@ -107,9 +107,9 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
     /// <summary>The non-streaming path (OpenAI-compatible API without <c>stream</c>); throws <see cref="ParleyException"/>s.</summary>
     public async Task<ChatResponse> CompleteAsync(ChatTurn turn, CancellationToken cancellationToken)
     {
-        var options = turn.Options.Clone();
+        var options = turn.Options.Clone().WithCaller(turn.Caller);
         options.ModelId = turn.Model.ModelId;
-        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: false, usageRecorder, limiter);
+        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: false, turn.Caller, usageRecorder, limiter);
         var logContent = LogPrompt(turn) is not null;
         try
         {

@@ -3,11 +3,12 @@ using Microsoft.Extensions.Options;
 using Parley.Configuration;
 using Parley.Providers;
 using Parley.Tools;
+using Parley.Usage;
 
 namespace Parley.Chat;
 
 /// <summary>
-/// Builds the <see cref="ChatTurn"/> every surface runs: the resolved model (routed to the vision model when the
+/// Builds the <see cref="ChatTurn"/> every surface runs for its caller: the resolved model (routed to the vision model when the
 /// turn has images it cannot see), the system prompt, history fitted to the model's window, the configured
 /// defaults for sampling and the tools the conversation or request chose.
 /// </summary>
@@ -18,10 +19,10 @@ public sealed class TurnFactory(ModelCatalog catalog, ToolCatalog tools, IOption
     /// named one cannot see. Throws <c>model_not_found</c>, <c>invalid_image</c> or, when the caller's API key may not
     /// use the model, <c>model_not_allowed</c> — before anything is stored.
     /// </summary>
-    public ModelEntry ResolveModel(string? requested, bool hasImages = false)
+    public ModelEntry ResolveModel(string? requested, Caller caller, bool hasImages = false)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         var model = VisionRouting.Route(catalog.Resolve(requested), hasImages, catalog, options.Value.VisionModel);
-        var caller = Usage.CallerContext.Current;
         Identity.ModelAccess.Ensure(caller.AllowedModels, model, caller.KeyId);
         return model;
     }
@@ -35,9 +36,10 @@ public sealed class TurnFactory(ModelCatalog catalog, ToolCatalog tools, IOption
         return Math.Max(256, window - (maxTokens ?? parley.MaxTokens ?? 1024));
     }
 
-    public ChatTurn Create(ModelEntry model, string? systemPrompt, IReadOnlyList<ChatMessage> history, TurnSettings settings)
+    public ChatTurn Create(ModelEntry model, Caller caller, string? systemPrompt, IReadOnlyList<ChatMessage> history, TurnSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(caller);
         var parley = options.Value;
         model = VisionRouting.Route(model, VisionRouting.HasImages(history), catalog, parley.VisionModel);
 
@@ -55,7 +57,7 @@ public sealed class TurnFactory(ModelCatalog catalog, ToolCatalog tools, IOption
 
         var budget = ContextBudget(model, settings.MaxTokens);
         var maxMessages = settings.MaxHistoryMessages ?? parley.MaxHistoryMessages;
-        return new ChatTurn(model, ContextWindow.Fit(messages, maxMessages, budget), chatOptions);
+        return new ChatTurn(model, ContextWindow.Fit(messages, maxMessages, budget), chatOptions, caller);
     }
 }
 

@@ -27,7 +27,8 @@ public sealed partial class ContextCompressor(
 {
     private const string PathIndexProperty = "parley.path_index";
 
-    public async Task<CompressedHistory> BuildAsync(ModelEntry model, Conversation conversation, IReadOnlyList<StoredMessage> path, CancellationToken cancellationToken,
+    /// <summary>The history of <paramref name="path"/> for <paramref name="model"/>; a summary call is made for (and charged to) <paramref name="caller"/>.</summary>
+    public async Task<CompressedHistory> BuildAsync(ModelEntry model, Conversation conversation, IReadOnlyList<StoredMessage> path, Usage.Caller caller, CancellationToken cancellationToken,
         Documents.DocumentContext? documents = null)
     {
         ArgumentNullException.ThrowIfNull(conversation);
@@ -58,7 +59,7 @@ public sealed partial class ContextCompressor(
         try
         {
             summarizer = string.IsNullOrWhiteSpace(settings.Model) ? model : catalog.Resolve(settings.Model);
-            var reducer = new SummarizingChatReducer(new SummarizerChatClient(runner, summarizer),
+            var reducer = new SummarizingChatReducer(new SummarizerChatClient(runner, summarizer, caller),
                 budget * settings.TriggerPercent / 100, budget * settings.KeepRecentPercent / 100, settings.MaxSummaryTokens);
             reduced = [.. await reducer.ReduceAsync(messages, cancellationToken)];
             if (reduced.FirstOrDefault(IsNewSummary) is { } summary)

@@ -7,6 +7,7 @@ using Parley.Errors;
 using Parley.Providers;
 using Parley.Storage;
 using Parley.Streaming;
+using Parley.Usage;
 
 namespace Parley.Conversations;
 
@@ -26,8 +27,9 @@ public sealed class ConversationEngine(
     AttachmentStore attachmentStore,
     IOptions<DocumentOptions> documentOptions)
 {
-    public async Task<PreparedReply> PrepareSendAsync(string owner, string conversationId, SendMessage send, CancellationToken cancellationToken)
+    public async Task<PreparedReply> PrepareSendAsync(Caller caller, string conversationId, SendMessage send, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         var limits = options.Value;
         var attachmentIds = send.Attachments ?? [];
         if (string.IsNullOrWhiteSpace(send.Content) && send.Images.Count == 0 && attachmentIds.Count == 0)
@@ -40,7 +42,7 @@ public sealed class ConversationEngine(
         if (send.Images.Count > limits.MaxImagesPerMessage)
             throw new ParleyException(ErrorCodes.InvalidImage, 400, $"At most {limits.MaxImagesPerMessage} images can be attached to one message.");
 
-        var conversation = await RequireConversationAsync(owner, conversationId, cancellationToken);
+        var conversation = await RequireConversationAsync(caller.Owner, conversationId, cancellationToken);
         var messages = await store.GetMessagesAsync(conversationId, cancellationToken);
         var parentId = send.HasParentId ? send.ParentId : MessageTree.NewestLeaf(messages);
         if (parentId is not null && messages.All(m => m.Id != parentId))
@@ -51,7 +53,7 @@ public sealed class ConversationEngine(
         foreach (var attachmentId in attachmentIds.Distinct(StringComparer.Ordinal))
             attached.Add(await attachmentStore.RequireAsync(conversationId, attachmentId, cancellationToken));
         var path = MessageTree.PathTo(messages, parentId);
-        var model = turns.ResolveModel(send.Model ?? conversation.Model, images.Count > 0 || HasImages(path));
+        var model = turns.ResolveModel(send.Model ?? conversation.Model, caller, images.Count > 0 || HasImages(path));
         var now = time.UtcNowStored();
         var imageParts = images.Select(i => new StoredImage(Ids.New("i"), conversationId, i.MediaType, i.Data)).ToList();
         List<MessagePart> parts = [.. imageParts.Select(i => new ImagePart(i.Id, i.MediaType)), .. attached];
@@ -64,13 +66,14 @@ public sealed class ConversationEngine(
         };
 
         var lease = active.Start(conversationId);
-        return new PreparedReply(conversation, model, path, user, imageParts, lease) { NoCache = send.NoCache };
+        return new PreparedReply(conversation, model, path, user, imageParts, lease, caller) { NoCache = send.NoCache };
     }
 
     /// <summary>A new reply to the user message that <paramref name="messageId"/> is (or answers).</summary>
-    public async Task<PreparedReply> PrepareRegenerateAsync(string owner, string conversationId, string messageId, string? model, CancellationToken cancellationToken)
+    public async Task<PreparedReply> PrepareRegenerateAsync(Caller caller, string conversationId, string messageId, string? model, CancellationToken cancellationToken)
     {
-        var conversation = await RequireConversationAsync(owner, conversationId, cancellationToken);
+        ArgumentNullException.ThrowIfNull(caller);
+        var conversation = await RequireConversationAsync(caller.Owner, conversationId, cancellationToken);
         var messages = await store.GetMessagesAsync(conversationId, cancellationToken);
         var target = messages.FirstOrDefault(m => m.Id == messageId)
             ?? throw new ParleyException(ErrorCodes.MessageNotFound, 404, $"There is no message '{messageId}' in this conversation.");
@@ -79,10 +82,10 @@ public sealed class ConversationEngine(
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "Only replies to a user message can be regenerated.");
 
         var path = MessageTree.PathTo(messages, userId);
-        var resolved = turns.ResolveModel(model ?? conversation.Model, HasImages(path));
+        var resolved = turns.ResolveModel(model ?? conversation.Model, caller, HasImages(path));
         var lease = active.Start(conversationId);
         // A regenerated reply is meant to be new: never the cached one.
-        return new PreparedReply(conversation, resolved, path, null, [], lease) { NoCache = true };
+        return new PreparedReply(conversation, resolved, path, null, [], lease, caller) { NoCache = true };
     }
 
     public async IAsyncEnumerable<ChatEvent> StreamAsync(PreparedReply prepared, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -118,11 +121,11 @@ public sealed class ConversationEngine(
             // The history the model sees (ContextBuilder, with the relevant parts of attached documents), its oldest
             // turns summarised when compression is on.
             var documents = new DocumentContext(documentOptions.Value, path.LastOrDefault(m => m.Role == MessageRoles.User)?.Text ?? "");
-            var compressed = await context.BuildAsync(prepared.Model, conversation, path, linked.Token, documents);
+            var compressed = await context.BuildAsync(prepared.Model, conversation, path, prepared.Caller, linked.Token, documents);
             var history = compressed.History;
             contextParts = compressed.Parts;
             sources = documents.Sources;
-            var turn = TryCreateTurn(prepared.Model, conversation, history, accumulator);
+            var turn = TryCreateTurn(prepared, history, accumulator);
             if (turn is not null)
             {
                 if (prepared.NoCache)
@@ -161,11 +164,12 @@ public sealed class ConversationEngine(
         yield return new ReplyStored(reply);
     }
 
-    private ChatTurn? TryCreateTurn(ModelEntry model, Conversation conversation, List<Microsoft.Extensions.AI.ChatMessage> history, ReplyAccumulator accumulator)
+    private ChatTurn? TryCreateTurn(PreparedReply prepared, List<Microsoft.Extensions.AI.ChatMessage> history, ReplyAccumulator accumulator)
     {
+        var conversation = prepared.Conversation;
         try
         {
-            return turns.Create(model, conversation.SystemPrompt, history,
+            return turns.Create(prepared.Model, prepared.Caller, conversation.SystemPrompt, history,
                 new TurnSettings(conversation.Temperature, conversation.MaxTokens, Tools: conversation.Tools));
         }
         catch (ParleyException ex)
@@ -193,14 +197,15 @@ public sealed class ConversationEngine(
         ?? throw new ParleyException(ErrorCodes.ConversationNotFound, 404, $"There is no conversation '{conversationId}'.");
 }
 
-/// <summary>A validated send or regenerate, holding the conversation's reply slot until streamed.</summary>
+/// <summary>A validated send or regenerate for <paramref name="Caller"/>, holding the conversation's reply slot until streamed.</summary>
 public sealed record PreparedReply(
     Conversation Conversation,
     ModelEntry Model,
     List<StoredMessage> Path,
     StoredMessage? UserMessage,
     IReadOnlyList<StoredImage> Images,
-    ActiveReplies.Lease Lease)
+    ActiveReplies.Lease Lease,
+    Caller Caller)
 {
     /// <summary>True: the reply neither reads nor fills the response cache.</summary>
     public bool NoCache { get; init; }

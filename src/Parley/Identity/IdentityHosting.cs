@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Parley.Usage;
 
 namespace Parley.Identity;
 
@@ -26,17 +25,11 @@ public static class IdentityHosting
         return services;
     }
 
-    /// <summary>Authenticates every request after the web app's static files, and makes the caller ambient for usage, limits and model access.</summary>
+    /// <summary>Authenticates every request after the web app's static files; each surface binds its <see cref="Usage.Caller"/> from the identity found.</summary>
     public static WebApplication UseParleyIdentity(this WebApplication app)
     {
         app.UseAuthentication();
         app.UseAuthorization();
-        app.Use((context, next) =>
-        {
-            var caller = CallerIdentity.Of(context);
-            CallerContext.Set(new Caller(caller.Owner, "api", caller.Key?.Id, caller.Key?.Models));
-            return next(context);
-        });
         return app;
     }
 }

@@ -42,12 +42,12 @@ internal sealed partial class KafkaRequestHandler(
         try
         {
             var request = KafkaRequest.Parse(value, parley.MaxMessageChars);
-            Usage.CallerContext.Set(request.UserEmail is { Length: > 0 } email ? email : "kafka", "kafka");
-            model = turns.ResolveModel(string.IsNullOrWhiteSpace(request.Model) ? options.Model : request.Model);
+            var caller = new Usage.Caller(request.UserEmail is { Length: > 0 } email ? email : "kafka", "kafka");
+            model = turns.ResolveModel(string.IsNullOrWhiteSpace(request.Model) ? options.Model : request.Model, caller);
             if (request.UserEmail is { Length: > 0 } user && limiter.TryStart(user) is { } refused)
                 return Fail(refused.Code, refused.Message, model, started, deadLetter: false);
 
-            var turn = turns.Create(model, SystemPrompt(request), History(request, parley),
+            var turn = turns.Create(model, caller, SystemPrompt(request), History(request, parley),
                 new TurnSettings(request.Temperature ?? options.Temperature, request.MaxTokens ?? options.MaxTokens));
             var response = await CompleteWithRetriesAsync(turn, options, cancellationToken);
 

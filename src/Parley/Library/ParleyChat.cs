@@ -27,6 +27,9 @@ public sealed class ParleyChat
     /// <summary>The model settings of the request (temperature, max tokens), if any.</summary>
     public ChatOptions? Options { get; }
 
+    /// <summary>Who the message is answered for: the signed-in user or API key's owner, the key and the surface it came through.</summary>
+    public Usage.Caller Caller => Chat.ChatOptionsCaller.GetCaller(Options);
+
     /// <summary>A fresh id for a message that will be streamed in several deltas.</summary>
     public string NewMessageId() => $"msg_{Interlocked.Increment(ref _nextId)}";
 

@@ -6,7 +6,7 @@ namespace Parley.Observability;
 
 /// <summary>
 /// Measures one model call: duration, time to first token, tokens and outcome, recorded when disposed into the metrics
-/// and, with a <see cref="UsageRecorder"/>, as a usage record of the ambient <see cref="CallerContext"/>
+/// and, with a <see cref="UsageRecorder"/>, as a usage record of the turn's <see cref="Caller"/>
 /// (whose tokens also count against the caller's daily budget in the <see cref="Limits.IUserLimiter"/>).
 /// </summary>
 public sealed class CallMeasurement : IDisposable
@@ -14,7 +14,7 @@ public sealed class CallMeasurement : IDisposable
     private readonly ParleyMetrics _metrics;
     private readonly UsageRecorder? _recorder;
     private readonly Limits.IUserLimiter? _limiter;
-    private readonly Caller _caller = CallerContext.Current;
+    private readonly Caller _caller;
     private readonly DateTimeOffset _at = DateTimeOffset.UtcNow;
     private readonly string _requestedModel;
     private readonly KeyValuePair<string, object?> _model;
@@ -27,8 +27,10 @@ public sealed class CallMeasurement : IDisposable
     private string _outcome = UsageRecord.Ok;
     private readonly Activity? _activity;
 
-    public CallMeasurement(ParleyMetrics metrics, string model, bool streaming, UsageRecorder? recorder = null, Limits.IUserLimiter? limiter = null)
+    public CallMeasurement(ParleyMetrics metrics, string model, bool streaming, Caller caller, UsageRecorder? recorder = null, Limits.IUserLimiter? limiter = null)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        _caller = caller;
         _metrics = metrics;
         _recorder = recorder;
         _limiter = limiter;

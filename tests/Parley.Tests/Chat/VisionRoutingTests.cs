@@ -5,6 +5,7 @@ using Parley.Configuration;
 using Parley.Errors;
 using Parley.Providers;
 using Parley.Tools;
+using Parley.Usage;
 
 namespace Parley.Tests.Chat;
 
@@ -31,18 +32,18 @@ public sealed class VisionRoutingTests : IDisposable
     public void Turns_without_images_keep_the_chosen_model()
     {
         var turns = Turns("mock/markdown");
-        Assert.Equal("mock/echo", turns.ResolveModel("mock/echo").Id);
-        Assert.Equal("mock/echo", turns.Create(turns.ResolveModel("mock/echo"), null, [new(ChatRole.User, "hi")], new TurnSettings()).Model.Id);
+        Assert.Equal("mock/echo", turns.ResolveModel("mock/echo", Caller.Unknown).Id);
+        Assert.Equal("mock/echo", turns.Create(turns.ResolveModel("mock/echo", Caller.Unknown), Caller.Unknown, null, [new(ChatRole.User, "hi")], new TurnSettings()).Model.Id);
     }
 
     [Fact]
     public void Images_for_a_blind_model_go_to_the_vision_model()
     {
         var turns = Turns("mock/markdown");
-        Assert.Equal("mock/markdown", turns.ResolveModel("mock/echo", hasImages: true).Id);
+        Assert.Equal("mock/markdown", turns.ResolveModel("mock/echo", Caller.Unknown, hasImages: true).Id);
 
         // Create routes too (an image earlier in the history counts), so a surface that forgets cannot send images to a blind model.
-        var turn = turns.Create(new ModelCatalog(Options.Create(Parley(null))).Resolve("mock/echo"), null,
+        var turn = turns.Create(new ModelCatalog(Options.Create(Parley(null))).Resolve("mock/echo"), Caller.Unknown, null,
             [WithImage("what is it"), new(ChatRole.Assistant, "a cat"), new(ChatRole.User, "sure?")], new TurnSettings());
         Assert.Equal("mock/markdown", turn.Model.Id);
     }
@@ -51,23 +52,23 @@ public sealed class VisionRoutingTests : IDisposable
     public void A_model_that_can_see_is_never_rerouted()
     {
         var turns = Turns("mock/echo");
-        Assert.Equal("mock/markdown", turns.ResolveModel("mock/markdown", hasImages: true).Id);
+        Assert.Equal("mock/markdown", turns.ResolveModel("mock/markdown", Caller.Unknown, hasImages: true).Id);
     }
 
     [Fact]
     public void Without_a_vision_model_images_for_a_blind_model_are_refused()
     {
-        var refused = Assert.Throws<ParleyException>(() => Turns(null).ResolveModel("mock/echo", hasImages: true));
+        var refused = Assert.Throws<ParleyException>(() => Turns(null).ResolveModel("mock/echo", Caller.Unknown, hasImages: true));
         Assert.Equal(ErrorCodes.InvalidImage, refused.Code);
         Assert.Equal(400, refused.Status);
         Assert.Contains("cannot read images", refused.Message, StringComparison.Ordinal);
-        Assert.Throws<ParleyException>(() => Turns(null).Create(Turns(null).ResolveModel("mock/echo"), null, [WithImage("x")], new TurnSettings()));
+        Assert.Throws<ParleyException>(() => Turns(null).Create(Turns(null).ResolveModel("mock/echo", Caller.Unknown), Caller.Unknown, null, [WithImage("x")], new TurnSettings()));
     }
 
     [Fact]
     public void A_vision_model_that_is_not_configured_is_reported_as_a_setting_problem()
     {
-        var refused = Assert.Throws<ParleyException>(() => Turns("ghost/model").ResolveModel("mock/echo", hasImages: true));
+        var refused = Assert.Throws<ParleyException>(() => Turns("ghost/model").ResolveModel("mock/echo", Caller.Unknown, hasImages: true));
         Assert.Equal(ErrorCodes.ModelNotFound, refused.Code);
         Assert.Contains("VISION_MODEL", refused.Message, StringComparison.Ordinal);
     }
@@ -76,11 +77,11 @@ public sealed class VisionRoutingTests : IDisposable
     public void Tool_switches_choose_the_offered_tools()
     {
         var turns = Turns(null);
-        var model = turns.ResolveModel(null);
+        var model = turns.ResolveModel(null, Caller.Unknown);
         List<ChatMessage> history = [new(ChatRole.User, "hi")];
 
-        Assert.Equal(["read_web_page", "current_time", "calculator"], turns.Create(model, null, history, new TurnSettings()).Options.Tools!.Select(t => t.Name));
-        Assert.Equal(["calculator"], turns.Create(model, null, history, new TurnSettings(Tools: ["calculator"])).Options.Tools!.Select(t => t.Name));
-        Assert.Null(turns.Create(model, null, history, new TurnSettings(Tools: [])).Options.Tools);
+        Assert.Equal(["read_web_page", "current_time", "calculator"], turns.Create(model, Caller.Unknown, null, history, new TurnSettings()).Options.Tools!.Select(t => t.Name));
+        Assert.Equal(["calculator"], turns.Create(model, Caller.Unknown, null, history, new TurnSettings(Tools: ["calculator"])).Options.Tools!.Select(t => t.Name));
+        Assert.Null(turns.Create(model, Caller.Unknown, null, history, new TurnSettings(Tools: [])).Options.Tools);
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Tests.Fakes;
+using Parley.Tests.Identity;
 using Parley.Tests.Support;
 using Parley.Usage;
 
@@ -115,6 +116,35 @@ public sealed class CompressionIntegrationTests : OpenAIUpstreamFixture
         var compression = usage.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("key").GetString() == "compression");
         Assert.Equal(2, compression.GetProperty("requests").GetInt64());
         Assert.True(compression.GetProperty("totalTokens").GetInt64() > 0);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_keys_summary_tokens_count_against_that_key_in_usage_and_its_daily_budget()
+    {
+        var server = await StartAsync();
+        // 3 x 18 tokens of replies fit the key's 100-token budget; the 1007-token summary does not.
+        var created = await server.Client.PostAsJsonAsync("/api/keys", new { name = "script", dailyTokenLimit = 100 });
+        var createdKey = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var keyId = createdKey.GetProperty("id").GetString()!;
+        using var client = server.ClientWithKey(createdKey.GetProperty("key").GetString()!);
+        var id = await server.CreateConversationAsync();
+        Upstream.Enqueue(FakeReply.Text("A1"), FakeReply.Text("A2"));
+        Assert.Equal("A1", (await Sse.PostAsync(client, $"/api/conversations/{id}/messages", new { content = UserText(1) })).Text);
+        Assert.Equal("A2", (await Sse.PostAsync(client, $"/api/conversations/{id}/messages", new { content = UserText(2) })).Text);
+
+        Upstream.Enqueue(FakeReply.Text("SUMMARY") with { PromptTokens = 1000 }, FakeReply.Text("A3"));
+        Assert.Equal("A3", (await Sse.PostAsync(client, $"/api/conversations/{id}/messages", new { content = UserText(3) })).Text);
+        Assert.True(IsSummaryCall(Completions[2]));
+
+        Assert.True(await server.Services.GetRequiredService<UsageRecorder>().FlushAsync(TimeSpan.FromSeconds(5)));
+        var usage = await server.Client.GetFromJsonAsync<JsonElement>("/api/usage?groupBy=key");
+        var key = usage.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("key").GetString() == keyId);
+        Assert.Equal(4, key.GetProperty("requests").GetInt64());
+        Assert.Equal((3 * 18) + 1007, key.GetProperty("totalTokens").GetInt64());
+
+        var refused = await client.PostAsJsonAsync($"/api/conversations/{id}/messages", new { content = UserText(4) });
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("budget_exhausted", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 30_000)]

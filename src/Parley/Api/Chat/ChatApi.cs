@@ -32,7 +32,7 @@ public static class ChatApi
         HttpContext context, JsonElement body, TurnFactory turns, ToolCatalog tools, ChatRunner runner, IOptions<ParleyOptions> options,
         Documents.FileParts files)
     {
-        Parley.Usage.CallerContext.SetSurface("chat");
+        var caller = Callers.Of(context, "chat");
         var parley = options.Value;
         var request = StatelessChatRequest.Parse(body, parley);
         var chosenTools = request.Tools is null ? null : tools.RequireKnown(request.Tools);
@@ -41,8 +41,8 @@ public static class ChatApi
         // Documents become text in the user message, so the context_update carries them into the next turn.
         await files.ExpandAsync(userMessages, context.RequestAborted);
         var user = userMessages[0];
-        var model = turns.ResolveModel(request.Model, VisionRouting.HasImages([.. history, user]));
-        var turn = turns.Create(model, request.SystemPrompt, [.. history, user], new TurnSettings(request.Temperature, request.MaxTokens, Tools: chosenTools));
+        var model = turns.ResolveModel(request.Model, caller, VisionRouting.HasImages([.. history, user]));
+        var turn = turns.Create(model, caller, request.SystemPrompt, [.. history, user], new TurnSettings(request.Temperature, request.MaxTokens, Tools: chosenTools));
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
 
         var cancellationToken = context.RequestAborted;

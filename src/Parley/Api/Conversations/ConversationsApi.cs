@@ -15,6 +15,9 @@ namespace Parley.Api.Conversations;
 /// <summary>The stateful conversations API (docs/api.md): CRUD, streamed replies, edit/regenerate branches, cancel.</summary>
 public static class ConversationsApi
 {
+    /// <summary>The surface name this API's calls are recorded under.</summary>
+    public const string Surface = "conversations";
+
     public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/conversations").WithTags("Conversations");
@@ -125,19 +128,18 @@ public static class ConversationsApi
         var hasParent = body.ParentId.ValueKind is JsonValueKind.String or JsonValueKind.Null;
         var send = new SendMessage(body.Content ?? "", body.Images ?? [], hasParent ? body.ParentId.GetString() : null, hasParent, body.Model,
             NoCache: Cache.CacheApi.OptsOut(context.Request), Attachments: body.Attachments);
-        var prepared = await engine.PrepareSendAsync(Owners.Of(context), id, send, context.RequestAborted);
+        var prepared = await engine.PrepareSendAsync(Callers.Of(context, Surface), id, send, context.RequestAborted);
         await Stream(context, engine, prepared);
     }
 
     public static async Task Regenerate(HttpContext context, string id, string messageId, RegenerateRequest? body, ConversationEngine engine)
     {
-        var prepared = await engine.PrepareRegenerateAsync(Owners.Of(context), id, messageId, body?.Model, context.RequestAborted);
+        var prepared = await engine.PrepareRegenerateAsync(Callers.Of(context, Surface), id, messageId, body?.Model, context.RequestAborted);
         await Stream(context, engine, prepared);
     }
 
     private static async Task Stream(HttpContext context, ConversationEngine engine, PreparedReply prepared)
     {
-        Parley.Usage.CallerContext.SetSurface("conversations");
         using (prepared.Lease)
             await ConversationStream.WriteAsync(context, engine.StreamAsync(prepared, context.RequestAborted));
     }

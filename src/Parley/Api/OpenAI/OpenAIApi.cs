@@ -52,11 +52,11 @@ public static class OpenAIApi
     public static async Task ChatCompletions(
         HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, IOptions<ParleyOptions> options, Documents.FileParts files)
     {
-        Parley.Usage.CallerContext.SetSurface("v1");
+        var caller = Callers.Of(context, "v1");
         var request = OpenAIChatRequest.Parse(body, options.Value.MaxImageBytes);
         await files.ExpandAsync(request.Messages, context.RequestAborted);
-        var model = turns.ResolveModel(request.Model, VisionRouting.HasImages(request.Messages));
-        var turn = new ChatTurn(model, request.Messages, request.Options);
+        var model = turns.ResolveModel(request.Model, caller, VisionRouting.HasImages(request.Messages));
+        var turn = new ChatTurn(model, request.Messages, request.Options, caller);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
         var completionId = $"chatcmpl-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
