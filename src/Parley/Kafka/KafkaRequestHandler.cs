@@ -44,7 +44,7 @@ internal sealed partial class KafkaRequestHandler(
             var request = KafkaRequest.Parse(value, parley.MaxMessageChars);
             var caller = new Usage.Caller(request.UserEmail is { Length: > 0 } email ? email : "kafka", "kafka");
             model = turns.ResolveModel(string.IsNullOrWhiteSpace(request.Model) ? options.Model : request.Model, caller);
-            if (request.UserEmail is { Length: > 0 } user && limiter.TryStart(user) is { } refused)
+            if (request.UserEmail is { Length: > 0 } user && await limiter.TryStartAsync(user) is { } refused)
                 return Fail(refused.Code, refused.Message, model, started, deadLetter: false);
 
             var turn = turns.Create(model, caller, SystemPrompt(request), History(request, parley),

@@ -58,9 +58,9 @@ public sealed class RedisUserLimiter(
         return 0
         """;
 
-    public LimitExceededException? TryStart(string user) => TryStart(user, options.Value);
+    public ValueTask<LimitExceededException?> TryStartAsync(string user) => TryStartAsync(user, options.Value);
 
-    public LimitExceededException? TryStart(string user, UserLimitOptions limits)
+    public async ValueTask<LimitExceededException?> TryStartAsync(string user, UserLimitOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         if (redis.Database() is not { } database)
@@ -69,10 +69,10 @@ public sealed class RedisUserLimiter(
         var day = DateOnly.FromDateTime(now.UtcDateTime);
         try
         {
-            var result = (RedisResult[])database.ScriptEvaluate(StartScript,
+            var result = (RedisResult[])(await database.ScriptEvaluateAsync(StartScript,
                 [Key(user, "requests"), TokensKey(user, day)],
                 [now.ToUnixTimeMilliseconds(), (long)Window.TotalMilliseconds, limits.RequestsPerMinute ?? 0, limits.DailyTokenLimit ?? 0,
-                 $"{now.ToUnixTimeMilliseconds()}:{Guid.NewGuid():N}"])!;
+                 $"{now.ToUnixTimeMilliseconds()}:{Guid.NewGuid():N}"]))!;
             return (int)result[0] switch
             {
                 1 => Rejected(new LimitExceededException(UserLimitCodes.RateLimited,
@@ -91,9 +91,9 @@ public sealed class RedisUserLimiter(
         }
     }
 
-    public IDisposable? TryOpenStream(string user) => TryOpenStream(user, options.Value);
+    public ValueTask<IDisposable?> TryOpenStreamAsync(string user) => TryOpenStreamAsync(user, options.Value);
 
-    public IDisposable? TryOpenStream(string user, UserLimitOptions limits)
+    public async ValueTask<IDisposable?> TryOpenStreamAsync(string user, UserLimitOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         if (redis.Database() is not { } database)
@@ -101,7 +101,7 @@ public sealed class RedisUserLimiter(
         var key = Key(user, "streams");
         try
         {
-            var taken = (int)database.ScriptEvaluate(OpenStreamScript, [key],
+            var taken = (int)await database.ScriptEvaluateAsync(OpenStreamScript, [key],
                 [limits.MaxConcurrentStreams ?? 0, (long)StreamSlotLifetime.TotalMilliseconds]);
             if (taken == 1)
                 return new StreamSlot(this, key.ToString());
