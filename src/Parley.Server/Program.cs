@@ -10,6 +10,10 @@ DotEnvFile.LoadIntoEnvironment(".env");
 if (AdminVerbs.Handles(args))
     return await AdminVerbs.RunAsync(args);
 
+// `models pull|list`: GGUF files for local (llama) providers, in the data directory.
+if (ModelVerbs.Handles(args))
+    return await ModelVerbs.RunAsync(args);
+
 // `healthcheck`: GET /health/live on this container's PORT, exit 0/1 (for HEALTHCHECK; the runtime image has no curl).
 if (args is ["healthcheck", ..])
     return await HealthcheckCommand.RunAsync(DotEnvFile.CurrentEnvironment(), Console.Out);

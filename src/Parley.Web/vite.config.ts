@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { mermaidVendor } from './scripts/mermaid-vendor';
 
 // `npm run dev` proxies the API to a running Parley server (PARLEY_URL, default :5000).
 const target = process.env.PARLEY_URL ?? 'http://127.0.0.1:5000';
@@ -8,7 +9,7 @@ const proxy = Object.fromEntries(['/api', '/v1', '/health'].map((p) => [p, { tar
 
 export default defineConfig({
   base: '/',
-  plugins: [react()],
+  plugins: [react(), mermaidVendor()],
   server: { proxy },
   preview: { proxy },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1500 },

@@ -94,6 +94,8 @@ public sealed partial class Suite(BenchOptions options, BenchReport report) : IA
         // Memory scenarios get a fresh Parley each, with nothing else running.
         await StopAsync(portkey);
         await StopAsync(parley);
+        await RunScenarioAsync("local_model", "a GGUF model inside Parley (llama provider) vs llama-server: generation and prompt tokens/s, time to first token",
+            LocalModelAsync);
         await RunScenarioAsync("idle_streams", $"{options.IdleStreams:N0} concurrent idle streams through Parley: RSS per stream",
             s => IdleStreamsAsync(s, workstationGc: false));
         if (!options.Smoke)

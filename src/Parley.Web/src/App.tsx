@@ -5,12 +5,19 @@ import { ChatHeader } from './components/ChatHeader';
 import { ChatUiContext, type ChatUi } from './components/ChatContext';
 import { Composer, type ComposerHandle } from './components/Composer';
 import { EmptyState } from './components/EmptyState';
+import { FailureNotice } from './components/FailureNotice';
 import { MessageList } from './components/MessageList';
 import { SettingsPanel } from './components/SettingsPanel';
+import { ShareDialog } from './components/ShareDialog';
 import { Sidebar } from './components/Sidebar';
 import { Toast } from './components/Toast';
 import { UserMenu } from './components/UserMenu';
+import { draftKey } from './lib/drafts';
 import { navigate, useRouteConversationId } from './lib/route';
+import { useSessionValue } from './state/SessionContext';
+import { usePreferences } from './state/usePreferences';
+import { withoutNulls } from './lib/format';
+import { conversationStats } from './lib/stats';
 import { toTurns } from './lib/turns';
 import { useChat } from './state/useChat';
 import { useConversationList } from './state/useConversationList';
@@ -22,10 +29,16 @@ export function App() {
   const routeId = useRouteConversationId();
   const server = useServerInfo();
   const list = useConversationList();
-  const chat = useChat(routeId, { onListChanged: list.refresh });
+  const preferences = usePreferences();
+  const { prefs } = preferences;
+  const newChatDefaults = useMemo(() => withoutNulls({ model: prefs.defaultModel, systemPrompt: prefs.systemPrompt, temperature: prefs.temperature }), [prefs]);
+  const chat = useChat(routeId, { onListChanged: list.refresh, newChatDefaults });
   const { state } = chat;
   const sidebar = useSidebarState();
+  const user = useSessionValue()?.session.user ?? { name: 'local', isAdmin: true };
+  const userName = user.name;
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [shareOpen, setShareOpen] = useState(false);
   const [dragging, setDragging] = useState(false);
   const composer = useRef<ComposerHandle>(null);
   const search = useRef<HTMLInputElement>(null);
@@ -33,7 +46,7 @@ export function App() {
   const streaming = !!state.streaming;
   const models = server.models;
   const model =
-    state.conversation?.model || state.draft.model || server.config.defaultModel || models.find((m) => m.isDefault)?.id || models[0]?.id || '';
+    state.conversation?.model || state.draft.model || prefs.defaultModel || server.config.defaultModel || models.find((m) => m.isDefault)?.id || models[0]?.id || '';
   const vision = models.find((m) => m.id === model)?.vision ?? true;
 
   const newChat = useCallback(() => {
@@ -63,14 +76,7 @@ export function App() {
   }, [state.conversation?.title, server.config.name]);
 
   const turns = useMemo(() => toTurns(chat.path, state.messages), [chat.path, state.messages]);
-  const stats = useMemo(() => {
-    if (!state.conversation) return null;
-    const all = Object.values(state.messages);
-    const tokens = all.reduce((n, m) => n + (m.usage?.totalTokens ?? 0), 0);
-    const messages = chat.path.filter((id) => state.messages[id]?.role !== 'tool').length;
-    return { messages, tokens: Math.max(tokens, state.conversation.usage?.totalTokens ?? 0) };
-  }, [state.messages, state.conversation, chat.path]);
-
+  const stats = useMemo(() => (state.conversation ? conversationStats(chat.path, state.messages) : null), [state.messages, state.conversation, chat.path]);
   const modelLabel = useCallback((id: string | null) => models.find((m) => m.id === id)?.label ?? id ?? '', [models]);
   const ui: ChatUi = useMemo(() => ({
     edit: (id, text) => void chat.edit(id, text),
@@ -85,11 +91,8 @@ export function App() {
   const lastTurn = turns[turns.length - 1];
   const lastFailed = lastTurn?.replies.some((m) => m.status === 'error');
   const failureBox = state.failure && !lastFailed && (
-    <div className="failure" role="alert">
-      <span>{state.failure.message}</span>
-      {state.failure.retry && <button type="button" className="btn sm" onClick={() => void chat.retry()}>Retry</button>}
-      <button type="button" className="btn sm ghost" onClick={chat.dismissFailure}>Dismiss</button>
-    </div>
+    <FailureNotice failure={state.failure} onRetry={() => void chat.retry()} onDismiss={chat.dismissFailure}
+      onEdit={(text) => composer.current?.setText(text)} />
   );
 
   const onDrop = (e: DragEvent) => {
@@ -110,7 +113,7 @@ export function App() {
   } else if (!turns.length && !streaming) {
     body = (
       <>
-        <EmptyState name={server.config.name} preloaded={state.conversation ? [] : server.config.messages} />
+        <EmptyState name={server.config.name} preloaded={state.conversation ? [] : server.config.messages} documents={!!server.config.limits.maxDocumentBytes} />
         {failureBox && <div className="messages-inner">{failureBox}</div>}
       </>
     );
@@ -121,11 +124,11 @@ export function App() {
   return (
     <div className="app" data-sidebar={sidebar.open ? 'open' : 'closed'}>
       <a className="skip-link" href="#composer-input" onClick={(e) => { e.preventDefault(); composer.current?.focus(); }}>Skip to the message box</a>
-      <Banner status={server.status} />
+      <Banner status={server.status} admin={user.isAdmin} />
       <div className="layout">
         <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}
           loading={list.loading} error={list.error} appName={server.config.name} onQuery={list.setQuery} onNew={newChat}
-          onLoadMore={list.hasMore ? list.loadMore : undefined} onImported={list.refresh} footer={<UserMenu models={models} />}
+          onLoadMore={list.hasMore ? list.loadMore : undefined} onImported={list.refresh} footer={<UserMenu models={models} preferences={preferences} serverDefault={server.config.defaultModel} />}
           onOpen={openConversation} onRename={list.rename} onClose={() => sidebar.setOpen(false)}
           onDelete={(item) => {
             list.remove(item);
@@ -138,18 +141,22 @@ export function App() {
             title={state.conversation?.title || (state.conversationId ? null : 'New chat')} stats={stats}
             canClear={!!state.conversation && turns.length > 0} onToggleSidebar={() => sidebar.setOpen(true)}
             onModel={(id) => void chat.updateSettings({ model: id })} onSettings={() => setSettingsOpen(true)}
-            onClear={() => void chat.clear()} onNew={newChat} />
+            onClear={() => void chat.clear()} onNew={newChat} onShare={() => setShareOpen(true)} />
           <ChatUiContext.Provider value={ui}>{body}</ChatUiContext.Provider>
           <Composer ref={composer} streaming={streaming} limits={server.config.limits} vision={vision}
+            draftKey={draftKey(userName, state.conversationId)}
             onSend={chat.send} onStop={chat.stop} />
           {dragging && <div className="drop-overlay" aria-hidden="true">{server.config.limits.maxDocumentBytes ? 'Drop images or documents to attach' : 'Drop images to attach'}</div>}
         </main>
       </div>
       {settingsOpen && (
-        <SettingsPanel systemPrompt={state.conversation?.systemPrompt ?? state.draft.systemPrompt}
-          temperature={state.conversation?.temperature ?? state.draft.temperature}
+        <SettingsPanel systemPrompt={state.conversation ? state.conversation.systemPrompt : state.draft.systemPrompt ?? prefs.systemPrompt}
+          temperature={state.conversation ? state.conversation.temperature : state.draft.temperature ?? prefs.temperature}
           tools={state.conversation ? state.conversation.tools : state.draft.tools}
           onSave={chat.saveSettings} onClose={() => setSettingsOpen(false)} />
+      )}
+      {shareOpen && state.conversationId && (
+        <ShareDialog conversationId={state.conversationId} leafId={chat.path[chat.path.length - 1] ?? null} onClose={() => setShareOpen(false)} />
       )}
       {list.pending && <Toast message={`Deleted “${list.pending.item.title || 'New chat'}”.`} action="Undo" onAction={list.undo} />}
     </div>

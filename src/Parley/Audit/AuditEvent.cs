@@ -37,4 +37,6 @@ public static class AuditActions
     public const string DataDeleted = "data.deleted";
     public const string RetentionChanged = "retention.changed";
     public const string RetentionRun = "retention.run";
+    public const string ShareCreated = "share.created";
+    public const string ShareRevoked = "share.revoked";
 }

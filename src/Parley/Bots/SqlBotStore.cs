@@ -4,7 +4,7 @@ using Parley.Storage;
 namespace Parley.Bots;
 
 /// <summary>
-/// The bot tables (<c>bot_threads</c>, <c>bot_inbox</c>, <c>bot_outbox</c>; SQLite migration 6, PostgreSQL migration 3)
+/// The bot tables (<c>bot_threads</c>, <c>bot_inbox</c>, <c>bot_outbox</c>; SQLite migration 8, PostgreSQL migration 3)
 /// in the database the other stores share.
 /// </summary>
 public sealed class SqlBotStore(SqlDatabase database) : IBotStore

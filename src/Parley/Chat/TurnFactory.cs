@@ -32,7 +32,7 @@ public sealed class TurnFactory(ModelCatalog catalog, ToolCatalog tools, IOption
     {
         ArgumentNullException.ThrowIfNull(model);
         var parley = options.Value;
-        var window = catalog.Providers.GetValueOrDefault(model.Provider)?.ContextWindowTokens is > 0 and var w ? w : parley.DefaultContextWindowTokens;
+        var window = catalog.Providers.GetValueOrDefault(model.Provider)?.EffectiveContextWindow is > 0 and var w ? w : parley.DefaultContextWindowTokens;
         return Math.Max(256, window - (maxTokens ?? parley.MaxTokens ?? 1024));
     }
 

@@ -23,8 +23,10 @@ public sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         foreach (var (provider, settings) in options.Providers)
         {
             var key = $"Parley:Providers:{provider}";
-            if (settings.Kind is not (ProviderKinds.OpenAI or ProviderKinds.Anthropic or ProviderKinds.Mock or ProviderKinds.Handler))
-                failures.Add($"{key}:Kind must be openai, anthropic or mock, not '{settings.Kind}'.");
+            if (settings.Kind is not (ProviderKinds.OpenAI or ProviderKinds.Anthropic or ProviderKinds.Llama or ProviderKinds.Mock or ProviderKinds.Handler))
+                failures.Add($"{key}:Kind must be openai, anthropic, llama or mock, not '{settings.Kind}'.");
+            if (settings.Kind == ProviderKinds.Llama)
+                failures.AddRange(Providers.Llama.LlamaOptionsValidation.Check(key, settings));
             if (settings.BaseUrl is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
                 failures.Add($"{key}:BaseUrl must be an absolute http(s) URL, not '{url}'.");
             if (settings.Kind == ProviderKinds.Anthropic && string.IsNullOrWhiteSpace(settings.ApiKey))

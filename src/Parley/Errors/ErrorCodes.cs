@@ -43,4 +43,5 @@ public static class ErrorCodes
     public const string UnreadableDocument = "unreadable_document";
     public const string PdfExtractionUnavailable = "pdf_extraction_unavailable";
     public const string AttachmentNotFound = "attachment_not_found";
+    public const string ShareNotFound = "share_not_found";
 }

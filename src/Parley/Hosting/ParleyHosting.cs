@@ -28,10 +28,12 @@ using Parley.Conversations;
 using Parley.Identity;
 using Parley.Api.Identity;
 using Parley.Api.Audit;
+using Parley.Api.Sharing;
 using Parley.Api.YourData;
 using Parley.Retention;
 using Parley.Observability;
 using Parley.Providers;
+using Parley.Providers.Llama;
 using Parley.Providers.Mock;
 using Parley.Storage;
 using Parley.Documents;
@@ -66,6 +68,7 @@ public static class ParleyHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddParleyDatabase();
         services.TryAddSingleton<IConversationStore>(StoreSelection.ConversationStore);
+        services.TryAddSingleton<Sharing.IShareStore>(StoreSelection.ShareStore);
         services.AddHostedService<StoreInitializer>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         services.AddHostedService<StartupReport>();
@@ -75,6 +78,7 @@ public static class ParleyHosting
         services.TryAddSingleton(ChatPipeline.Create);
         services.TryAddSingleton<Library.ChatHandlerRegistry>();
         services.AddSingleton<ChatClients>();
+        services.AddParleyLocalModels();
         services.AddOptions<Resilience.ResilienceOptions>().BindConfiguration(Resilience.ResilienceOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Resilience.ResilienceOptions>, Resilience.ResilienceOptionsValidator>();
         services.AddSingleton<Resilience.ProviderResilience>();
@@ -133,6 +137,8 @@ public static class ParleyHosting
         app.MapPortabilityApi();
         app.MapAuditApi();
         app.MapMeDataApi();
+        app.MapPreferencesApi();
+        app.MapSharesApi();
         app.MapWebApp();
         return app;
     }

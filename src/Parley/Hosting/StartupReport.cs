@@ -12,7 +12,7 @@ internal sealed partial class StartupReport(ModelCatalog catalog, IConversationS
     {
         var providers = string.Join(", ", catalog.Providers.Keys);
         LogModels(logger, catalog.Default.Id, providers, store is Storage.SqlConversationStore { Kind: "postgres" } sql ? $"postgres ({sql.Target})" : store.Kind);
-        if (catalog.Default.IsMock)
+        if (!catalog.HasRealProvider)
             LogMock(logger, catalog.Default.Id);
         return Task.CompletedTask;
     }

@@ -57,4 +57,10 @@ public interface IIdentityStore
 
     /// <summary>Every owner that set a retention of their own, with the days.</summary>
     Task<IReadOnlyDictionary<string, int>> ListRetentionDaysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>An owner's web app preferences (a JSON document the API validated), or null when they saved none.</summary>
+    Task<string?> GetPreferencesAsync(string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces (or with null clears) an owner's preferences; their retention stays as it was.</summary>
+    Task SetPreferencesAsync(string owner, string? json, CancellationToken cancellationToken = default);
 }

@@ -9,6 +9,7 @@ public sealed class InMemoryIdentityStore : IIdentityStore
     private readonly ConcurrentDictionary<string, ApiKey> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UserSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _retention = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _preferences = new(StringComparer.OrdinalIgnoreCase);
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
@@ -122,6 +123,18 @@ public sealed class InMemoryIdentityStore : IIdentityStore
 
     public Task<IReadOnlyDictionary<string, int>> ListRetentionDaysAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(_retention, StringComparer.OrdinalIgnoreCase));
+
+    public Task<string?> GetPreferencesAsync(string owner, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_preferences.TryGetValue(owner, out var json) ? json : null);
+
+    public Task SetPreferencesAsync(string owner, string? json, CancellationToken cancellationToken = default)
+    {
+        if (json is null)
+            _preferences.TryRemove(owner, out _);
+        else
+            _preferences[owner] = json;
+        return Task.CompletedTask;
+    }
 
     private bool Update(string id, Func<ApiKey, ApiKey> change)
     {

@@ -117,4 +117,14 @@ public sealed class SqlIdentityStore(SqlDatabase database) : IIdentityStore
         (await database.QueryAsync("SELECT owner, retention_days FROM owner_settings WHERE retention_days IS NOT NULL", null,
             r => (Owner: r.GetString(0), Days: r.GetInt32(1)), cancellationToken))
         .ToDictionary(r => r.Owner, r => r.Days, StringComparer.OrdinalIgnoreCase);
+
+    public async Task<string?> GetPreferencesAsync(string owner, CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync("SELECT preferences FROM owner_settings WHERE lower(owner) = lower(@owner) AND preferences IS NOT NULL",
+            new { owner }, r => r.GetString(0), cancellationToken)).FirstOrNull();
+
+    public Task SetPreferencesAsync(string owner, string? json, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync($"""
+            INSERT INTO owner_settings (owner, preferences) VALUES (@owner, @json)
+            ON CONFLICT {database.CaseInsensitiveKey("owner")} DO UPDATE SET preferences = excluded.preferences
+            """, new { owner, json }, cancellationToken);
 }

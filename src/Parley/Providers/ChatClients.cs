@@ -17,6 +17,7 @@ public sealed class ChatClients(
     IOptions<MockOptions> mockOptions,
     IHttpClientFactory httpClientFactory,
     ChatHandlerRegistry handlers,
+    Llama.LlamaModels localModels,
     ILoggerFactory loggers,
     ChatPipelineBuilder pipeline) : IDisposable
 {
@@ -36,6 +37,7 @@ public sealed class ChatClients(
             ProviderKinds.Handler => new HandlerChatClient(handlers, loggers.CreateLogger<HandlerChatClient>()),
             ProviderKinds.OpenAI => OpenAI.OpenAIProvider.CreateChatClient(model.Provider, provider, model.ModelId, HttpClientFor(model, timeout)),
             ProviderKinds.Anthropic => Anthropic.AnthropicProvider.CreateChatClient(model.Provider, provider, model.ModelId, HttpClientFor(model, timeout)),
+            ProviderKinds.Llama => localModels.CreateChatClient(model),
             _ => throw new InvalidOperationException($"Unknown provider kind '{model.Kind}' for {model.Provider}."),
         };
     }

@@ -25,7 +25,7 @@ public sealed class ModelCatalog
         {
             var models = provider.Kind == ProviderKinds.Mock && provider.Models.Count == 0
                 ? MockModels.All
-                : provider.Models.Count > 0 ? provider.Models : DefaultModels(provider.Kind);
+                : provider.Models.Count > 0 ? provider.Models : DefaultModels(provider);
             foreach (var model in models.Distinct(StringComparer.Ordinal))
                 _listed.Add(Entry(name, provider, model, listed: true));
         }
@@ -40,6 +40,9 @@ public sealed class ModelCatalog
     public IReadOnlyDictionary<string, string> Aliases => _aliases;
 
     public IReadOnlyDictionary<string, ProviderOptions> Providers => _providers;
+
+    /// <summary>True when a provider other than the offline mock is configured (even if the default model is a mock one).</summary>
+    public bool HasRealProvider => _providers.Values.Any(p => p.Kind != ProviderKinds.Mock);
 
     /// <summary>Null or empty means the default model. Throws <c>model_not_found</c> with a sentence a person can act on.</summary>
     public ModelEntry Resolve(string? requested)
@@ -74,15 +77,17 @@ public sealed class ModelCatalog
     private string? FirstRealModel() =>
         _listed.Where(m => !m.IsMock).OrderBy(m => m.Kind == ProviderKinds.OpenAI ? 0 : 1).FirstOrDefault() is { } entry ? entry.Id : null;
 
+    // A local GGUF model reads text only unless VisionModels says otherwise; hosted providers are assumed to see.
     private static ModelEntry Entry(string name, ProviderOptions provider, string model, bool listed) =>
         new(name, provider.Kind, model,
-            Vision: provider.VisionModels.Count == 0 || provider.VisionModels.Contains(model, StringComparer.Ordinal),
+            Vision: provider.VisionModels.Contains(model, StringComparer.Ordinal) || (provider.VisionModels.Count == 0 && provider.Kind != ProviderKinds.Llama),
             Listed: listed);
 
-    private static List<string> DefaultModels(string kind) => kind switch
+    private static List<string> DefaultModels(ProviderOptions provider) => provider.Kind switch
     {
         ProviderKinds.OpenAI => ["gpt-4o-mini", "gpt-4o"],
         ProviderKinds.Anthropic => ["claude-sonnet-4-5", "claude-haiku-4-5"],
+        ProviderKinds.Llama when !string.IsNullOrWhiteSpace(provider.ModelPath) => [Path.GetFileNameWithoutExtension(provider.ModelPath)],
         _ => [],
     };
 }

@@ -3,7 +3,7 @@ namespace Parley.Providers;
 /// <summary>One configured provider: a kind of API, where it is, and the models it serves.</summary>
 public sealed class ProviderOptions
 {
-    /// <summary><c>openai</c> (and any OpenAI-compatible server), <c>anthropic</c>, <c>mock</c> or <c>handler</c> (library mode).</summary>
+    /// <summary><c>openai</c> (and any OpenAI-compatible server), <c>anthropic</c>, <c>llama</c> (a GGUF file run in-process), <c>mock</c> or <c>handler</c> (library mode).</summary>
     public string Kind { get; set; } = ProviderKinds.OpenAI;
 
     /// <summary>The provider's API key; never logged or shown by /health.</summary>
@@ -26,6 +26,15 @@ public sealed class ProviderOptions
 
     /// <summary>Context window in tokens, used to budget history; 0 means "use Parley's default".</summary>
     public int ContextWindowTokens { get; set; }
+
+    /// <summary>The window history is fitted to: <see cref="ContextWindowTokens"/>, else a local model's context size, else 0 (Parley's default).</summary>
+    public int EffectiveContextWindow => ContextWindowTokens > 0 ? ContextWindowTokens : Kind == ProviderKinds.Llama ? Llama.ContextSize : 0;
+
+    /// <summary>For <c>llama</c>: the GGUF file to run (relative paths are under the data directory's <c>models</c> folder, then the working directory).</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>For <c>llama</c>: context size, threads, batch size, GPU layers, chat template, parallel replies and queue.</summary>
+    public Parley.Providers.Llama.LlamaOptions Llama { get; set; } = new();
 }
 
 public static class ProviderKinds
@@ -33,6 +42,9 @@ public static class ProviderKinds
     public const string OpenAI = "openai";
     public const string Anthropic = "anthropic";
     public const string Mock = "mock";
+
+    /// <summary>A GGUF model run inside Parley by llama.cpp.</summary>
+    public const string Llama = "llama";
 
     /// <summary>The app's own message handler (library mode, <c>ParleyApp.OnMessage</c>).</summary>
     public const string Handler = "handler";

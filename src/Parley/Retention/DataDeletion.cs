@@ -7,8 +7,9 @@ namespace Parley.Retention;
 /// <summary>What "delete all my data" removed. The account itself (name, password, admin flag) and the own retention setting stay.</summary>
 public sealed record DeletedData(int Conversations, int Messages, int Images, int UsageRecords, int ApiKeys);
 
-/// <summary>"Delete all my data": the owner's conversations (messages, images, files), usage rows, API keys and web sessions.</summary>
-public sealed class DataDeletion(IConversationStore conversations, IUsageStore usage, UsageRecorder usageRecorder, IIdentityStore identity)
+/// <summary>"Delete all my data": the owner's conversations (messages, images, files), share links, usage rows, API keys and web sessions.</summary>
+public sealed class DataDeletion(
+    IConversationStore conversations, IUsageStore usage, UsageRecorder usageRecorder, IIdentityStore identity, Sharing.IShareStore shares)
 {
     public async Task<DeletedData> DeleteAllAsync(string owner, CancellationToken cancellationToken = default)
     {
@@ -18,6 +19,7 @@ public sealed class DataDeletion(IConversationStore conversations, IUsageStore u
         var usageRows = await usage.DeleteOwnerAsync(owner, cancellationToken);
         var keys = await identity.DeleteKeysOfAsync(owner, cancellationToken);
         await identity.DeleteSessionsOfAsync(owner, cancellationToken);
+        await shares.DeleteOfOwnerAsync(owner, cancellationToken);
         return new DeletedData(deleted.Conversations, deleted.Messages, deleted.Images, usageRows, keys);
     }
 }

@@ -36,5 +36,7 @@ public static class StoreSelection
 
     public static Audit.IAuditStore AuditStore(IServiceProvider services) => new Audit.SqlAuditStore(Database(services));
 
+    public static Sharing.IShareStore ShareStore(IServiceProvider services) => new Sharing.SqlShareStore(Database(services));
+
     private static SqlDatabase Database(IServiceProvider services) => services.GetRequiredService<SqlDatabase>();
 }

@@ -133,6 +133,26 @@ public abstract class IdentityStoreContract : IAsyncLifetime
         Assert.Null(await Store.GetRetentionDaysAsync("local"));
         Assert.Equal(["alice"], (await Store.ListRetentionDaysAsync()).Keys.Select(k => k.ToLowerInvariant()));
     }
+
+    [Fact]
+    public async Task Preferences_are_kept_per_owner_beside_their_retention_and_cleared_with_null()
+    {
+        Assert.Null(await Store.GetPreferencesAsync("alice"));
+        await Store.SetRetentionDaysAsync("alice", 9);
+        await Store.SetPreferencesAsync("alice", """{"theme":"dark"}""");
+        await Store.SetPreferencesAsync("ALICE", """{"theme":"light"}""");
+        await Store.SetPreferencesAsync("bob", """{"temperature":0.2}""");
+        Assert.Equal("""{"theme":"light"}""", await Store.GetPreferencesAsync("alice"));
+        Assert.Equal("""{"temperature":0.2}""", await Store.GetPreferencesAsync("bob"));
+        Assert.Equal(9, await Store.GetRetentionDaysAsync("alice"));
+
+        await Store.SetRetentionDaysAsync("alice", 3);
+        Assert.Equal("""{"theme":"light"}""", await Store.GetPreferencesAsync("alice"));
+        await Store.SetPreferencesAsync("alice", null);
+        Assert.Null(await Store.GetPreferencesAsync("alice"));
+        Assert.Equal(3, await Store.GetRetentionDaysAsync("alice"));
+        Assert.Equal(["alice"], (await Store.ListRetentionDaysAsync()).Keys.Select(k => k.ToLowerInvariant()));
+    }
 }
 
 public sealed class InMemoryIdentityStoreTests : IdentityStoreContract

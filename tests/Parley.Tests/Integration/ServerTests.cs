@@ -17,8 +17,25 @@ public sealed class ServerTests
         Assert.Equal("sqlite", health.GetProperty("store").GetProperty("kind").GetString());
         Assert.Equal("mock/echo", health.GetProperty("defaultModel").GetString());
         Assert.Contains(health.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("mock"));
+        Assert.Equal(global::Parley.Api.Health.HealthApi.NoProviderWarning, health.GetProperty("providerWarning").GetString());
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_has_no_provider_warning_when_a_real_provider_is_configured_even_with_a_mock_default()
+    {
+        await using var server = await ParleyTestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Parley:Providers:openai:Kind"] = "openai",
+            ["Parley:Providers:openai:ApiKey"] = "sk-not-used",
+            ["Parley:Providers:openai:BaseUrl"] = "http://127.0.0.1:9/v1",
+            ["Parley:DefaultModel"] = "mock/echo",
+        });
+        var health = await server.Client.GetFromJsonAsync<JsonElement>("/health");
+        Assert.Equal("mock/echo", health.GetProperty("defaultModel").GetString());
+        Assert.DoesNotContain(health.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("mock", StringComparison.Ordinal));
+        Assert.Equal(JsonValueKind.Null, health.GetProperty("providerWarning").ValueKind);
     }
 
     [Fact]

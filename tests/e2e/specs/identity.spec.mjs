@@ -160,4 +160,45 @@ export default function identity(ctx) {
       await page.context().close();
     }
   });
+
+  test('accounts mode: a share link opens in a fresh browser without cookies, names no owner, and stops when revoked', { timeout: 240_000 }, async () => {
+    const server = await accountsServer();
+    const page = await newPage(ctx.browser, server.url);
+    const viewer = await newPage(ctx.browser, server.url);
+    try {
+      await page.goto('/');
+      await signInForm(page).waitFor();
+      await signIn(page, ADMIN, PASSWORD);
+      await sidebar(page).waitFor();
+      await page.locator('#composer-input').fill('A question worth sharing: $a^2+b^2=c^2$');
+      await page.locator('#composer-input').press('Enter');
+      await page.locator('article[data-role=assistant]').first().waitFor();
+      await page.waitForFunction(() => !document.querySelector('[data-status=streaming]') && !!document.querySelector('button[aria-label="Send message"]'));
+      await page.getByRole('button', { name: 'Share conversation' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Share conversation' });
+      await dialog.getByRole('button', { name: 'Create link' }).click();
+      const url = await dialog.locator('#share-url').inputValue();
+      assert.match(url, /\/s\/[A-Za-z0-9_-]{40,}$/);
+      await dialog.getByRole('listitem').first().waitFor();
+
+      assert.deepEqual(await viewer.context().cookies(server.url), [], 'the viewer has no cookies');
+      await viewer.goto(url);
+      await viewer.getByRole('heading', { level: 1 }).waitFor();
+      assert.equal(await signInForm(viewer).count(), 0, 'no sign-in asked');
+      await viewer.locator('article[data-role=user]', { hasText: 'A question worth sharing' }).waitFor();
+      await viewer.locator('article[data-role=assistant] .katex').first().waitFor();
+      assert.ok(!(await viewer.locator('body').innerText()).toLowerCase().includes(ADMIN), 'the owner is not named');
+      assert.equal(await viewer.getByRole('navigation', { name: 'Conversations' }).count(), 0, 'nothing else of the owner');
+      await viewer.screenshot({ path: `${shots}shared.png` });
+
+      await dialog.getByRole('button', { name: 'Revoke' }).click();
+      await dialog.getByText('No links to this conversation yet.').waitFor();
+      await viewer.reload();
+      await viewer.getByRole('alert').filter({ hasText: /does not exist or was revoked/ }).waitFor();
+      assert.deepEqual(viewer.errors, []);
+    } finally {
+      await viewer.context().close();
+      await page.context().close();
+    }
+  });
 }

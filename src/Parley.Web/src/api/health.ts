@@ -6,6 +6,8 @@ export interface Health {
   warnings?: string[];
   store?: { kind: string; healthy: boolean };
   defaultModel?: string;
+  /** One of `warnings` that concerns only administrators (no real provider configured). */
+  providerWarning?: string | null;
 }
 
 /** Health, also when the server answers 503 with a degraded body; throws ApiError('network') when unreachable. */

@@ -20,12 +20,24 @@ describe('Banner with server warnings', () => {
 
     const warnings = mergeWarnings([redis], config.warnings);
     expect(warnings).toEqual([redis]);
-    render(<Banner status={{ reachable: true, warnings }} />);
+    render(<Banner status={{ reachable: true, warnings, adminOnly: [] }} admin={false} />);
     expect(screen.getByTestId('banner').textContent).toContain('Redis is configured but unreachable');
   });
 
   it('shows nothing once the warning is gone', () => {
-    const { container } = render(<Banner status={{ reachable: true, warnings: mergeWarnings([], []) }} />);
+    const { container } = render(<Banner status={{ reachable: true, warnings: mergeWarnings([], []), adminOnly: [] }} admin />);
     expect(container.querySelector('[data-testid="banner"]')).toBeNull();
+  });
+
+  it('shows the no-provider warning to administrators only', () => {
+    const mock = 'No LLM provider is configured, so replies come from the offline mock model.';
+    const status = { reachable: true, warnings: [mock, redis], adminOnly: [mock] };
+    const { rerender } = render(<Banner status={status} admin={false} />);
+    expect(screen.getByTestId('banner').textContent).not.toContain('No LLM provider');
+    expect(screen.getByTestId('banner').textContent).toContain('Redis');
+    rerender(<Banner status={status} admin />);
+    expect(screen.getByTestId('banner').textContent).toContain('No LLM provider');
+    rerender(<Banner status={{ ...status, warnings: [mock] }} admin={false} />);
+    expect(screen.queryByTestId('banner')).toBeNull();
   });
 });

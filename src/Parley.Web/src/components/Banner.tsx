@@ -5,8 +5,9 @@ import { IconClose } from './icons';
 
 const KEY = 'parley.dismissedWarnings';
 
-export function Banner({ status }: { status: ServerStatus }) {
-  const text = status.warnings.join(' · ');
+/** Warnings for everyone, plus the operator's (no real provider) for administrators only. */
+export function Banner({ status, admin }: { status: ServerStatus; admin: boolean }) {
+  const text = status.warnings.filter((w) => admin || !status.adminOnly.includes(w)).join(' · ');
   const [dismissed, setDismissed] = useState(() => sessionStorage.getItem(KEY) ?? '');
   if (status.reachable && (!text || dismissed === text)) return null;
   return (

@@ -1,8 +1,8 @@
 // Top bar: sidebar toggle, model picker, stats, settings, clear.
 import { useEffect, useState } from 'react';
-import type { ModelInfo } from '../api/models';
+import { byProvider, optionLabel, type ModelInfo } from '../api/models';
 import { plural } from '../lib/format';
-import { IconEraser, IconNew, IconSettings, IconSidebar } from './icons';
+import { IconEraser, IconNew, IconSettings, IconShare, IconSidebar } from './icons';
 
 interface Props {
   sidebarOpen: boolean;
@@ -15,6 +15,7 @@ interface Props {
   onModel: (id: string) => void;
   onSettings: () => void;
   onClear: () => void;
+  onShare: () => void;
   onNew: () => void;
 }
 
@@ -39,7 +40,11 @@ export function ChatHeader(p: Props) {
       <label className="sr-only" htmlFor="model-picker">Model</label>
       <select id="model-picker" className="model-picker" value={p.model} onChange={(e) => p.onModel(e.target.value)}>
         {!known && p.model && <option value={p.model}>{p.model}</option>}
-        {p.models.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+        {byProvider(p.models).map(([provider, list]) => (
+          <optgroup key={provider} label={provider}>
+            {list.map((m) => <option key={m.id} value={m.id}>{optionLabel(m)}</option>)}
+          </optgroup>
+        ))}
       </select>
       <h1 className="chat-title" title={p.title ?? undefined}>{p.title}</h1>
       <div className="header-end">
@@ -47,6 +52,9 @@ export function ChatHeader(p: Props) {
           <span className="stats" aria-label="Conversation stats" data-testid="stats">
             {plural(p.stats.messages, 'message')} · {plural(p.stats.tokens, 'token')}
           </span>
+        )}
+        {p.canClear && (
+          <button type="button" className="icon-btn" aria-label="Share conversation" title="Share a read-only link" onClick={p.onShare}><IconShare /></button>
         )}
         <button type="button" className="icon-btn" aria-label="Conversation settings" title="System prompt, temperature and tools" onClick={p.onSettings}>
           <IconSettings />

@@ -7,7 +7,7 @@ const limits = { ...defaultConfig.limits, maxMessageChars: 20 };
 
 function setup(onSend = vi.fn(async () => true), streaming = false) {
   const onStop = vi.fn();
-  render(<Composer streaming={streaming} limits={limits} vision onSend={onSend} onStop={onStop} />);
+  render(<Composer streaming={streaming} limits={limits} vision draftKey="draft-test" onSend={onSend} onStop={onStop} />);
   return { box: screen.getByLabelText('Message') as HTMLTextAreaElement, onSend, onStop };
 }
 
@@ -24,13 +24,26 @@ describe('Composer', () => {
     expect(box.value).toBe('');
   });
 
-  it('gives the text back when the send fails', async () => {
+  it('does not put a failed send back in the box (the failure keeps it once, with Retry)', async () => {
     const { box } = setup(vi.fn(async () => false));
-    fireEvent.change(box, { target: { value: 'keep me' } });
+    fireEvent.change(box, { target: { value: 'only once' } });
     await act(async () => {
       fireEvent.keyDown(box, { key: 'Enter' });
     });
-    expect(box.value).toBe('keep me');
+    expect(box.value).toBe('');
+    expect(localStorage.getItem('draft-test')).toBeNull();
+  });
+
+  it('keeps the typed text as a draft for its key, and shows each key its own draft', () => {
+    localStorage.clear();
+    const props = { streaming: false, limits, vision: true, onSend: vi.fn(async () => true), onStop: vi.fn() };
+    const { rerender } = render(<Composer {...props} draftKey="draft-a" />);
+    const box = screen.getByLabelText('Message') as HTMLTextAreaElement;
+    fireEvent.change(box, { target: { value: 'half a thought' } });
+    rerender(<Composer {...props} draftKey="draft-b" />);
+    expect(box.value).toBe('');
+    rerender(<Composer {...props} draftKey="draft-a" />);
+    expect(box.value).toBe('half a thought');
   });
 
   it('refuses a message over the limit, keeping it', async () => {
@@ -64,7 +77,7 @@ describe('Composer', () => {
   it('attaches documents as chips and hands their files to onSend', async () => {
     const onSend = vi.fn(async () => true);
     const docLimits = { ...limits, maxDocumentBytes: 1000, maxDocumentsPerMessage: 2, documentExtensions: ['.md', '.pdf'] };
-    render(<Composer streaming={false} limits={docLimits} vision onSend={onSend} onStop={vi.fn()} />);
+    render(<Composer streaming={false} limits={docLimits} vision draftKey="draft-docs" onSend={onSend} onStop={vi.fn()} />);
     const input = screen.getByLabelText('Choose images or documents to attach') as HTMLInputElement;
     expect(input.accept).toContain('.pdf');
     const notes = new File(['# hi'], 'notes.md', { type: 'text/markdown' });
@@ -83,7 +96,7 @@ describe('Composer', () => {
 
   it('refuses an unknown file type when documents are on, naming what is accepted', async () => {
     const docLimits = { ...limits, maxDocumentBytes: 1000, documentExtensions: ['.md'] };
-    render(<Composer streaming={false} limits={docLimits} vision onSend={vi.fn(async () => true)} onStop={vi.fn()} />);
+    render(<Composer streaming={false} limits={docLimits} vision draftKey="draft-docs" onSend={vi.fn(async () => true)} onStop={vi.fn()} />);
     await act(async () => {
       fireEvent.change(screen.getByTestId('file-input'), { target: { files: [new File(['x'], 'tool.exe', { type: 'application/x-msdownload' })] } });
     });

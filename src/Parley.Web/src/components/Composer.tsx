@@ -1,26 +1,32 @@
 // The message box: autosizing textarea, image and document attachments (picker, paste, drop), send/stop.
 import { forwardRef, useImperativeHandle, useLayoutEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
 import type { ClientConfig } from '../api/config';
-import { formatBytes, isDocument, toAttachment, toDocumentFile, validateDocument, validateImage, type Attachment, type DocumentFile } from '../lib/files';
+import { isDocument, toAttachment, toDocumentFile, validateDocument, validateImage, type Attachment, type DocumentFile } from '../lib/files';
 import { plural } from '../lib/format';
+import { useDraft } from '../state/useDraft';
+import { ComposerAttachments } from './ComposerAttachments';
 import { IconClose, IconPaperclip, IconSend, IconStop } from './icons';
 
 export interface ComposerHandle {
   addFiles: (files: FileList | File[]) => void;
   focus: () => void;
+  /** Puts text back in the box (editing a message that failed to send). */
+  setText: (text: string) => void;
 }
 
 interface Props {
   streaming: boolean;
   limits: ClientConfig['limits'];
   vision: boolean;
+  /** Where the unsent text is kept (per user and conversation), see lib/drafts. */
+  draftKey: string;
   /** `documents` are uploaded by the caller before the message is sent. */
   onSend: (text: string, images: string[], documents: File[]) => Promise<boolean>;
   onStop: () => void;
 }
 
-export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ streaming, limits, vision, onSend, onStop }, ref) {
-  const [text, setText] = useState('');
+export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ streaming, limits, vision, draftKey, onSend, onStop }, ref) {
+  const [text, setText] = useDraft(draftKey);
   const [files, setFiles] = useState<Attachment[]>([]);
   const [docs, setDocs] = useState<DocumentFile[]>([]);
   const docsRef = useRef(docs);
@@ -81,7 +87,14 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ st
     }
   };
 
-  useImperativeHandle(ref, () => ({ addFiles: (l) => void addFiles(l), focus: () => area.current?.focus() }));
+  useImperativeHandle(ref, () => ({
+    addFiles: (l) => void addFiles(l),
+    focus: () => area.current?.focus(),
+    setText: (t) => {
+      setText(t);
+      area.current?.focus();
+    },
+  }));
 
   const submit = async () => {
     const value = textRef.current;
@@ -90,19 +103,12 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ st
       setError(`Your message is ${plural(value.length, 'character')}; the limit is ${plural(limits.maxMessageChars, 'character')}.`);
       return;
     }
-    const sent = files;
-    const sentDocs = docs;
     setError(null);
     setText('');
     setFiles([]);
     setDocs([]);
-    const ok = await onSend(value, sent.map((f) => f.dataUrl), sentDocs.map((d) => d.file));
-    // A failed send gives the words back, unless the reader already typed something new.
-    if (!ok && !textRef.current) {
-      setText(value);
-      setFiles(sent);
-      setDocs(sentDocs);
-    }
+    // A failed send stays in the conversation once, with Retry (and Edit when it never reached the server).
+    await onSend(value, files.map((f) => f.dataUrl), docs.map((d) => d.file));
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -148,29 +154,8 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ st
         </div>
       )}
       <div className="composer-box">
-        {files.length > 0 && (
-          <ul className="attachments" aria-label="Attached images">
-            {files.map((f) => (
-              <li key={f.id} className="attachment">
-                <img src={f.dataUrl} alt={`Preview of ${f.name}`} />
-                <button type="button" className="attachment-remove" aria-label={`Remove ${f.name}`}
-                  onClick={() => setFiles((cur) => cur.filter((x) => x.id !== f.id))}><IconClose size={12} /></button>
-              </li>
-            ))}
-          </ul>
-        )}
-        {docs.length > 0 && (
-          <ul className="doc-chips" aria-label="Attached documents">
-            {docs.map((d) => (
-              <li key={d.id} className="doc-chip">
-                <span className="doc-chip-name">{d.name}</span>
-                <span className="doc-chip-size">{formatBytes(d.size)}</span>
-                <button type="button" className="attachment-remove" aria-label={`Remove ${d.name}`}
-                  onClick={() => setDocs((cur) => cur.filter((x) => x.id !== d.id))}><IconClose size={12} /></button>
-              </li>
-            ))}
-          </ul>
-        )}
+        <ComposerAttachments files={files} docs={docs} onRemoveFile={(id) => setFiles((cur) => cur.filter((x) => x.id !== id))}
+          onRemoveDoc={(id) => setDocs((cur) => cur.filter((x) => x.id !== id))} />
         {files.length > 0 && !vision && <div className="composer-hint warn">The selected model can't see images; pick a vision model.</div>}
         <div className="composer-row">
           <button type="button" className="icon-btn" aria-label={`Attach ${what}`} title={`Attach ${what}`} onClick={() => picker.current?.click()}>

@@ -1,5 +1,6 @@
 // A modal dialog: Escape closes, Tab stays inside, focus returns to where it was on close.
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
+import { useFocusTrap } from '../state/useFocusTrap';
 import { IconClose } from './icons';
 
 interface Props {
@@ -10,45 +11,12 @@ interface Props {
   wide?: boolean;
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
 let nextId = 0;
 
 export function Dialog({ title, onClose, children, wide }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useRef(`dialog-title-${++nextId}`).current;
-  const close = useRef(onClose);
-  close.current = onClose;
-
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    const panel = ref.current!;
-    const first = panel.querySelector<HTMLElement>('[data-autofocus]') ?? panel.querySelector<HTMLElement>(FOCUSABLE);
-    (first ?? panel).focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        close.current();
-        return;
-      }
-      if (e.key !== 'Tab') return;
-      const items = [...panel.querySelectorAll<HTMLElement>(FOCUSABLE)];
-      if (!items.length) return;
-      const [head, tail] = [items[0], items[items.length - 1]];
-      if (e.shiftKey && (document.activeElement === head || !panel.contains(document.activeElement))) {
-        e.preventDefault();
-        tail.focus();
-      } else if (!e.shiftKey && (document.activeElement === tail || !panel.contains(document.activeElement))) {
-        e.preventDefault();
-        head.focus();
-      }
-    };
-    document.addEventListener('keydown', onKey, true);
-    return () => {
-      document.removeEventListener('keydown', onKey, true);
-      if (previous && document.contains(previous)) previous.focus();
-    };
-  }, []);
+  useFocusTrap(ref, onClose);
 
   return (
     <div className="panel-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>

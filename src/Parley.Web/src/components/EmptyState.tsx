@@ -2,7 +2,14 @@
 import type { PreloadedMessage } from '../api/config';
 import { Markdown } from './Markdown';
 
-export function EmptyState({ name, preloaded }: { name: string; preloaded: PreloadedMessage[] }) {
+interface Props {
+  name: string;
+  preloaded: PreloadedMessage[];
+  /** The server takes documents (PDF, text, …) as well as images. */
+  documents?: boolean;
+}
+
+export function EmptyState({ name, preloaded, documents }: Props) {
   if (preloaded.length) {
     return (
       <div className="messages"><div className="messages-inner preloaded" aria-label="Preloaded messages">
@@ -17,7 +24,10 @@ export function EmptyState({ name, preloaded }: { name: string; preloaded: Prelo
   return (
     <div className="empty">
       <h2>What can I help with?</h2>
-      <p className="muted">Ask {name} anything. Drop images here to attach them.</p>
+      <p className="muted">
+        Ask {name} anything. Attach {documents ? 'images or documents' : 'images'} with the paperclip
+        <span className="hover-only">, by dropping them here,</span> or by pasting.
+      </p>
     </div>
   );
 }

@@ -2,11 +2,12 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ModelInfo } from '../api/models';
 import { FakeParley } from '../testing/fakeParley';
+import { AdminDialog } from './AdminDialog';
 import { KeysDialog } from './KeysDialog';
 
 const models: ModelInfo[] = [
-  { id: 'mock/echo', label: 'Echo', isDefault: true, isMock: true, vision: true },
-  { id: 'mock/lorem', label: 'Lorem', isDefault: false, isMock: true, vision: true },
+  { id: 'mock/echo', label: 'Echo', isDefault: true, isMock: true, vision: true, provider: 'mock' },
+  { id: 'mock/lorem', label: 'Lorem', isDefault: false, isMock: true, vision: true, provider: 'mock' },
 ];
 const alice = { name: 'alice', isAdmin: false };
 const admin = { name: 'admin', isAdmin: true };
@@ -133,23 +134,26 @@ describe('API keys dialog', () => {
     expect(server.calls.some((c) => c.url.includes('all=true'))).toBe(false);
   });
 
-  it('an admin sees every key on request, sets an owner, and manages users', async () => {
+  it('an admin creates a key for another owner from their own keys dialog, which lists only their keys', async () => {
     server.signedIn = 'admin';
     server.addKey('alice', { name: 'alices' });
     const { dialog } = open(admin);
     await within(dialog).findByText('No keys yet.');
-    fireEvent.click(within(dialog).getByRole('checkbox', { name: /every user's keys/ }));
-    const row = await within(dialog).findByRole('listitem', { name: 'Key alices' });
-    expect(row.textContent).toContain('owner: alice');
-    expect(server.calls.some((c) => c.url === '/api/keys?all=true')).toBe(true);
-
+    expect(within(dialog).queryByRole('listitem', { name: 'Key alices' })).toBeNull();
+    expect(within(dialog).queryByRole('region', { name: 'Users' })).toBeNull();
     await createKey(dialog, (form) => {
       fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'for bob' } });
       fireEvent.change(within(form).getByLabelText(/^Owner/), { target: { value: 'bob' } });
     });
     expect(server.callsTo('POST', '/api/keys')[0].body).toMatchObject({ name: 'for bob', owner: 'bob' });
+  });
 
-    const users = within(dialog).getByRole('region', { name: 'Users' });
+  it('Administration: every user\'s keys, and users added and deleted', async () => {
+    server.signedIn = 'admin';
+    server.addKey('alice', { name: 'alices' });
+    render(<AdminDialog user={admin} models={models} onClose={vi.fn()} />);
+    const dialog = screen.getByRole('dialog', { name: 'Administration' });
+    const users = await within(dialog).findByRole('region', { name: 'Users' });
     await within(users).findByRole('listitem', { name: 'User alice' });
     const add = within(users).getByRole('form', { name: 'Add user' });
     fireEvent.change(within(add).getByLabelText('Username'), { target: { value: 'carol' } });
@@ -165,12 +169,17 @@ describe('API keys dialog', () => {
     await waitFor(() => expect(within(users).queryByRole('listitem', { name: 'User carol' })).toBeNull());
     expect(server.accounts.map((a) => a.name)).toEqual(['admin', 'alice']);
     expect(within(within(users).getByRole('listitem', { name: 'User admin' })).queryByRole('button', { name: 'Delete' })).toBeNull();
+
+    fireEvent.click(within(dialog).getByRole('tab', { name: 'API keys' }));
+    const row = await within(dialog).findByRole('listitem', { name: 'Key alices' });
+    expect(row.textContent).toContain('owner: alice');
+    expect(server.calls.some((c) => c.url === '/api/keys?all=true')).toBe(true);
   });
 
   it('a server refusal when adding a user is shown', async () => {
     server.signedIn = 'admin';
-    const { dialog } = open(admin);
-    const users = within(dialog).getByRole('region', { name: 'Users' });
+    render(<AdminDialog user={admin} models={models} onClose={vi.fn()} />);
+    const users = await screen.findByRole('region', { name: 'Users' });
     const add = within(users).getByRole('form', { name: 'Add user' });
     fireEvent.change(within(add).getByLabelText('Username'), { target: { value: 'dave' } });
     fireEvent.change(within(add).getByLabelText('Password'), { target: { value: 'short' } });

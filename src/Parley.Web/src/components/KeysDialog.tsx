@@ -1,4 +1,4 @@
-// API keys: the caller's keys (admins: everyone's), create (secret shown once), revoke; admins also manage users.
+// API keys: the caller's own keys (or, in Administration, everyone's): create (secret shown once), revoke.
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionUser } from '../api/auth';
 import { createKey, listKeys, revokeKey, type ApiKey } from '../api/keys';
@@ -8,7 +8,6 @@ import { Dialog } from './Dialog';
 import { KeyCreateForm } from './KeyCreateForm';
 import { KeyRow } from './KeyRow';
 import { KeySecret } from './KeySecret';
-import { UsersSection } from './UsersSection';
 
 interface Props {
   user: SessionUser;
@@ -17,7 +16,15 @@ interface Props {
 }
 
 export function KeysDialog({ user, models, onClose }: Props) {
-  const [all, setAll] = useState(false);
+  return (
+    <Dialog title="API keys" onClose={onClose} wide>
+      <KeysManager user={user} models={models} all={false} />
+    </Dialog>
+  );
+}
+
+/** `all`: every user's keys (administrators, in the Administration dialog). */
+export function KeysManager({ user, models, all }: { user: SessionUser; models: ModelInfo[]; all: boolean }) {
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
@@ -39,7 +46,7 @@ export function KeysDialog({ user, models, onClose }: Props) {
   }, [load]);
 
   return (
-    <Dialog title="API keys" onClose={onClose} wide>
+    <>
       <p className="muted small">
         Keys let programs use this server's APIs (<code>Authorization: Bearer pk_…</code>). A key acts as its owner.
       </p>
@@ -55,11 +62,6 @@ export function KeysDialog({ user, models, onClose }: Props) {
       ) : (
         <div className="row">
           <button type="button" className="btn sm primary" onClick={() => setCreating(true)}>New key</button>
-          {user.isAdmin && (
-            <label className="inline-check">
-              <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Show every user's keys
-            </label>
-          )}
         </div>
       )}
       {error && (
@@ -81,7 +83,6 @@ export function KeysDialog({ user, models, onClose }: Props) {
           ))}
         </ul>
       )}
-      {user.isAdmin && <UsersSection self={user.name} />}
-    </Dialog>
+    </>
   );
 }

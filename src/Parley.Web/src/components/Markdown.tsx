@@ -1,7 +1,8 @@
 // A markdown block: parsed and sanitised (lib/markdown), with copy buttons on code blocks.
-import { memo, useMemo, type MouseEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import { copyText } from '../lib/format';
 import { renderMarkdown } from '../lib/markdown';
+import { hydrateMermaid } from '../lib/mermaid';
 
 function onCopyClick(e: MouseEvent<HTMLDivElement>) {
   const btn = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-copy-code]');
@@ -16,5 +17,13 @@ function onCopyClick(e: MouseEvent<HTMLDivElement>) {
 export const Markdown = memo(function Markdown({ text, className }: { text: string; className?: string }) {
   // renderMarkdown returns DOMPurify-sanitised HTML.
   const html = useMemo(() => renderMarkdown(text), [text]);
-  return <div className={`markdown ${className ?? ''}`} onClick={onCopyClick} dangerouslySetInnerHTML={{ __html: html }} />;
+  const ref = useRef<HTMLDivElement>(null);
+  const hasMermaid = html.includes('data-mermaid="pending"');
+  // Diagrams are drawn once the text has settled (not on every streamed token).
+  useEffect(() => {
+    if (!hasMermaid) return;
+    const t = window.setTimeout(() => ref.current && void hydrateMermaid(ref.current), 400);
+    return () => window.clearTimeout(t);
+  }, [html, hasMermaid]);
+  return <div ref={ref} className={`markdown ${className ?? ''}`} onClick={onCopyClick} dangerouslySetInnerHTML={{ __html: html }} />;
 });

@@ -1,7 +1,8 @@
 // Per-conversation settings: system prompt, temperature and tools.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { ConversationSettings } from '../api/types';
 import { sameSetting, type ToolSetting } from '../lib/tools';
+import { useFocusTrap } from '../state/useFocusTrap';
 import { useTools } from '../state/useTools';
 import { IconClose } from './icons';
 import { ToolSwitches } from './ToolSwitches';
@@ -22,18 +23,8 @@ export function SettingsPanel({ systemPrompt, temperature, tools, onSave, onClos
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const toolList = useTools();
-  const first = useRef<HTMLTextAreaElement>(null);
-
-  const close = useRef(onClose);
-  close.current = onClose;
-
-  // Focus once on open (a parent re-render must not pull focus back from a checkbox).
-  useEffect(() => {
-    first.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close.current();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  const panel = useRef<HTMLFormElement>(null);
+  useFocusTrap(panel, onClose);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -54,13 +45,13 @@ export function SettingsPanel({ systemPrompt, temperature, tools, onSave, onClos
 
   return (
     <div className="panel-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="panel" role="dialog" aria-modal="true" aria-labelledby="settings-title" onSubmit={(e) => void submit(e)}>
+      <form ref={panel} className="panel" role="dialog" aria-modal="true" aria-labelledby="settings-title" onSubmit={(e) => void submit(e)}>
         <div className="panel-head">
           <h2 id="settings-title">Conversation settings</h2>
           <button type="button" className="icon-btn" aria-label="Close settings" onClick={onClose}><IconClose /></button>
         </div>
         <label htmlFor="system-prompt">System prompt</label>
-        <textarea id="system-prompt" ref={first} rows={5} value={prompt} placeholder="e.g. You are a concise assistant."
+        <textarea id="system-prompt" data-autofocus rows={5} value={prompt} placeholder="e.g. You are a concise assistant."
           onChange={(e) => setPrompt(e.target.value)} />
         <label htmlFor="temperature">Temperature <span className="muted">{temp === '' ? 'model default' : temp}</span></label>
         <div className="temp-row">

@@ -2,14 +2,23 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelInfo } from '../api/models';
 import { useSessionValue } from '../state/SessionContext';
-import { AuditDialog } from './AuditDialog';
+import type { PreferencesState } from '../state/usePreferences';
+import { AdminDialog } from './AdminDialog';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { DataDialog } from './DataDialog';
 import { KeysDialog } from './KeysDialog';
+import { SettingsDialog } from './SettingsDialog';
+import { UsageDialog } from './UsageDialog';
 
-type Open = 'none' | 'menu' | 'keys' | 'password' | 'data' | 'audit';
+type Open = 'none' | 'menu' | 'settings' | 'usage' | 'keys' | 'password' | 'data' | 'admin';
 
-export function UserMenu({ models }: { models: ModelInfo[] }) {
+interface Props {
+  models: ModelInfo[];
+  preferences: PreferencesState;
+  serverDefault: string;
+}
+
+export function UserMenu({ models, preferences, serverDefault }: Props) {
   const value = useSessionValue();
   const [open, setOpen] = useState<Open>('none');
   const wrap = useRef<HTMLDivElement>(null);
@@ -52,16 +61,18 @@ export function UserMenu({ models }: { models: ModelInfo[] }) {
       {open === 'menu' && (
         <div className="user-menu-list" role="menu" aria-label="Account">
           {!accounts && <p className="user-menu-note">Single-user mode: no sign-in on this server.</p>}
+          <button type="button" role="menuitem" onClick={() => setOpen('settings')}>Settings</button>
+          <button type="button" role="menuitem" onClick={() => setOpen('usage')}>Usage</button>
           <button type="button" role="menuitem" onClick={() => setOpen('keys')}>API keys</button>
           {accounts && <button type="button" role="menuitem" onClick={() => setOpen('password')}>Change password</button>}
           <button type="button" role="menuitem" onClick={() => setOpen('data')}>Your data</button>
-          {session.user.isAdmin && <button type="button" role="menuitem" onClick={() => setOpen('audit')}>Audit log</button>}
+          {session.user.isAdmin && <button type="button" role="menuitem" onClick={() => setOpen('admin')}>Administration</button>}
           {accounts && <button type="button" role="menuitem" onClick={() => void signOut()}>Sign out</button>}
         </div>
       )}
       <button ref={toggle} type="button" className="user-menu-toggle" aria-haspopup="menu" aria-expanded={open === 'menu'}
-        aria-label={`Account menu for ${session.user.name}${session.user.isAdmin ? ' (admin)' : ''}`}
         onClick={() => setOpen(open === 'menu' ? 'none' : 'menu')}>
+        <span className="sr-only">Account menu for </span>
         <span className="avatar" aria-hidden="true">{session.user.name.slice(0, 1).toUpperCase()}</span>
         <span className="user-name">{session.user.name}</span>
         {session.user.isAdmin && <span className="badge">admin</span>}
@@ -70,7 +81,9 @@ export function UserMenu({ models }: { models: ModelInfo[] }) {
       {open === 'keys' && <KeysDialog user={session.user} models={models} onClose={close} />}
       {open === 'password' && <ChangePasswordDialog onClose={close} />}
       {open === 'data' && <DataDialog onClose={close} />}
-      {open === 'audit' && <AuditDialog onClose={close} />}
+      {open === 'admin' && <AdminDialog user={session.user} models={models} onClose={close} />}
+      {open === 'settings' && <SettingsDialog preferences={preferences} models={models} serverDefault={serverDefault} onClose={close} />}
+      {open === 'usage' && <UsageDialog onClose={close} />}
     </div>
   );
 }

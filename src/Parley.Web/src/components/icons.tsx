@@ -34,3 +34,4 @@ export const IconArrowDown = icon(['M12 5v14', 'm19 12-7 7-7-7']);
 export const IconTool = icon('M14.7 6.3a1 1 0 0 0 0 1.4l1.6 1.6a1 1 0 0 0 1.4 0l3.8-3.8a6 6 0 0 1-7.9 7.9l-6.9 6.9a2.1 2.1 0 0 1-3-3l6.9-6.9a6 6 0 0 1 7.9-7.9z');
 export const IconEraser = icon(['M7 21h10', 'm5 11 9-9 7 7-9 9H7l-3-3z']);
 export const IconDownload = icon(['M12 3v12', 'M7 10l5 5 5-5', 'M5 21h14']);
+export const IconShare = icon(['M4 12v7a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-7', 'M16 6l-4-4-4 4', 'M12 2v13']);

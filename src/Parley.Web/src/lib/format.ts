@@ -37,3 +37,14 @@ export async function copyText(text: string): Promise<boolean> {
     return ok;
   }
 }
+
+/** The object without its null and undefined fields (so spreading it never overwrites with "nothing"). */
+export function withoutNulls<T extends object>(o: { [K in keyof T]: T[K] | null | undefined }): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}
+
+/** A cost in US dollars; "—" when the model has no price configured. */
+export function formatCost(cost: number | null | undefined): string {
+  if (cost == null) return '—';
+  return cost < 0.01 && cost > 0 ? `$${cost.toFixed(4)}` : `$${cost.toFixed(2)}`;
+}

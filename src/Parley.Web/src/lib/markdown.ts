@@ -4,6 +4,7 @@
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/common';
 import { Marked, type Tokens } from 'marked';
+import { mathExtension } from './math';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -23,7 +24,7 @@ const marked = new Marked({
       const name = (lang ?? '').trim().split(/\s+/)[0] ?? '';
       const { html, label } = highlight(text.replace(/\n$/, ''), name.toLowerCase());
       return (
-        `<div class="code-block"><div class="code-head"><span class="code-lang">${escapeHtml(label)}</span>` +
+        `<div class="code-block"${name.toLowerCase() === 'mermaid' ? ' data-mermaid="pending"' : ''}><div class="code-head"><span class="code-lang">${escapeHtml(label)}</span>` +
         `<button type="button" class="code-copy" data-copy-code="1" aria-label="Copy code">Copy</button></div>` +
         `<pre><code class="hljs${name ? ` language-${escapeHtml(name)}` : ''}">${html}</code></pre></div>`
       );
@@ -33,6 +34,7 @@ const marked = new Marked({
     },
   },
 });
+marked.use(mathExtension);
 
 const purifier = DOMPurify;
 let hooked = false;
@@ -51,8 +53,10 @@ function ensureHooks(): void {
 export function sanitize(html: string): string {
   ensureHooks();
   return purifier.sanitize(html, {
-    USE_PROFILES: { html: true },
-    ADD_ATTR: ['target'],
+    USE_PROFILES: { html: true, mathMl: true },
+    // KaTeX's MathML keeps its TeX source in <annotation>, which the browser never draws (copy and screen readers use it).
+    ADD_TAGS: ['semantics', 'annotation'],
+    ADD_ATTR: ['target', 'data-mermaid', 'encoding'],
     FORBID_TAGS: ['style', 'form', 'iframe', 'object', 'embed', 'textarea', 'select', 'option'],
     FORBID_ATTR: ['style'],
   });

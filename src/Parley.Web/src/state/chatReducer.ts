@@ -8,6 +8,8 @@ export interface Failure {
   message: string;
   code: string;
   retry: RetryPlan | null;
+  /** The text of a message that never reached the server (shown with the failure, offered back to the box). */
+  unsent?: string;
 }
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'missing' | 'error';

@@ -88,6 +88,36 @@ describe('useChat', () => {
     });
     expect(ok).toBe(false);
     expect(result.current.state.failure).toMatchObject({ code: 'provider_unavailable', retry: { kind: 'regenerate', messageId: 'u1' } });
+    expect(result.current.state.failure?.unsent).toBeUndefined();
+  });
+
+  it('a 429 before the stream keeps the unsent text with the failure, and Retry sends it once', async () => {
+    let refusals = 1;
+    stream = () => {
+      if (refusals-- > 0) return json(429, { code: 'rate_limited', detail: 'You have sent 10 requests this minute; wait 20 seconds.' });
+      return sse([
+        { type: 'user_message', message: user },
+        { type: 'assistant_start', message: { ...reply, content: [], text: '' } },
+        { type: 'assistant_end', message: reply },
+        '[DONE]',
+      ]);
+    };
+    stored = [user, reply];
+    const { result } = renderHook(() => useChat(null, { onListChanged: () => undefined }));
+    await act(async () => {
+      await result.current.send('hi');
+    });
+    expect(result.current.state.failure).toMatchObject({
+      message: 'You have sent 10 requests this minute; wait 20 seconds.',
+      unsent: 'hi',
+      retry: { kind: 'send', body: { content: 'hi' } },
+    });
+    await act(async () => {
+      await result.current.retry();
+    });
+    expect(result.current.state.failure).toBeNull();
+    expect(bodies).toHaveLength(2);
+    expect(calls.filter((c) => c === 'POST /api/conversations')).toHaveLength(1);
   });
 
   it('an HTTP problem before the stream fails the send with its detail and plans a resend', async () => {

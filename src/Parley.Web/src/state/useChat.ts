@@ -12,6 +12,8 @@ import { chatReducer, initialChatState, type RetryPlan } from './chatReducer';
 export interface ChatOptions {
   /** Called after anything that changes the conversation list (sidebar refresh). */
   onListChanged: () => void;
+  /** The user's preferences a new conversation starts with (what they chose in the draft wins). */
+  newChatDefaults?: ConversationSettings;
 }
 
 function attachmentIds(m: Message): string[] {
@@ -22,19 +24,26 @@ function imageUrls(m: Message): string[] {
   return m.content.flatMap((p) => (p.type === 'image' ? [p.url] : []));
 }
 
+/** A send whose user message the server never stored: its text stays with the failure. */
+function unsentText(userId: string | null, plan: RetryPlan): string | undefined {
+  return !userId && plan.kind === 'send' && !plan.body.parentId ? plan.body.content : undefined;
+}
+
 async function toDataUrl(url: string): Promise<string> {
   if (url.startsWith('data:')) return url;
   const res = await fetch(url);
   return readAsDataUrl(await res.blob());
 }
 
-export function useChat(routeId: string | null, { onListChanged }: ChatOptions) {
+export function useChat(routeId: string | null, { onListChanged, newChatDefaults }: ChatOptions) {
   const [state, dispatch] = useReducer(chatReducer, initialChatState);
   const stateRef = useRef(state);
   stateRef.current = state;
   const abortRef = useRef<AbortController | null>(null);
   const listChanged = useRef(onListChanged);
   listChanged.current = onListChanged;
+  const defaults = useRef(newChatDefaults);
+  defaults.current = newChatDefaults;
 
   const load = useCallback(async (id: string, signal?: AbortSignal): Promise<boolean> => {
     try {
@@ -96,7 +105,8 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
           if (ev.type === 'error' && ev.code !== 'cancelled') {
             ok = false;
             const retry: RetryPlan = userId ? { kind: 'regenerate', messageId: userId } : plan;
-            if (visible()) dispatch({ type: 'failed', failure: { message: friendlyMessage(ev.code, ev.content), code: ev.code ?? 'internal', retry } });
+            const failure = { message: friendlyMessage(ev.code, ev.content), code: ev.code ?? 'internal', retry, unsent: unsentText(userId, plan) };
+            if (visible()) dispatch({ type: 'failed', failure });
           }
           if (ev.type === 'title') listChanged.current();
           if (ev.type === 'assistant_end' || ev.type === 'error') ended = true;
@@ -111,7 +121,7 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
           ok = false;
           const err = e instanceof ApiError ? e : new ApiError(friendlyMessage('network'), 0, 'network');
           const retry: RetryPlan = userId ? { kind: 'regenerate', messageId: userId } : plan;
-          if (visible()) dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry } });
+          if (visible()) dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry, unsent: unsentText(userId, plan) } });
         }
       } finally {
         if (abortRef.current === ctl) abortRef.current = null;
@@ -131,7 +141,7 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
     const s = stateRef.current;
     // An open conversation (even one still loading) takes the message; a missing one is replaced.
     if (s.conversationId && (s.conversation || (s.status !== 'missing' && s.status !== 'idle'))) return s.conversationId;
-    const created = await api.createConversation(s.draft);
+    const created = await api.createConversation({ ...defaults.current, ...s.draft });
     dispatch({ type: 'loaded', conversation: { ...created, messages: [] } });
     stateRef.current = { ...stateRef.current, conversationId: created.id };
     navigate(created.id);
@@ -147,7 +157,7 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
         id = await ensureConversation();
       } catch (e) {
         const err = e as ApiError;
-        dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry: { kind: 'send', body } } });
+        dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry: { kind: 'send', body }, unsent: body.content } });
         return false;
       }
       return run(id, (signal) => api.sendMessage(id, body, signal), { kind: 'send', body });
@@ -169,7 +179,7 @@ export function useChat(routeId: string | null, { onListChanged }: ChatOptions) 
           body.attachments = uploaded.map((u) => u.id);
         } catch (e) {
           const err = e as ApiError;
-          dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry: null } });
+          dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry: null, unsent: content } });
           return false;
         }
         // The uploads belong to this conversation: send there, even if the view moved meanwhile.

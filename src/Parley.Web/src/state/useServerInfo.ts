@@ -7,6 +7,8 @@ import { listModels, type ModelInfo } from '../api/models';
 export interface ServerStatus {
   reachable: boolean;
   warnings: string[];
+  /** Warnings only administrators see (and can act on). */
+  adminOnly: string[];
 }
 
 const HEALTHY_POLL_MS = 30_000;
@@ -15,7 +17,7 @@ const UNREACHABLE_POLL_MS = 4_000;
 export function useServerInfo() {
   const [config, setConfig] = useState<ClientConfig>(defaultConfig);
   const [models, setModels] = useState<ModelInfo[]>([]);
-  const [status, setStatus] = useState<ServerStatus>({ reachable: true, warnings: [] });
+  const [status, setStatus] = useState<ServerStatus>({ reachable: true, warnings: [], adminOnly: [] });
 
   const loadStatic = useCallback(async () => {
     const [c, m] = await Promise.allSettled([getConfig(), listModels()]);
@@ -34,16 +36,19 @@ export function useServerInfo() {
     const poll = async () => {
       let reachable = true;
       let warnings: string[] = [];
+      let adminOnly: string[] = [];
       try {
         // /api/config carries warnings too (Redis unreachable); re-read with /health so they clear on recovery.
         const [h, c] = await Promise.all([getHealth(), getConfig().catch(() => null)]);
         warnings = mergeWarnings(h.warnings, c?.warnings);
         if (h.status === 'degraded' && !warnings.length) warnings = ['The server reports a degraded state.'];
+        adminOnly = h.providerWarning ? [h.providerWarning] : [];
       } catch {
         reachable = false;
       }
       if (stopped) return;
-      setStatus((s) => (s.reachable === reachable && s.warnings.join('\n') === warnings.join('\n') ? s : { reachable, warnings }));
+      setStatus((s) => (s.reachable === reachable && s.warnings.join('\n') === warnings.join('\n') && s.adminOnly.join('\n') === adminOnly.join('\n')
+        ? s : { reachable, warnings, adminOnly }));
       if (reachable && !wasReachable) void loadStatic();
       wasReachable = reachable;
       timer = window.setTimeout(poll, reachable ? HEALTHY_POLL_MS : UNREACHABLE_POLL_MS);

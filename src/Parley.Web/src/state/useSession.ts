@@ -1,8 +1,9 @@
 // Who is using the app: asks /api/auth/session on start, and drops back to sign-in
 // whenever any API call answers 401 (the URL is left alone, so the user returns to it).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import * as auth from '../api/auth';
 import { onUnauthenticated } from '../api/http';
+import { clearDrafts } from '../lib/drafts';
 
 export type SessionState =
   | { status: 'loading' }
@@ -12,6 +13,8 @@ export type SessionState =
 
 export function useSession() {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const stateRef = useRef(state);
+  stateRef.current = state;
 
   const load = useCallback(async (signal?: AbortSignal) => {
     setState({ status: 'loading' });
@@ -40,6 +43,8 @@ export function useSession() {
   const signOut = useCallback(async () => {
     // Signed out locally even when the server cannot be told; the cookie then simply expires.
     await auth.logout().catch(() => undefined);
+    const current = stateRef.current;
+    if (current.status === 'signed-in') clearDrafts(current.session.user.name);
     setState({ status: 'signed-out', expired: false });
   }, []);
 

@@ -11,6 +11,9 @@ namespace Parley.Api.Health;
 /// <summary><c>/health</c> (store, providers, warnings for the UI banner), <c>/health/live</c> and <c>/health/ready</c>.</summary>
 public static class HealthApi
 {
+    /// <summary>In <c>warnings</c> (and repeated as <c>providerWarning</c>) only when no provider but the mock is configured; the web app shows it to administrators only.</summary>
+    public const string NoProviderWarning = "No LLM provider is configured, so replies come from the offline mock model. Set OPENAI_API_KEY or ANTHROPIC_API_KEY to use a real model.";
+
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
@@ -28,13 +31,14 @@ public static class HealthApi
             warnings.Add($"The {store.Kind} store is not answering; conversations cannot be saved right now.");
         if (redis.Warning is { } redisWarning)
             warnings.Add(redisWarning);
-        if (catalog.Default.IsMock)
-            warnings.Add("No LLM provider is configured, so replies come from the offline mock model. Set OPENAI_API_KEY or ANTHROPIC_API_KEY to use a real model.");
+        var providerWarning = catalog.HasRealProvider ? null : NoProviderWarning;
+        if (providerWarning is not null)
+            warnings.Add(providerWarning);
 
         var providers = catalog.Providers.Select(p => new ProviderHealth(
             p.Key, p.Value.Kind, Configured: p.Value.Kind == ProviderKinds.Mock || !string.IsNullOrEmpty(p.Value.ApiKey) || !string.IsNullOrEmpty(p.Value.BaseUrl),
             BaseUrl: p.Value.BaseUrl)).ToList();
-        var report = new HealthReport(storeHealthy ? "healthy" : "degraded", new StoreHealth(store.Kind, storeHealthy), catalog.Default.Id, providers, warnings);
+        var report = new HealthReport(storeHealthy ? "healthy" : "degraded", new StoreHealth(store.Kind, storeHealthy), catalog.Default.Id, providers, warnings, providerWarning);
         return TypedResults.Json(report, statusCode: storeHealthy ? 200 : 503);
     }
 
@@ -52,7 +56,9 @@ public sealed record ReadinessReport(string Status, IReadOnlyDictionary<string, 
 
 public sealed record ReadinessEntry(string Status, string? Description);
 
-public sealed record HealthReport(string Status, StoreHealth Store, string DefaultModel, IReadOnlyList<ProviderHealth> Providers, IReadOnlyList<string> Warnings);
+/// <param name="ProviderWarning">The warning about having no real provider, when it is one of <paramref name="Warnings"/>: an operator's matter, not every user's.</param>
+public sealed record HealthReport(
+    string Status, StoreHealth Store, string DefaultModel, IReadOnlyList<ProviderHealth> Providers, IReadOnlyList<string> Warnings, string? ProviderWarning);
 
 public sealed record StoreHealth(string Kind, bool Healthy);
 

@@ -151,6 +151,23 @@ internal static class PostgresSchema
         );
         CREATE UNIQUE INDEX ux_owner_settings_owner ON owner_settings(lower(owner));
         """,
+        // 6: per-owner preferences for the web app (SQLite migration 6).
+        """
+        ALTER TABLE owner_settings ADD COLUMN preferences TEXT;
+        """,
+        // 7: share links (SQLite migration 7).
+        """
+        CREATE TABLE shares (
+            token TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            leaf_id TEXT,
+            title TEXT NOT NULL,
+            snapshot TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX ix_shares_owner ON shares(lower(owner), created_at DESC);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

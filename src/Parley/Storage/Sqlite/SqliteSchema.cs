@@ -128,7 +128,24 @@ internal static class SqliteSchema
             retention_days INTEGER
         );
         """,
-        // 6: bots: user threads, the inbox of acknowledged messages and the outbox of answers (see Parley.Bots). IF NOT
+        // 6: per-owner preferences for the web app (theme, default model, system prompt, temperature) as one JSON document.
+        """
+        ALTER TABLE owner_settings ADD COLUMN preferences TEXT;
+        """,
+        // 7: share links, each a frozen snapshot of one branch of a conversation, reachable by its random token (see Parley.Sharing).
+        """
+        CREATE TABLE shares (
+            token TEXT PRIMARY KEY,
+            owner TEXT NOT NULL COLLATE NOCASE,
+            conversation_id TEXT NOT NULL,
+            leaf_id TEXT,
+            title TEXT NOT NULL,
+            snapshot TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_shares_owner ON shares(owner, created_at DESC);
+        """,
+        // 8: bots: user threads, the inbox of acknowledged messages and the outbox of answers (see Parley.Bots). IF NOT
         // EXISTS: files from before this migration may already hold them.
         """
         CREATE TABLE IF NOT EXISTS bot_threads (

@@ -193,6 +193,24 @@ public sealed class PostgresIdentityStoreTests(PostgresFixture fixture) : Parley
 }
 
 [Collection(PostgresTests.Name)]
+public sealed class PostgresShareStoreTests(PostgresFixture fixture) : Parley.Tests.Sharing.ShareStoreContract
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<Parley.Sharing.IShareStore> CreateStoreAsync()
+    {
+        _database = new PostgresDatabase(await fixture.Cluster.CreateDatabaseAsync());
+        return new Parley.Sharing.SqlShareStore(_database);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+}
+
+[Collection(PostgresTests.Name)]
 public sealed class PostgresAuditStoreTests(PostgresFixture fixture) : Parley.Tests.Audit.AuditStoreContract
 {
     private PostgresDatabase? _database;

@@ -1,0 +1,110 @@
+using System.Text;
+using LLama;
+using Microsoft.Extensions.AI;
+
+namespace Parley.Providers.Llama;
+
+/// <summary>
+/// Turns a conversation into the text a GGUF model reads: its own chat template (from the file's metadata or named in
+/// configuration, applied by llama.cpp), or a plain "User:"/"Assistant:" transcript for models without one.
+/// </summary>
+internal sealed class LlamaPromptFormat
+{
+    public const string Plain = "plain";
+    public const string Auto = "auto";
+
+    private readonly string? _template;
+
+    private LlamaPromptFormat(string? template, string name)
+    {
+        _template = template;
+        Name = name;
+    }
+
+    /// <summary>Which format is used: <c>plain</c>, <c>metadata</c> or a llama.cpp template name.</summary>
+    public string Name { get; }
+
+    /// <summary>The plain transcript ends with this turn marker; it is also where a plain reply stops.</summary>
+    public static readonly string[] PlainStops = ["\nUser:"];
+
+    public IReadOnlyList<string> ImpliedStops => _template is null ? PlainStops : [];
+
+    public static LlamaPromptFormat Choose(LLamaWeights weights, string? configured)
+    {
+        var setting = string.IsNullOrWhiteSpace(configured) ? Auto : configured.Trim();
+        if (setting.Equals(Plain, StringComparison.OrdinalIgnoreCase))
+            return new(null, Plain);
+        if (!setting.Equals(Auto, StringComparison.OrdinalIgnoreCase))
+        {
+            // A named template is checked now, so a misspelt name is a startup error rather than a failed reply.
+            var named = new LlamaPromptFormat(setting, setting);
+            named.Format([new ChatMessage(ChatRole.User, "hi")]);
+            return named;
+        }
+        var embedded = weights.NativeHandle.GetTemplate(null, strict: false);
+        if (string.IsNullOrEmpty(embedded))
+            return new(null, Plain);
+        var fromMetadata = new LlamaPromptFormat(embedded, "metadata");
+        try
+        {
+            fromMetadata.Format([new ChatMessage(ChatRole.User, "hi")]);
+            return fromMetadata;
+        }
+        catch (LLama.Exceptions.RuntimeError)
+        {
+            // llama.cpp applies the templates it recognises; a Jinja template it does not know gets the plain format.
+            return new(null, Plain);
+        }
+    }
+
+    public string Format(IEnumerable<ChatMessage> messages)
+    {
+        if (_template is null)
+            return FormatPlain(messages);
+        var template = new LLamaTemplate(_template) { AddAssistant = true };
+        foreach (var message in messages)
+            template.Add(RoleOf(message), TextOf(message));
+        return LLamaTemplate.Encoding.GetString(template.Apply());
+    }
+
+    private static string FormatPlain(IEnumerable<ChatMessage> messages)
+    {
+        var text = new StringBuilder();
+        foreach (var message in messages)
+        {
+            var body = TextOf(message);
+            if (message.Role == ChatRole.System)
+                text.Append(body).Append("\n\n");
+            else
+                text.Append(RoleOf(message) switch { "assistant" => "Assistant: ", "tool" => "Tool: ", _ => "User: " }).Append(body).Append('\n');
+        }
+        return text.Append("Assistant:").ToString();
+    }
+
+    private static string RoleOf(ChatMessage message) =>
+        message.Role == ChatRole.System ? "system"
+        : message.Role == ChatRole.Assistant ? "assistant"
+        : message.Role == ChatRole.Tool ? "tool"
+        : "user";
+
+    private static string TextOf(ChatMessage message)
+    {
+        var text = new StringBuilder();
+        foreach (var content in message.Contents)
+        {
+            switch (content)
+            {
+                case TextContent t:
+                    text.Append(t.Text);
+                    break;
+                case FunctionCallContent call:
+                    text.Append("[called ").Append(call.Name).Append(']');
+                    break;
+                case FunctionResultContent result:
+                    text.Append(result.Result?.ToString());
+                    break;
+            }
+        }
+        return text.ToString();
+    }
+}
