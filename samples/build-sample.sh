@@ -25,9 +25,10 @@ dotnet build "$work/app/HelloHandler.csproj" -c Release -p:ParleyVersion="$versi
   || { tail -20 "$work/build.log"; fail "the sample did not build against the package"; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-(cd "$work/app" && PORT=$port PARLEY_DATA_DIR="$work/data" dotnet bin/Release/net10.0/HelloHandler.dll >"$work/run.log" 2>&1) &
+# exec: $! is then the dotnet process itself, so the trap stops the server (not only a subshell around it).
+(cd "$work/app" && PORT=$port PARLEY_DATA_DIR="$work/data" exec dotnet bin/Release/net10.0/HelloHandler.dll >"$work/run.log" 2>&1) &
 pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/live" >/dev/null && break; sleep 0.5; done
 reply=$(curl -sN --max-time 20 "http://127.0.0.1:$port/api/chat" -H 'Content-Type: application/json' -d '{"message":"hello parley"}')
 ui=$(curl -s --max-time 5 "http://127.0.0.1:$port/")

@@ -85,7 +85,7 @@ internal static class AdminVerbs
         }));
 
         var removeName = new Argument<string>("name") { Description = "The user name" };
-        var remove = new Command("remove", "Remove a user, end their sessions and revoke their keys (their conversations stay)") { removeName };
+        var remove = new Command("remove", "Remove a user with everything they own: conversations, files, usage records, keys and sessions") { removeName };
         remove.SetAction((parse, cancellation) => WithIdentity(async (identity, audit) =>
         {
             await identity.DeleteUserAsync(parse.GetValue(removeName)!, cancellation);

@@ -12,9 +12,12 @@ import layout from './specs/layout.spec.mjs';
 import settings from './specs/settings.spec.mjs';
 import tools from './specs/tools.spec.mjs';
 import identity from './specs/identity.spec.mjs';
+import security from './specs/security.spec.mjs';
 import webapp from './specs/webapp.spec.mjs';
 import a11y from './specs/a11y.spec.mjs';
 import account from './specs/account.spec.mjs';
+import resume from './specs/resume.spec.mjs';
+import localModel from './specs/local-model.spec.mjs';
 
 const ctx = {
   server: null,
@@ -46,5 +49,5 @@ describe('Parley web app', { timeout: 15 * 60_000 }, () => {
     if (process.env.PARLEY_E2E_VERBOSE) console.log(`server log: ${ctx.server?.logPath}`);
   }, { timeout: 60_000 });
 
-  for (const register of [layout, chat, branches, navigation, content, errors, settings, tools, identity, webapp, a11y, account]) register(ctx);
+  for (const register of [layout, chat, branches, navigation, content, errors, settings, tools, identity, webapp, a11y, account, security, resume, localModel]) register(ctx);
 });

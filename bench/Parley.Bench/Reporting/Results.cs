@@ -51,7 +51,8 @@ public sealed class BenchReport
     public List<double[]>? SoakSamples { get; set; }
 }
 
-public sealed record MachineInfo(int Cores, string Cpu, long MemoryMb, string Os, string Runtime)
+/// <summary><see cref="LoadAverage"/>: /proc/loadavg when the run started (1, 5 and 15 minutes), so runs on a busy machine can be told apart.</summary>
+public sealed record MachineInfo(int Cores, string Cpu, long MemoryMb, string Os, string Runtime, string LoadAverage)
 {
     public static MachineInfo Read()
     {
@@ -65,6 +66,7 @@ public sealed record MachineInfo(int Cores, string Cpu, long MemoryMb, string Os
             memoryKb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
         }
         return new MachineInfo(Environment.ProcessorCount, cpu, memoryKb / 1024,
-            System.Runtime.InteropServices.RuntimeInformation.OSDescription, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription);
+            System.Runtime.InteropServices.RuntimeInformation.OSDescription, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+            File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown");
     }
 }

@@ -13,13 +13,14 @@ import { Sidebar } from './components/Sidebar';
 import { Toast } from './components/Toast';
 import { UserMenu } from './components/UserMenu';
 import { draftKey } from './lib/drafts';
-import { navigate, useRouteConversationId } from './lib/route';
+import { navigate, sessionIdFromUrl, useRouteConversationId } from './lib/route';
 import { useSessionValue } from './state/SessionContext';
 import { usePreferences } from './state/usePreferences';
 import { withoutNulls } from './lib/format';
 import { conversationStats } from './lib/stats';
 import { toTurns } from './lib/turns';
 import { useChat } from './state/useChat';
+import { useConversationEvents } from './state/useConversationEvents';
 import { useConversationList } from './state/useConversationList';
 import { useServerInfo } from './state/useServerInfo';
 import { useKeyboardShortcuts } from './state/useKeyboardShortcuts';
@@ -33,6 +34,10 @@ export function App() {
   const { prefs } = preferences;
   const newChatDefaults = useMemo(() => withoutNulls({ model: prefs.defaultModel, systemPrompt: prefs.systemPrompt, temperature: prefs.temperature }), [prefs]);
   const chat = useChat(routeId, { onListChanged: list.refresh, newChatDefaults });
+  useConversationEvents((notice) => {
+    void list.refresh();
+    chat.notice(notice);
+  });
   const { state } = chat;
   const sidebar = useSidebarState();
   const user = useSessionValue()?.session.user ?? { name: 'local', isAdmin: true };
@@ -129,6 +134,7 @@ export function App() {
         <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}
           loading={list.loading} error={list.error} appName={server.config.name} onQuery={list.setQuery} onNew={newChat}
           onLoadMore={list.hasMore ? list.loadMore : undefined} onImported={list.refresh} footer={<UserMenu models={models} preferences={preferences} serverDefault={server.config.defaultModel} />}
+          session={sessionIdFromUrl() ?? state.conversationId} store={server.config.store}
           onOpen={openConversation} onRename={list.rename} onClose={() => sidebar.setOpen(false)}
           onDelete={(item) => {
             list.remove(item);

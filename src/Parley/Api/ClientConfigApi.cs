@@ -15,7 +15,9 @@ public static class ClientConfigApi
     public static RouteHandlerBuilder MapClientConfigApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/config", Get).WithTags("Client configuration");
 
-    public static Ok<ClientConfig> Get(IOptions<ParleyOptions> options, ModelCatalog catalog, IOptions<Documents.DocumentOptions> documents, Redis.RedisConnection redis)
+    public static Ok<ClientConfig> Get(
+        IOptions<ParleyOptions> options, ModelCatalog catalog, IOptions<Documents.DocumentOptions> documents, Redis.RedisConnection redis,
+        Storage.IConversationStore store, IOptions<WebSecurity.SecurityOptions> security)
     {
         var parley = options.Value;
         var docs = documents.Value;
@@ -26,13 +28,25 @@ public static class ClientConfigApi
             [.. parley.PreloadedMessages.Select(m => new ClientMessage(m.Role, m.Content))],
             new ClientLimits(parley.MaxImageBytes, parley.MaxMessageChars, parley.MaxImagesPerMessage, ImageInput.AllowedTypes,
                 docs.Enabled ? docs.MaxBytes : 0, docs.Enabled ? docs.MaxPerMessage : 0, docs.Enabled ? [.. Documents.DocumentTypes.Extensions] : []),
-            redis.Warning is { } warning ? [warning] : []));
+            redis.Warning is { } warning ? [warning] : [],
+            StoreName(store.Kind), security.Value.RemoteImages));
     }
+
+    private static string StoreName(string kind) => kind switch
+    {
+        "sqlite" => "SQLite",
+        "postgres" => "PostgreSQL",
+        "redis" => "Redis",
+        "memory" => "Memory",
+        _ when kind.StartsWith("memory", StringComparison.Ordinal) => "Memory (Redis unreachable)",
+        _ => kind,
+    };
 }
 
+/// <summary><see cref="Store"/> names where conversations are kept (seed 004's sidebar "Store: Redis").</summary>
 public sealed record ClientConfig(
     string Name, string DefaultModel, IReadOnlyDictionary<string, string> Functions, IReadOnlyList<ClientMessage> Messages, ClientLimits Limits,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings, string Store = "", string RemoteImages = WebSecurity.RemoteImageModes.Off);
 
 public sealed record ClientMessage(string Role, string Content);
 

@@ -32,17 +32,15 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         if (error.Code == ErrorCodes.StoreUnavailable)
             httpContext.Response.Headers.RetryAfter = "2";
 
-        if (httpContext.Request.Path.StartsWithSegments("/v1"))
-        {
-            await httpContext.Response.WriteAsJsonAsync(OpenAI.OpenAIErrors.Body(error.Code, error.Message, error.Status), cancellationToken);
+        if (await ApiErrors.TryWriteAsync(httpContext, error.Code, error.Status, error.Message))
             return true;
-        }
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = Create(error.Code, error.Status, error.Message),
-        });
+        var problem = Create(error.Code, error.Status, error.Message);
+        if (await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem }))
+            return true;
+        // The problem details writer skips clients whose Accept names no JSON type (an SSE client's text/event-stream);
+        // they get the same body anyway, so the sentence reaches them.
+        await httpContext.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", cancellationToken);
+        return true;
     }
 
     /// <summary>Gives a body to bare status responses (413 from Kestrel, unknown routes, 405, 415) in the surface's error shape.</summary>
@@ -52,16 +50,13 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         var (code, message) = context.Response.StatusCode switch
         {
             413 => (ErrorCodes.BodyTooLarge, "The request body is larger than the server accepts."),
-            404 => (ErrorCodes.InvalidRequest, $"There is no endpoint at {context.Request.Path}."),
+            404 => (ErrorCodes.InvalidRequest, ApiErrors.NoEndpoint(context.Request)),
             405 => (ErrorCodes.InvalidRequest, $"{context.Request.Method} is not allowed on {context.Request.Path}."),
             415 => (ErrorCodes.InvalidJson, "The request needs a JSON body (Content-Type: application/json)."),
             var other => (other >= 500 ? ErrorCodes.Internal : ErrorCodes.InvalidRequest, $"The request failed with HTTP {other}."),
         };
-        if (context.Request.Path.StartsWithSegments("/v1"))
-        {
-            await context.Response.WriteAsJsonAsync(OpenAI.OpenAIErrors.Body(code, message, context.Response.StatusCode));
+        if (await ApiErrors.TryWriteAsync(context, code, context.Response.StatusCode, message))
             return;
-        }
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = Create(code, context.Response.StatusCode, message) });
     }
@@ -88,8 +83,18 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         Npgsql.NpgsqlException db when Storage.Postgres.PostgresFailures.IsUnavailable(db) =>
             (ErrorCodes.StoreUnavailable, 503, "The database is not reachable right now. Try again in a moment.", db),
         JsonException json => (ErrorCodes.InvalidJson, 400, $"The request body is not valid JSON: {JsonProblem(json)}", json),
+        System.Text.DecoderFallbackException text =>
+            (ErrorCodes.InvalidJson, 400, "The request body holds a string that is not valid Unicode text (invalid UTF-8 or a lone surrogate).", text),
+        InvalidOperationException text when IsInvalidJsonText(text) =>
+            (ErrorCodes.InvalidJson, 400, "The request body holds a string that is not valid Unicode text (invalid UTF-8 or a lone surrogate).", text),
         _ => (ErrorCodes.Internal, 500, "Something went wrong on the server. Try again; if it keeps happening, check the server log.", exception),
     };
+
+    /// <summary>System.Text.Json reading a string of the request that is not valid UTF-8 or UTF-16 (it checks lazily, on first read).</summary>
+    private static bool IsInvalidJsonText(InvalidOperationException exception) =>
+        exception.Source == "System.Text.Json"
+        && (exception.InnerException is System.Text.DecoderFallbackException or System.Text.EncoderFallbackException
+            || exception.Message.Contains("UTF-8", StringComparison.Ordinal) || exception.Message.Contains("UTF-16", StringComparison.Ordinal));
 
     private static string JsonProblem(JsonException json) =>
         json.Path is { Length: > 1 } path ? $"problem at {path}" + (json.LineNumber is { } line ? $" (line {line + 1})" : "") : "it could not be parsed";
@@ -113,6 +118,7 @@ public sealed partial class ParleyProblems(IProblemDetailsService problems, ILog
         [ErrorCodes.ContextTooLong] = "Conversation too long",
         [ErrorCodes.ContentFiltered] = "Blocked by content filter",
         [ErrorCodes.ReplyInProgress] = "Reply in progress",
+        [ErrorCodes.ReplyEventsExpired] = "Reply events no longer kept",
         [ErrorCodes.ServerShuttingDown] = "Server restarting",
         [ErrorCodes.Unauthenticated] = "Sign-in required",
         [ErrorCodes.InvalidApiKey] = "Invalid API key",

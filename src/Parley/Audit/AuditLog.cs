@@ -7,8 +7,8 @@ namespace Parley.Audit;
 
 /// <summary>
 /// The queue in front of <see cref="IAuditStore"/>: a bounded channel that never blocks a request. When it is full new
-/// events are dropped (counted and logged); refused API keys are capped per minute and the excess summarized in one row,
-/// so a flood of bad keys costs neither table rows nor request time.
+/// events are dropped (counted and logged); refusals of anonymous callers (refused API keys, failed sign-ins) are capped
+/// per minute and the excess summarized in one row per action, so a flood costs neither table rows nor request time.
 /// </summary>
 public sealed partial class AuditLog : IAuditLog
 {
@@ -20,7 +20,7 @@ public sealed partial class AuditLog : IAuditLog
     private readonly Lock _refusalGate = new();
     private long _refusalMinute = -1;
     private int _refusalsThisMinute;
-    private int _refusalsSuppressed;
+    private readonly Dictionary<string, int> _refusalsSuppressed = new(StringComparer.Ordinal);
     private long _pending;
     private long _dropped;
 
@@ -45,29 +45,28 @@ public sealed partial class AuditLog : IAuditLog
     public void RecordRefusal(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        int summarize;
+        List<KeyValuePair<string, int>> summarize = [];
         bool record;
         lock (_refusalGate)
         {
             var minute = _time.GetUtcNow().ToUnixTimeSeconds() / 60;
-            summarize = 0;
             if (minute != _refusalMinute)
             {
-                summarize = _refusalsSuppressed;
+                summarize = [.. _refusalsSuppressed];
                 _refusalMinute = minute;
                 _refusalsThisMinute = 0;
-                _refusalsSuppressed = 0;
+                _refusalsSuppressed.Clear();
             }
             record = _refusalsThisMinute < _options.MaxRefusalsPerMinute;
             if (record)
                 _refusalsThisMinute++;
             else
-                _refusalsSuppressed++;
+                _refusalsSuppressed[entry.Action] = _refusalsSuppressed.GetValueOrDefault(entry.Action) + 1;
         }
-        if (summarize > 0)
+        foreach (var (action, count) in summarize)
         {
-            Enqueue(new AuditEntry(AuditActions.Anonymous, AuditActions.KeyRefused, null, AuditActions.Failure, null,
-                $"{summarize} more refused API keys in the previous minute were not recorded one by one (Parley:Audit:MaxRefusalsPerMinute)"));
+            Enqueue(new AuditEntry(AuditActions.Anonymous, action, null, AuditActions.Failure, null,
+                $"{count} more {(action == AuditActions.KeyRefused ? "refused API keys" : $"refusals ({action})")} in the previous minute were not recorded one by one (Parley:Audit:MaxRefusalsPerMinute)"));
         }
         if (record)
             Enqueue(entry);

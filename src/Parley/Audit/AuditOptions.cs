@@ -15,7 +15,7 @@ public sealed class AuditOptions
     [Range(16, 1_000_000)]
     public int QueueCapacity { get; set; } = 10_000;
 
-    /// <summary>Refused API keys recorded one by one per minute; more are only counted, in one summary row, so a flood of bad keys cannot grow the table.</summary>
+    /// <summary>Refused API keys and failed sign-ins recorded one by one per minute; more are only counted, in one summary row, so a flood cannot grow the table.</summary>
     [Range(0, 100_000)]
     public int MaxRefusalsPerMinute { get; set; } = 60;
 }

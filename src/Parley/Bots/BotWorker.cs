@@ -82,16 +82,7 @@ public sealed partial class BotWorker(
                 throw refused;
             var prepared = await engine.PrepareSendAsync(
                 caller, item.ConversationId, new SendMessage(item.Text, [], null, false, bot.Model), stoppingToken);
-            answer = "";
-            await foreach (var chatEvent in engine.StreamAsync(prepared, stoppingToken))
-            {
-                answer = chatEvent switch
-                {
-                    ReplyFailed failed => $"Sorry, I could not answer: {failed.Message}",
-                    ReplyStored stored when stored.Message.Status != MessageStatus.Error => stored.Message.Text,
-                    _ => answer,
-                };
-            }
+            answer = await BotReplies.CollectAsync(engine.StreamAsync(prepared, stoppingToken));
         }
         catch (ParleyException ex) when (ex.Code == ErrorCodes.ReplyInProgress)
         {

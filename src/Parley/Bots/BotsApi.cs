@@ -10,7 +10,10 @@ using Parley.Storage;
 
 namespace Parley.Bots;
 
-/// <summary>Seed 000's bot surface: <c>POST /bots/{name}/webhook</c> (acknowledge now, answer later) and <c>GET /bots/{name}/config</c>.</summary>
+/// <summary>
+/// The generic bot surface: <c>POST /bots/{name}/webhook</c> (acknowledge now, answer later) for every bot. BubbleTea's own
+/// contract (<c>/chat</c>, <c>/config</c>) is <see cref="BubbleTeaApi"/>.
+/// </summary>
 public static class BotsApi
 {
     public static RouteGroupBuilder MapBotsApi(this IEndpointRouteBuilder app)
@@ -18,7 +21,6 @@ public static class BotsApi
         // Platforms call these; each request is checked by the bot's webhook signature, not a Parley sign-in.
         var group = app.MapGroup("/bots").WithTags("Bots").AllowAnonymous();
         group.MapPost("/{name}/webhook", Webhook).Accepts<JsonElement>("application/json");
-        group.MapGet("/{name}/config", Config);
         return group;
     }
 
@@ -27,16 +29,12 @@ public static class BotsApi
         IBotStore bots, IConversationStore conversations, BotSignals signals, TimeProvider time)
     {
         var bot = Find(options.Value, name);
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        var raw = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        if (bot.WebhookSecret is { Length: > 0 } secret && !WebhookSignature.IsValid(secret, raw, context.Request.Headers[WebhookSignature.Header]))
-            throw new ParleyException("invalid_signature", 401, $"The {WebhookSignature.Header} header is missing or does not match the body.");
+        var buffer = await ReadSignedBodyAsync(context, bot);
 
         JsonElement body;
         try
         {
-            body = JsonDocument.Parse(buffer.ToArray()).RootElement;
+            body = JsonDocument.Parse(buffer).RootElement;
         }
         catch (JsonException)
         {
@@ -47,18 +45,7 @@ public static class BotsApi
         var message = platform.Parse(body, bot);
         var threadId = message.ThreadId ?? Ids.New("t");
         var now = time.UtcNowStored();
-        var conversationId = await bots.FindThreadAsync(name, message.UserId, threadId, context.RequestAborted);
-        if (conversationId is null)
-        {
-            conversationId = Conversation.NewId();
-            await conversations.CreateConversationAsync(new Conversation
-            {
-                Id = conversationId, Owner = BotOwners.Of(name, message.UserId), Title = $"{name} · {message.UserId}",
-                HasTitle = true, Model = bot.Model, SystemPrompt = bot.SystemPrompt, CreatedAt = now, UpdatedAt = now,
-            }, context.RequestAborted);
-            await bots.AddThreadAsync(name, message.UserId, threadId, conversationId, context.RequestAborted);
-            conversationId = await bots.FindThreadAsync(name, message.UserId, threadId, context.RequestAborted) ?? conversationId;
-        }
+        var conversationId = await BotThreads.EnsureConversationAsync(bots, conversations, name, bot, message.UserId, threadId, now, context.RequestAborted);
 
         await bots.AddInboxAsync(new BotInboxItem(Ids.New("in"), name, message.UserId, threadId, conversationId, message.Text, message.ReplyTo, now),
             context.RequestAborted);
@@ -66,24 +53,21 @@ public static class BotsApi
         return TypedResults.Accepted((string?)null, platform.Acknowledge(message, threadId));
     }
 
-    public static Ok<BotConfig> Config(string name, IOptions<BotsOptions> options)
+    /// <summary>The raw body, after checking its signature when the bot has a WebhookSecret.</summary>
+    internal static async Task<byte[]> ReadSignedBodyAsync(HttpContext context, BotOptions bot)
     {
-        var bot = Find(options.Value, name);
-        return TypedResults.Ok(new BotConfig(name, bot.DisplayName ?? name, bot.IsStreaming, bot.WelcomeMessage, bot.IsPublic));
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var raw = buffer.ToArray();
+        if (bot.WebhookSecret is { Length: > 0 } secret && !WebhookSignature.IsValid(secret, raw, context.Request.Headers[WebhookSignature.Header]))
+            throw new ParleyException(ErrorCodes.InvalidSignature, 401, $"The {WebhookSignature.Header} header is missing or does not match the body.");
+        return raw;
     }
 
-    private static BotOptions Find(BotsOptions options, string name) =>
+    internal static BotOptions Find(BotsOptions options, string name) =>
         options.Bots.GetValueOrDefault(name)
         ?? throw new ParleyException(ErrorCodes.InvalidRequest, 404, $"There is no bot named '{name}'.");
 }
-
-/// <summary>Seed 000's <c>BotConfig</c>.</summary>
-public sealed record BotConfig(
-    [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,
-    [property: System.Text.Json.Serialization.JsonPropertyName("display_name")] string DisplayName,
-    [property: System.Text.Json.Serialization.JsonPropertyName("is_streaming")] bool IsStreaming,
-    [property: System.Text.Json.Serialization.JsonPropertyName("welcome_message")] string WelcomeMessage,
-    [property: System.Text.Json.Serialization.JsonPropertyName("is_public")] bool IsPublic);
 
 /// <summary>Bot users own their conversations under a name no web user can have.</summary>
 public static class BotOwners

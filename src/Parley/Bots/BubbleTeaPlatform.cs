@@ -17,6 +17,7 @@ public sealed class BubbleTeaPlatform : IBotPlatform
         var message = Required(body, "message");
         var user = Required(body, "user_uuid");
         var conversation = Required(body, "conversation_uuid");
+        CallbackPath.Segment(conversation, "conversation_uuid");
         return new BotMessage(user, Optional(body, "thread_id"), message, conversation);
     }
 
@@ -25,7 +26,7 @@ public sealed class BubbleTeaPlatform : IBotPlatform
 
     public BotDelivery Deliver(BotOptions bot, BotMessage message, string threadId, string answer)
     {
-        var url = $"{bot.ApiUrl.TrimEnd('/')}/v1/developer/conversation/{Uri.EscapeDataString(message.ReplyTo)}/message";
+        var url = $"{bot.ApiUrl.TrimEnd('/')}/v1/developer/conversation/{CallbackPath.Segment(message.ReplyTo, "conversation_uuid")}/message";
         var payload = JsonSerializer.Serialize(new { sender = "agent", content = new { type = "markdown", content = answer } });
         return new BotDelivery(url, payload, bot.ApiKey);
     }

@@ -8,20 +8,14 @@ namespace Parley.Caching;
 /// options before; otherwise calls the provider and stores its reply. A cached stream replays as a stream in its
 /// original chunks. Only deterministic calls are cached (temperature 0, or <see cref="CacheOptions.Force"/>), and a
 /// call opts out with <c>ChatOptions.AdditionalProperties["parley.cache"] = false</c>. Only a reply that completed
-/// is stored, never a failed or cancelled one. Replies from the cache carry <c>parley.cache = "hit"</c>, and their
+/// is stored, never a failed or cancelled one. Replies from the cache are marked (<see cref="Chat.ReplyOrigin.IsCached(ChatResponseUpdate)"/>), and their
 /// usage content <c>cached = true</c>.
 /// </summary>
 public sealed class CachingChatClient(IChatClient innerClient, string model, IResponseCache cache, CacheOptions settings, CacheStatistics statistics)
     : DelegatingChatClient(innerClient)
 {
-    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of the per-call opt-out and of the hit marker.</summary>
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of the per-call opt-out.</summary>
     public const string Property = "parley.cache";
-
-    public const string Hit = "hit";
-
-    /// <summary>True when <paramref name="properties"/> (of a response or update) says it came from the cache.</summary>
-    public static bool IsHit(AdditionalPropertiesDictionary? properties) =>
-        properties?.TryGetValue(Property, out var value) == true && Hit.Equals(value as string, StringComparison.Ordinal);
 
     /// <summary>Marks <paramref name="options"/> so the call neither reads nor fills the cache.</summary>
     public static void OptOut(ChatOptions options)
@@ -42,7 +36,7 @@ public sealed class CachingChatClient(IChatClient innerClient, string model, IRe
         {
             statistics.Hit(model);
             var hit = Replay(cached).ToChatResponse();
-            (hit.AdditionalProperties ??= [])[Property] = Hit;
+            Chat.ReplyOrigin.SetCached(hit.AdditionalProperties ??= []);
             return hit;
         }
         statistics.Miss(model);
@@ -112,7 +106,7 @@ public sealed class CachingChatClient(IChatClient innerClient, string model, IRe
         {
             var update = original.Clone();
             update.AdditionalProperties = original.AdditionalProperties is null ? [] : new AdditionalPropertiesDictionary(original.AdditionalProperties);
-            update.AdditionalProperties[Property] = Hit;
+            Chat.ReplyOrigin.SetCached(update.AdditionalProperties);
             update.Contents = [.. original.Contents.Select(MarkUsage)];
             yield return update;
         }

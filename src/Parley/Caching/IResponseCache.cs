@@ -10,5 +10,5 @@ public interface IResponseCache
     ValueTask StoreAsync(string key, CachedReply reply);
 
     /// <summary>Replies stored right now.</summary>
-    int Count { get; }
+    ValueTask<int> CountAsync();
 }

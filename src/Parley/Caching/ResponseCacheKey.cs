@@ -87,6 +87,9 @@ public static class ResponseCacheKey
     private static bool TryWriteOptions(Utf8JsonWriter json, ChatOptions? options)
     {
         json.WriteStartObject("options");
+        // A relayed call is answered by every byte of the client's body, not only by what Parley parsed from it.
+        if (Relay.RelayRequest.Of(options) is { } relay)
+            json.WriteString("relay_body_sha256", relay.BodyHash);
         if (options is not null)
         {
             WriteNumber(json, "temperature", options.Temperature);

@@ -1,46 +1,52 @@
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Caching;
+using Parley.Limits;
+using Parley.Observability;
+using Parley.Providers;
 using Parley.Resilience;
+using Parley.Tokens;
 using Parley.Tools;
+using Parley.Usage;
 
 namespace Parley.Chat;
 
-/// <summary>
-/// The one method that orders Parley's middleware around every provider (first is outermost).
-/// Later layers (limits, usage) join here, in the order architecture.md gives.
-/// </summary>
-public static class ChatPipeline
+/// <summary>The one place that orders Parley's middleware around a model's provider adapter.</summary>
+public sealed class ChatPipeline(
+    ParleyMetrics metrics,
+    IUserLimiter limiter,
+    UsageRecorder usage,
+    IResponseCache cache,
+    IOptions<CacheOptions> cacheOptions,
+    CacheStatistics cacheStatistics,
+    IOptions<ToolsOptions> tools,
+    ProviderResilience resilience,
+    TimeProvider time,
+    ILoggerFactory loggers,
+    IOptions<TelemetryOptions> telemetry,
+    Microsoft.Extensions.Configuration.IConfiguration configuration)
 {
-    public static ChatPipelineBuilder Create(IServiceProvider services)
-    {
-        var tools = services.GetRequiredService<IOptions<ToolsOptions>>().Value;
-        var loggers = services.GetRequiredService<ILoggerFactory>();
-        return new ChatPipelineBuilder()
-            .Use(inner => new ToolInvokingChatClient(inner, tools.Loop, loggers.CreateLogger<ToolInvokingChatClient>()))
-            // Inside the tool loop, so each round can be answered from the cache; outside resilience, so a hit skips the provider.
-            .UseResponseCache(services)
-            // Innermost, next to the provider: each tool-loop round gets its own retries, breaker and fallbacks.
-            .UseResilience(services);
-    }
+    // Spans exist only for an OTLP exporter with traces (OtlpTelemetry); the OTEL_* variables live in configuration.
+    private readonly bool _traced = OtlpTelemetry.Resolve(telemetry.Value, configuration) is { Traces: true };
 
-    /// <summary>Adds <see cref="CachingChatClient"/> when <see cref="CacheOptions.Enabled"/> (exact-match response cache).</summary>
-    public static ChatPipelineBuilder UseResponseCache(this ChatPipelineBuilder builder, IServiceProvider services)
+    /// <summary>
+    /// First is outermost. Telemetry sees the whole call; budgets and usage charge the caller in the options for
+    /// every tool round; the cache answers each round (a hit skips the provider); resilience is innermost, so each
+    /// round gets its own retries, breaker and fallbacks.
+    /// </summary>
+    public IChatClient Build(IChatClient provider, ModelEntry model)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var options = services.GetRequiredService<IOptions<CacheOptions>>().Value;
-        if (!options.Enabled)
-            return builder;
-        return builder.Use((inner, model) => new CachingChatClient(
-            inner, model.Id, services.GetRequiredService<IResponseCache>(), options, services.GetRequiredService<CacheStatistics>()));
-    }
-
-    /// <summary>Adds <see cref="ResilientChatClient"/> (retries, circuit breaker, fallbacks; see <see cref="ResilienceOptions"/>).</summary>
-    public static ChatPipelineBuilder UseResilience(this ChatPipelineBuilder builder, IServiceProvider services)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        // Resolved when a model's client is first built, not here: ProviderResilience needs ChatClients, which needs this pipeline.
-        return builder.Use((inner, model) => services.GetRequiredService<ProviderResilience>().Wrap(inner, model));
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(model);
+        var tokens = TokenCounter.For(model.ModelId);
+        return provider.AsBuilder()
+            .UseParleyTelemetry(model, metrics, tokens, loggers, _traced)
+            .UseTokenBudgets(limiter, tokens)
+            .UseUsageAccounting(model, usage, tokens, time)
+            .UseResponseCache(model, cache, cacheOptions.Value, cacheStatistics)
+            .UseToolInvocation(tools.Value.Loop, loggers)
+            .UseResilience(model, resilience)
+            .Build();
     }
 }

@@ -1,13 +1,10 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Parley.Conversations;
 using Parley.Errors;
 using Parley.Hosting;
-using Parley.Observability;
 using Parley.Providers;
-using Parley.Resilience;
 using Parley.Streaming;
 using Parley.Tools;
 using Parley.Usage;
@@ -15,20 +12,19 @@ using Parley.Usage;
 namespace Parley.Chat;
 
 /// <summary>
-/// Runs one <see cref="ChatTurn"/> through the pipeline of its model and yields Parley's events.
+/// Runs one <see cref="ChatTurn"/> through the pipeline of its model (<see cref="ChatPipeline"/>, which measures,
+/// limits and records it for the turn's caller) and turns the updates into Parley's events.
 /// Failures become a final <see cref="ReplyFailed"/> event (logged in full, told in a sentence);
 /// the caller's cancellation stops the provider call and ends the stream quietly.
 /// </summary>
-public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdown, ParleyMetrics metrics, UsageRecorder usageRecorder, ILogger<ChatRunner> logger, Limits.IUserLimiter? limiter = null,
+public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdown, ILogger<ChatRunner> logger,
     Microsoft.Extensions.Options.IOptions<Privacy.ContentLoggingOptions>? contentLogging = null)
 {
     public async IAsyncEnumerable<ChatEvent> StreamAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var client = clients.Get(turn.Model);
-        var options = turn.Options.Clone().WithCaller(turn.Caller);
-        options.ModelId = turn.Model.ModelId;
+        var options = Options(turn);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Expired);
-        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: true, turn.Caller, usageRecorder, limiter);
         var token = linked.Token;
         var completion = LogPrompt(turn);
 
@@ -48,7 +44,6 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                measurement.Cancelled();
                 yield break;
             }
             catch (OperationCanceledException) when (shutdown.Expired.IsCancellationRequested)
@@ -63,26 +58,23 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                 update = null!;
             }
 
-            if (failure is ReplyFailed failed)
+            if (failure is not null)
             {
-                measurement.Fail(failed.Code);
                 yield return failure;
                 yield break;
             }
 
             finishReason = update.FinishReason?.Value ?? finishReason;
-            answeredBy = ResilientChatClient.AnsweredBy(update.AdditionalProperties) ?? answeredBy;
-            measurement.AnsweredBy(answeredBy);
-            if (Caching.CachingChatClient.IsHit(update.AdditionalProperties))
-                measurement.Cached();
+            answeredBy = update.AnsweredBy() ?? answeredBy;
+            if (Relay.RelayPayload.Of(update.RawRepresentation, streamed: true) is { } raw)
+                yield return new RawDelta(raw);
             foreach (var content in update.Contents)
             {
                 switch (content)
                 {
                     case TextContent { Text.Length: > 0 } text:
-                        measurement.Token();
                         completion?.Append(text.Text);
-                        yield return new TextDelta(text.Text);
+                        yield return new TextDelta(text.Text, update.MessageId);
                         break;
                     case FunctionCallContent call when announced.TryAdd(call.CallId, call.Name):
                         yield return ToolStarted(call, options);
@@ -91,9 +83,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                         yield return ToolEvents.Completed(result, announced);
                         break;
                     case UsageContent usage:
-                        var tokens = ToUsage(usage.Details);
-                        measurement.Usage(tokens);
-                        yield return new UsageReported(tokens);
+                        yield return new UsageReported(ToUsage(usage.Details));
                         break;
                 }
             }
@@ -107,40 +97,31 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
     /// <summary>The non-streaming path (OpenAI-compatible API without <c>stream</c>); throws <see cref="ParleyException"/>s.</summary>
     public async Task<ChatResponse> CompleteAsync(ChatTurn turn, CancellationToken cancellationToken)
     {
-        var options = turn.Options.Clone().WithCaller(turn.Caller);
-        options.ModelId = turn.Model.ModelId;
-        using var measurement = new CallMeasurement(metrics, turn.Model.Id, streaming: false, turn.Caller, usageRecorder, limiter);
+        var options = Options(turn);
         var logContent = LogPrompt(turn) is not null;
         try
         {
             var response = await clients.Get(turn.Model).GetResponseAsync(turn.Messages, options, cancellationToken);
             if (logContent)
                 Privacy.ContentLog.Completion(logger, turn.Model.Id, response.Text);
-            if (response.Usage is { } usage)
-                measurement.Usage(ToUsage(usage));
-            measurement.AnsweredBy(ResilientChatClient.AnsweredBy(response.AdditionalProperties));
-            if (Caching.CachingChatClient.IsHit(response.AdditionalProperties))
-                measurement.Cached();
             return response;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            measurement.Cancelled();
-            throw;
-        }
-        catch (Exception ex)
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             var failed = Fail(turn.Model, ex);
-            measurement.Fail(failed.Code);
             throw ex as ParleyException ?? new ParleyException(failed.Code, failed.Status, failed.Message, ex);
         }
     }
 
-    public static TokenUsage ToUsage(UsageDetails details)
+    /// <summary>The engine's usage type from Microsoft.Extensions.AI's (the one mapping; surfaces map it to their wire shapes).</summary>
+    public static TokenUsage ToUsage(UsageDetails details) => UsageTally.ToUsage(details);
+
+    /// <summary>The turn's options for the pipeline: its model's id and its caller, which every layer reads.</summary>
+    private static ChatOptions Options(ChatTurn turn)
     {
-        var input = details.InputTokenCount ?? 0;
-        var output = details.OutputTokenCount ?? 0;
-        return new TokenUsage(input, output, details.TotalTokenCount ?? input + output);
+        var options = turn.Options.Clone().WithCaller(turn.Caller);
+        options.ModelId = turn.Model.ModelId;
+        return options;
     }
 
     /// <summary>Logs the turn's newest message when content logging is on, and returns where to collect the completion (null when off).</summary>
@@ -167,7 +148,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
 
     private static ToolCallStarted ToolStarted(FunctionCallContent call, ChatOptions options)
     {
-        var arguments = call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments);
+        var arguments = ToolContent.ArgumentsJson(call.Arguments);
         var display = ToolDisplay.Describe(call, options.Tools);
         return new ToolCallStarted(call.CallId, call.Name, arguments, display.Description, display.Action);
     }

@@ -57,7 +57,7 @@ public sealed class TurnFactory(ModelCatalog catalog, ToolCatalog tools, IOption
 
         var budget = ContextBudget(model, settings.MaxTokens);
         var maxMessages = settings.MaxHistoryMessages ?? parley.MaxHistoryMessages;
-        return new ChatTurn(model, ContextWindow.Fit(messages, maxMessages, budget), chatOptions, caller);
+        return new ChatTurn(model, ContextWindow.Fit(messages, maxMessages, budget, Tokens.TokenCounter.For(model.ModelId)), chatOptions, caller);
     }
 }
 

@@ -60,7 +60,8 @@ public sealed partial class ContextCompressor(
         {
             summarizer = string.IsNullOrWhiteSpace(settings.Model) ? model : catalog.Resolve(settings.Model);
             var reducer = new SummarizingChatReducer(new SummarizerChatClient(runner, summarizer, caller),
-                budget * settings.TriggerPercent / 100, budget * settings.KeepRecentPercent / 100, settings.MaxSummaryTokens);
+                budget * settings.TriggerPercent / 100, budget * settings.KeepRecentPercent / 100, settings.MaxSummaryTokens,
+                Tokens.TokenCounter.For(model.ModelId));
             reduced = [.. await reducer.ReduceAsync(messages, cancellationToken)];
             if (reduced.FirstOrDefault(IsNewSummary) is { } summary)
             {

@@ -7,14 +7,16 @@ namespace Parley.Compression;
 
 /// <summary>
 /// An <see cref="IChatReducer"/> that replaces the oldest turns of a history with a summary written by a chat client,
-/// once the history's estimated tokens exceed <c>triggerTokens</c>. Leading system messages stay; the newest turns stay
+/// once the history's tokens (counted with the model's tokenizer) exceed <c>triggerTokens</c>. Leading system messages stay; the newest turns stay
 /// word for word up to <c>keepTokens</c> (at least the last user turn); a history is only cut before a user message,
 /// so a tool call never loses its result. A summary from an earlier reduction (a message marked with
-/// <see cref="SummaryProperty"/>) is folded into the new one. Microsoft.Extensions.AI's SummarizingChatReducer lives in
-/// a package the registry copy lacks, so this is Parley's small version of it.
+/// <see cref="SummaryProperty"/>) is folded into the new one. Microsoft.Extensions.AI's SummarizingChatReducer counts
+/// messages, not tokens, and cannot fold an earlier summary in, so Parley keeps this one.
 /// </summary>
-public sealed class SummarizingChatReducer(IChatClient summarizer, int triggerTokens, int keepTokens, int maxSummaryTokens) : IChatReducer
+public sealed class SummarizingChatReducer(IChatClient summarizer, int triggerTokens, int keepTokens, int maxSummaryTokens, Tokens.TokenCounter? counter = null) : IChatReducer
 {
+    private readonly Tokens.TokenCounter _counter = counter ?? Tokens.TokenCounter.Estimate;
+
     /// <summary>Marks the summary message (its value is the summary text) in <see cref="ChatMessage.AdditionalProperties"/>.</summary>
     public const string SummaryProperty = "parley.summary";
 
@@ -29,7 +31,7 @@ public sealed class SummarizingChatReducer(IChatClient summarizer, int triggerTo
     public async Task<IEnumerable<ChatMessage>> ReduceAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken)
     {
         var all = messages.ToList();
-        if (all.Sum(ContextWindow.EstimateTokens) <= triggerTokens)
+        if (all.Sum(_counter.Count) <= triggerTokens)
             return all;
 
         var lead = 0;
@@ -73,7 +75,7 @@ public sealed class SummarizingChatReducer(IChatClient summarizer, int triggerTo
         var split = lastUser;
         for (var i = rest.Count - 1; i > 0; i--)
         {
-            suffixTokens += ContextWindow.EstimateTokens(rest[i]);
+            suffixTokens += _counter.Count(rest[i]);
             if (i > lastUser || rest[i].Role != ChatRole.User)
                 continue;
             if (suffixTokens > keepTokens && i < lastUser)
@@ -109,7 +111,7 @@ public sealed class SummarizingChatReducer(IChatClient summarizer, int triggerTo
                 TextContent text => text.Text,
                 DataContent or UriContent => "[image]",
                 FunctionCallContent call => string.Create(CultureInfo.InvariantCulture, $"[called tool {call.Name}]"),
-                FunctionResultContent result => $"[tool result: {Shorten(result.Result?.ToString() ?? "")}]",
+                FunctionResultContent result => $"[tool result: {Shorten(Tools.ToolContent.ResultText(result.Result))}]",
                 _ => "",
             });
         }

@@ -7,6 +7,7 @@ public static class ConfigurationProblem
 {
     public static string? Describe(Exception exception) => exception switch
     {
+        ConfigurationException configuration => configuration.Message,
         OptionsValidationException validation => string.Join(" ", validation.Failures),
         InvalidOperationException { Message: var m } when m.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
             m + " Check that setting's value.",

@@ -28,6 +28,7 @@ public static class ConfigurationReference
         (Identity.AuthOptions.Section, typeof(Identity.AuthOptions)),
         (Redis.RedisOptions.Section, typeof(Redis.RedisOptions)),
         (Storage.StorageOptions.Section, typeof(Storage.StorageOptions)),
+        (Replies.ReplyOptions.Section, typeof(Replies.ReplyOptions)),
         (Compression.ContextCompressionOptions.Section, typeof(Compression.ContextCompressionOptions)),
         (Observability.TelemetryOptions.Section, typeof(Observability.TelemetryOptions)),
         (Portability.ImportOptions.Section, typeof(Portability.ImportOptions)),
@@ -36,6 +37,7 @@ public static class ConfigurationReference
         (Audit.AuditOptions.Section, typeof(Audit.AuditOptions)),
         (Retention.RetentionOptions.Section, typeof(Retention.RetentionOptions)),
         (Privacy.ContentLoggingOptions.Section, typeof(Privacy.ContentLoggingOptions)),
+        (WebSecurity.SecurityOptions.Section, typeof(WebSecurity.SecurityOptions)),
         (MockOptions.Section, typeof(MockOptions)),
     ];
 

@@ -54,7 +54,12 @@ public sealed class ParleyOptions
     /// <summary>Seed 003's <c>functions</c>: markdown headers shown on tool-call cards, by function name.</summary>
     public Dictionary<string, string> FunctionHeaders { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Seed 003's <c>messages</c>: shown at the start of every new chat.</summary>
+    /// <summary>
+    /// Seed 002's API_V1: the prefix its stateless chat also answers under (<c>{ApiV1}/chat</c>, besides <c>/api/chat</c>).
+    /// </summary>
+    public string ApiV1 { get; set; } = "/api/v1";
+
+    /// <summary>Seed 003's <c>messages</c>: the first messages of every new chat (the handler and the model see them).</summary>
     public List<PreloadedMessage> PreloadedMessages { get; set; } = [];
 }
 

@@ -17,6 +17,8 @@ public sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
             failures.Add($"Parley:MaxHistoryMessages (MAX_HISTORY_MESSAGES) must be at least 1, not {options.MaxHistoryMessages}.");
         if (options.ShutdownGraceSeconds is < 0 or > 3600)
             failures.Add($"Parley:ShutdownGraceSeconds must be between 0 and 3600, not {options.ShutdownGraceSeconds}.");
+        if (!Chat.ChatPaths.IsValidPrefix(options.ApiV1))
+            failures.Add($"Parley:ApiV1 (API_V1) must be a path such as /api/v1 (letters, digits, '-', '_', '/'), not '{options.ApiV1}'.");
         if (options.MaxImageBytes < 1024 || options.MaxRequestBodyBytes < 1024 || options.MaxMessageChars < 1)
             failures.Add("Parley:MaxImageBytes, Parley:MaxRequestBodyBytes and Parley:MaxMessageChars must be positive (bytes at least 1024).");
 

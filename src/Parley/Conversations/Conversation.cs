@@ -24,6 +24,9 @@ public sealed record Conversation
     /// <summary>The tools this conversation offers models, by name; null means the server's default tools, empty means none.</summary>
     public IReadOnlyList<string>? Tools { get; init; }
 
+    /// <summary>The message whose branch the user chose to see (the newest leaf under it is shown); null for the newest branch.</summary>
+    public string? SelectedLeafId { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }

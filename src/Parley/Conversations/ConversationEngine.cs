@@ -13,8 +13,9 @@ namespace Parley.Conversations;
 
 /// <summary>
 /// The stateful engine: validates a send or regenerate before anything is streamed, stores the
-/// user's message first, streams the reply, and stores what was generated even when the provider
-/// fails or the client goes away (status <c>incomplete</c> or <c>error</c>).
+/// user's message first, streams the reply while saving it as it goes (status <c>streaming</c>, at least every
+/// <see cref="SaveInterval"/> and at every tool boundary), and stores what was generated even when the provider
+/// fails or the reply is stopped (status <c>incomplete</c> or <c>error</c>).
 /// </summary>
 public sealed class ConversationEngine(
     IConversationStore store,
@@ -27,6 +28,9 @@ public sealed class ConversationEngine(
     AttachmentStore attachmentStore,
     IOptions<DocumentOptions> documentOptions)
 {
+    /// <summary>Longest stretch of streamed text not yet written to the store.</summary>
+    public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(1);
+
     public async Task<PreparedReply> PrepareSendAsync(Caller caller, string conversationId, SendMessage send, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -44,6 +48,8 @@ public sealed class ConversationEngine(
 
         var conversation = await RequireConversationAsync(caller.Owner, conversationId, cancellationToken);
         var messages = await store.GetMessagesAsync(conversationId, cancellationToken);
+        if (messages.Count == 0 && !send.HasParentId && limits.PreloadedMessages.Count > 0)
+            messages = await StorePreloadedAsync(conversationId, limits.PreloadedMessages, cancellationToken);
         var parentId = send.HasParentId ? send.ParentId : MessageTree.NewestLeaf(messages);
         if (parentId is not null && messages.All(m => m.Id != parentId))
             throw new ParleyException(ErrorCodes.MessageNotFound, 404, $"There is no message '{parentId}' in this conversation.");
@@ -67,6 +73,29 @@ public sealed class ConversationEngine(
 
         var lease = active.Start(conversationId);
         return new PreparedReply(conversation, model, path, user, imageParts, lease, caller) { NoCache = send.NoCache };
+    }
+
+    /// <summary>
+    /// Seed 003's preloaded messages (<c>set_config({"messages": …})</c>) become the first messages of a conversation when its
+    /// first message is sent, so the handler and the model see them, and they stay in the conversation afterwards.
+    /// </summary>
+    private async Task<IReadOnlyList<StoredMessage>> StorePreloadedAsync(
+        string conversationId, List<PreloadedMessage> preloaded, CancellationToken cancellationToken)
+    {
+        var stored = new List<StoredMessage>(preloaded.Count);
+        var now = time.UtcNowStored();
+        foreach (var message in preloaded)
+        {
+            var next = new StoredMessage
+            {
+                Id = StoredMessage.NewId(), ConversationId = conversationId, ParentId = stored.LastOrDefault()?.Id,
+                Role = message.Role == MessageRoles.User ? MessageRoles.User : MessageRoles.Assistant,
+                Parts = [new TextPart(message.Content)], CreatedAt = now,
+            };
+            await store.AddMessageAsync(next, cancellationToken);
+            stored.Add(next);
+        }
+        return stored;
     }
 
     /// <summary>A new reply to the user message that <paramref name="messageId"/> is (or answers).</summary>
@@ -104,8 +133,8 @@ public sealed class ConversationEngine(
 
         var reply = new StoredMessage
         {
-            Id = StoredMessage.NewId(), ConversationId = prepared.Conversation.Id, ParentId = path[^1].Id,
-            Role = MessageRoles.Assistant, Model = prepared.Model.Id, Status = MessageStatus.Incomplete,
+            Id = prepared.ReplyId, ConversationId = prepared.Conversation.Id, ParentId = path[^1].Id,
+            Role = MessageRoles.Assistant, Model = prepared.Model.Id, Status = MessageStatus.Streaming,
             CreatedAt = time.UtcNowStored(),
         };
         await store.AddMessageAsync(reply, CancellationToken.None);
@@ -130,9 +159,15 @@ public sealed class ConversationEngine(
             {
                 if (prepared.NoCache)
                     Caching.CachingChatClient.OptOut(turn.Options);
+                var lastSave = time.GetTimestamp();
                 await foreach (var chatEvent in runner.StreamAsync(turn, linked.Token))
                 {
                     accumulator.Add(chatEvent);
+                    if (chatEvent is ToolCallStarted or ToolCallCompleted || time.GetElapsedTime(lastSave) >= SaveInterval)
+                    {
+                        await store.UpdateMessageAsync(reply with { Parts = [.. contextParts, .. accumulator.Snapshot()] }, CancellationToken.None);
+                        lastSave = time.GetTimestamp();
+                    }
                     if (chatEvent is not ReplyFinished)
                         yield return chatEvent;
                 }
@@ -209,4 +244,7 @@ public sealed record PreparedReply(
 {
     /// <summary>True: the reply neither reads nor fills the response cache.</summary>
     public bool NoCache { get; init; }
+
+    /// <summary>The id the reply's message will have, known before it is written so its event log can be named.</summary>
+    public string ReplyId { get; } = StoredMessage.NewId();
 }

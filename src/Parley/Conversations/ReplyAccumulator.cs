@@ -4,11 +4,14 @@ using Parley.Streaming;
 
 namespace Parley.Conversations;
 
-/// <summary>Folds a reply's events into the parts, usage and timings that get stored.</summary>
+/// <summary>
+/// Folds a reply's events into the parts, usage and timings that get stored. Text deltas join the message their id names
+/// (seed 003: an app handler may interleave several messages), in the order the messages first appeared.
+/// </summary>
 public sealed class ReplyAccumulator
 {
     private readonly List<MessagePart> _parts = [];
-    private readonly StringBuilder _text = new();
+    private readonly List<(string? Id, StringBuilder Text)> _messages = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long? _firstTokenMs;
 
@@ -27,7 +30,7 @@ public sealed class ReplyAccumulator
         {
             case TextDelta delta:
                 _firstTokenMs ??= _clock.ElapsedMilliseconds;
-                _text.Append(delta.Text);
+                TextOf(delta.MessageId).Append(delta.Text);
                 break;
             case ToolCallStarted call:
                 _firstTokenMs ??= _clock.ElapsedMilliseconds;
@@ -60,6 +63,13 @@ public sealed class ReplyAccumulator
         }
     }
 
+    /// <summary>The parts so far, the text being written included, without closing that text part.</summary>
+    public IReadOnlyList<MessagePart> Snapshot()
+    {
+        var text = string.Concat(_messages.Select(m => m.Text.ToString()));
+        return text.Length == 0 ? [.. _parts] : [.. _parts, new TextPart(text)];
+    }
+
     public string Text => string.Concat(Parts.OfType<TextPart>().Select(p => p.Text));
 
     public MessageTimings Timings => new(_firstTokenMs, _clock.ElapsedMilliseconds);
@@ -68,11 +78,25 @@ public sealed class ReplyAccumulator
 
     public MessageError? Error => Failure is null ? null : new MessageError(Failure.Code, Failure.Message);
 
+    /// <summary>The text of message <paramref name="id"/>; a delta without an id continues the latest message.</summary>
+    private StringBuilder TextOf(string? id)
+    {
+        if (_messages.Count > 0 && (id is null || _messages[^1].Id == id))
+            return _messages[^1].Text;
+        foreach (var (existing, text) in _messages)
+        {
+            if (existing == id)
+                return text;
+        }
+        _messages.Add((id, new StringBuilder()));
+        return _messages[^1].Text;
+    }
+
     private void FlushText()
     {
-        if (_text.Length == 0)
-            return;
-        _parts.Add(new TextPart(_text.ToString()));
-        _text.Clear();
+        var text = string.Concat(_messages.Select(m => m.Text.ToString()));
+        _messages.Clear();
+        if (text.Length > 0)
+            _parts.Add(new TextPart(text));
     }
 }

@@ -42,8 +42,14 @@ public static class MessageStatus
 {
     public const string Complete = "complete";
 
-    /// <summary>Cut short (cancelled, disconnected, or still being written when the server stopped).</summary>
+    /// <summary>Being written now; the stored parts are what was saved so far (at most about a second behind).</summary>
+    public const string Streaming = "streaming";
+
+    /// <summary>Cut short: stopped, timed out, or cut by a shutdown.</summary>
     public const string Incomplete = "incomplete";
+
+    /// <summary>Was still <see cref="Streaming"/> when its server died; the parts are what was saved before.</summary>
+    public const string Interrupted = "interrupted";
 
     public const string Error = "error";
 }

@@ -40,6 +40,10 @@ public sealed class DocumentOptions
     [Range(1, 600)]
     public int PdfTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Documents read (a <c>pdftotext</c> run or a DOCX unpacked) at once on this server; further ones wait their turn.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentExtractions { get; set; } = 4;
+
     /// <summary>Largest total uncompressed size of a DOCX's parts, in bytes (zip-bomb protection).</summary>
     [Range(1, 1L << 34)]
     public long MaxDocxUncompressedBytes { get; set; } = 64 * 1024 * 1024;

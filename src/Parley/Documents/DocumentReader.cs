@@ -6,9 +6,14 @@ using Parley.Errors;
 namespace Parley.Documents;
 
 /// <summary>Checks a file against the limits, finds out what it really is and extracts the text a model reads.</summary>
-public sealed class DocumentReader(IOptions<DocumentOptions> options)
+public sealed class DocumentReader(IOptions<DocumentOptions> options) : IDisposable
 {
+    /// <summary>Caps the child processes and unpacked archives in flight, so many uploads at once cannot exhaust the machine.</summary>
+    private readonly SemaphoreSlim _extractions = new(options.Value.MaxConcurrentExtractions);
+
     public DocumentOptions Options => options.Value;
+
+    public void Dispose() => _extractions.Dispose();
 
     public async Task<ExtractedDocument> ReadAsync(string? fileName, byte[] data, CancellationToken cancellationToken)
     {
@@ -24,8 +29,7 @@ public sealed class DocumentReader(IOptions<DocumentOptions> options)
         var (kind, mediaType) = DocumentTypes.Detect(name, data);
         var (text, truncated) = kind switch
         {
-            DocumentKind.Pdf => await PdfText.ExtractAsync(name, data, limits, cancellationToken),
-            DocumentKind.Docx => DocxText.Extract(name, data, limits),
+            DocumentKind.Pdf or DocumentKind.Docx => await ExtractAsync(kind, name, data, limits, cancellationToken),
             DocumentKind.Html => Cap(HtmlText(Decode(data)), limits.MaxExtractedChars),
             _ => Cap(Decode(data), limits.MaxExtractedChars),
         };
@@ -33,6 +37,21 @@ public sealed class DocumentReader(IOptions<DocumentOptions> options)
             throw new ParleyException(ErrorCodes.UnreadableDocument, 422,
                 $"'{name}' has no text to read" + (kind == DocumentKind.Pdf ? " (a scanned PDF needs OCR, which Parley does not do)." : "."));
         return new ExtractedDocument(name, kind, mediaType, data, text, truncated);
+    }
+
+    private async Task<(string Text, bool Truncated)> ExtractAsync(DocumentKind kind, string name, byte[] data, DocumentOptions limits, CancellationToken cancellationToken)
+    {
+        await _extractions.WaitAsync(cancellationToken);
+        try
+        {
+            return kind == DocumentKind.Pdf
+                ? await PdfText.ExtractAsync(name, data, limits, cancellationToken)
+                : DocxText.Extract(name, data, limits);
+        }
+        finally
+        {
+            _extractions.Release();
+        }
     }
 
     public static ParleyException TooLarge(string name, long size, long limit) =>

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Wordprocessing;
+using System.Xml;
 using Parley.Errors;
 
 namespace Parley.Documents;
@@ -9,11 +9,16 @@ namespace Parley.Documents;
 /// <summary>
 /// The text of a Word document, read with DocumentFormat.OpenXml. Before OpenXml unpacks anything the zip's
 /// directory is checked (entry count, total uncompressed size, compression ratio of each part), so a zip bomb or
-/// a huge document is refused without being inflated.
+/// a huge document is refused without being inflated. The document part itself is read as a stream, never as a DOM.
 /// </summary>
 public static class DocxText
 {
     private const int MaxEntries = 10_000;
+
+    /// <summary>Deeper than any real document (tables in tables in text boxes stay far below it).</summary>
+    public const int MaxDepth = 256;
+
+    private const string WordNamespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
     public static (string Text, bool Truncated) Extract(string name, byte[] data, DocumentOptions options)
     {
@@ -22,17 +27,9 @@ public static class DocxText
         {
             using var stream = new MemoryStream(data, writable: false);
             using var document = WordprocessingDocument.Open(stream, false);
-            var body = document.MainDocumentPart?.Document?.Body
-                ?? throw Unreadable(name, "it has no document body");
-            var text = new StringBuilder();
-            foreach (var paragraph in body.Descendants<Paragraph>())
-            {
-                if (text.Length > options.MaxExtractedChars)
-                    break;
-                text.AppendLine(ParagraphText(paragraph));
-            }
-            var truncated = text.Length > options.MaxExtractedChars;
-            return (truncated ? text.ToString(0, options.MaxExtractedChars) : text.ToString().TrimEnd(), truncated);
+            var part = document.MainDocumentPart ?? throw Unreadable(name, "it has no document body");
+            using var xml = part.GetStream(FileMode.Open, FileAccess.Read);
+            return ReadText(name, xml, options.MaxExtractedChars);
         }
         catch (Exception ex) when (ex is DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or InvalidDataException
             or System.Xml.XmlException or IOException or InvalidOperationException)
@@ -41,25 +38,61 @@ public static class DocxText
         }
     }
 
-    private static string ParagraphText(Paragraph paragraph)
+    /// <summary>
+    /// Walks the document part with a forward-only <see cref="XmlReader"/>: OpenXml's DOM builds elements recursively, so a
+    /// few KB of nested runs overflow the stack and end the process, which no catch can stop. The reader keeps no tree,
+    /// and the depth cap bounds its work.
+    /// </summary>
+    private static (string Text, bool Truncated) ReadText(string name, Stream xml, int maxChars)
     {
-        var text = new StringBuilder();
-        foreach (var element in paragraph.Descendants())
+        var settings = new XmlReaderSettings
         {
-            switch (element)
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+        };
+        using var reader = XmlReader.Create(xml, settings);
+        var text = new StringBuilder();
+        var inBody = false;
+        var inText = false;
+        while (reader.Read())
+        {
+            if (reader.Depth > MaxDepth)
+                throw Unreadable(name, $"its XML is nested more than {MaxDepth} levels deep");
+            switch (reader.NodeType)
             {
-                case Text t:
-                    text.Append(t.Text);
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace when inText:
+                    text.Append(reader.Value);
                     break;
-                case TabChar:
-                    text.Append('\t');
+                case XmlNodeType.Element when reader.NamespaceURI == WordNamespace:
+                    switch (reader.LocalName)
+                    {
+                        case "body":
+                            inBody = true;
+                            break;
+                        case "t" when inBody:
+                            inText = !reader.IsEmptyElement;
+                            break;
+                        case "tab" when inBody:
+                            text.Append('\t');
+                            break;
+                        case "br" or "cr" when inBody:
+                            text.Append('\n');
+                            break;
+                    }
                     break;
-                case Break or CarriageReturn:
-                    text.Append('\n');
+                case XmlNodeType.EndElement when reader.NamespaceURI == WordNamespace:
+                    if (reader.LocalName == "t")
+                        inText = false;
+                    else if (reader.LocalName == "p" && inBody)
+                        text.AppendLine();
                     break;
             }
+            if (text.Length > maxChars)
+                return (text.ToString(0, maxChars), true);
         }
-        return text.ToString();
+        return (text.ToString().TrimEnd(), false);
     }
 
     private static void CheckArchive(string name, byte[] data, DocumentOptions options)

@@ -8,7 +8,7 @@ namespace Parley.Documents;
 /// <summary>
 /// The text of a PDF, from poppler-utils' <c>pdftotext</c> run as a separate process (no PDF parser runs inside
 /// Parley): the file goes through a private temporary file, the run has a time limit, and output beyond the
-/// character limit stops the process.
+/// character limit stops the process. The child never outlives the call: it is killed when the caller cancels too.
 /// </summary>
 public static class PdfText
 {
@@ -42,44 +42,15 @@ public static class PdfText
 
             using (process)
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(options.PdfTimeoutSeconds));
-                var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-                var text = new StringBuilder();
-                var buffer = new char[16 * 1024];
-                var truncated = false;
                 try
                 {
-                    int read;
-                    while ((read = await process.StandardOutput.ReadAsync(buffer, timeout.Token)) > 0)
-                    {
-                        text.Append(buffer, 0, read);
-                        if (text.Length > options.MaxExtractedChars)
-                        {
-                            truncated = true;
-                            break;
-                        }
-                    }
-                    if (!truncated)
-                        await process.WaitForExitAsync(timeout.Token);
+                    return await ReadOutputAsync(name, process, options, cancellationToken);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                finally
                 {
+                    // Whatever ended the read (the client left, the time limit, the character cap, an error), the child goes too.
                     Stop(process);
-                    throw new ParleyException(ErrorCodes.UnreadableDocument, 422,
-                        $"'{name}' took longer than {options.PdfTimeoutSeconds} s to read and was refused.");
                 }
-                if (truncated)
-                {
-                    Stop(process);
-                    return (text.ToString(0, options.MaxExtractedChars), true);
-                }
-                if (process.ExitCode != 0)
-                {
-                    _ = await stderr;
-                    throw new ParleyException(ErrorCodes.UnreadableDocument, 422, $"'{name}' cannot be read: it is not a valid PDF (pdftotext exit code {process.ExitCode}).");
-                }
-                return (text.ToString().Trim(), false);
             }
         }
         finally
@@ -95,15 +66,51 @@ public static class PdfText
         }
     }
 
+    private static async Task<(string Text, bool Truncated)> ReadOutputAsync(string name, Process process, DocumentOptions options, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.PdfTimeoutSeconds));
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        var text = new StringBuilder();
+        var buffer = new char[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await process.StandardOutput.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                text.Append(buffer, 0, read);
+                if (text.Length > options.MaxExtractedChars)
+                    return (text.ToString(0, options.MaxExtractedChars), true);
+            }
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ParleyException(ErrorCodes.UnreadableDocument, 422,
+                $"'{name}' took longer than {options.PdfTimeoutSeconds} s to read and was refused.");
+        }
+        if (process.ExitCode != 0)
+        {
+            _ = await stderr;
+            throw new ParleyException(ErrorCodes.UnreadableDocument, 422, $"'{name}' cannot be read: it is not a valid PDF (pdftotext exit code {process.ExitCode}).");
+        }
+        return (text.ToString().Trim(), false);
+    }
+
     private static void Stop(Process process)
     {
         try
         {
-            process.Kill(entireProcessTree: true);
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)
         {
             // Already exited.
+        }
+        catch (Win32Exception)
+        {
+            // Exited between the check and the kill.
         }
     }
 

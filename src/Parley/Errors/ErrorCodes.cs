@@ -5,6 +5,7 @@ public static class ErrorCodes
 {
     public const string InvalidRequest = "invalid_request";
     public const string InvalidJson = "invalid_json";
+    public const string InvalidSignature = "invalid_signature";
     public const string EmptyMessage = "empty_message";
     public const string BodyTooLarge = "body_too_large";
     public const string InvalidImage = "invalid_image";
@@ -43,5 +44,11 @@ public static class ErrorCodes
     public const string UnreadableDocument = "unreadable_document";
     public const string PdfExtractionUnavailable = "pdf_extraction_unavailable";
     public const string AttachmentNotFound = "attachment_not_found";
+    public const string HostNotAllowed = "host_not_allowed";
+    public const string CrossOrigin = "cross_origin";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string ProxiedSingleUser = "proxied_single_user";
+    public const string TooManyUploads = "too_many_uploads";
     public const string ShareNotFound = "share_not_found";
+    public const string ReplyEventsExpired = "reply_events_expired";
 }

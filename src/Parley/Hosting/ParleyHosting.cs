@@ -17,6 +17,11 @@ using Parley.Api.Conversations;
 using Parley.Api.Docs;
 using Parley.Api.Health;
 using Parley.Api.OpenAI;
+using Parley.Api.Models;
+using Parley.Api.Responses;
+using Parley.Api.Messages;
+using Parley.Api.Embeddings;
+using Parley.Api.Completions;
 using Parley.Api.Tools;
 using Parley.Api.Portability;
 using Parley.Portability;
@@ -26,6 +31,11 @@ using Parley.Compression;
 using Parley.Configuration;
 using Parley.Conversations;
 using Parley.Identity;
+using Parley.Kafka;
+using Parley.Limits;
+using Parley.Resilience;
+using Parley.Caching;
+using Parley.Usage;
 using Parley.Api.Identity;
 using Parley.Api.Audit;
 using Parley.Api.Sharing;
@@ -38,6 +48,7 @@ using Parley.Providers.Mock;
 using Parley.Storage;
 using Parley.Documents;
 using Parley.Tools;
+using Parley.WebSecurity;
 
 namespace Parley.Hosting;
 
@@ -70,28 +81,19 @@ public static class ParleyHosting
         services.TryAddSingleton<IConversationStore>(StoreSelection.ConversationStore);
         services.TryAddSingleton<Sharing.IShareStore>(StoreSelection.ShareStore);
         services.AddHostedService<StoreInitializer>();
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store")
+            .AddCheck<ProviderHealthCheck>("providers", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded)
+            .AddCheck<MemoryHealthCheck>("memory");
+        services.AddSingleton<ProviderHealthCheck>();
         services.AddHostedService<StartupReport>();
-        services.AddSingleton<ModelCatalog>();
+        services.AddParleyChat();
         services.AddParleyTools();
         services.AddParleyBots();
-        services.TryAddSingleton(ChatPipeline.Create);
-        services.TryAddSingleton<Library.ChatHandlerRegistry>();
-        services.AddSingleton<ChatClients>();
         services.AddParleyLocalModels();
-        services.AddOptions<Resilience.ResilienceOptions>().BindConfiguration(Resilience.ResilienceOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Resilience.ResilienceOptions>, Resilience.ResilienceOptionsValidator>();
-        services.AddSingleton<Resilience.ProviderResilience>();
-        services.AddOptions<Caching.CacheOptions>().BindConfiguration(Caching.CacheOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Caching.CacheOptions>, Caching.CacheOptionsValidator>();
-        services.TryAddSingleton<Caching.IResponseCache, Caching.MemoryResponseCache>();
-        services.AddSingleton<Caching.CacheStatistics>();
-        services.AddOptions<Usage.UsageOptions>().BindConfiguration(Usage.UsageOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Usage.UsageOptions>, Usage.UsageOptionsValidator>();
-        services.TryAddSingleton<Usage.IUsageStore>(StoreSelection.UsageStore);
-        services.AddSingleton<Usage.UsageRecorder>();
+        services.AddParleyResilience();
+        services.AddParleyResponseCache();
+        services.AddParleyUsage(StoreSelection.UsageStore);
         services.AddParleyLimits();
-        services.AddHostedService<Usage.UsageWriter>();
         services.AddSingleton<ShutdownGrace>();
         services.AddOptions<HostOptions>().Configure<IOptions<ParleyOptions>>((host, parley) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(parley.Value.ShutdownGraceSeconds + 10));
@@ -99,10 +101,11 @@ public static class ParleyHosting
         services.AddSingleton<ParleyMetrics>();
         services.AddSingleton<PrometheusExporter>();
         services.AddParleyOtlpExport();
-        services.AddSingleton<ChatRunner>();
-        services.AddSingleton<TurnFactory>();
+        services.AddSingleton<Api.Responses.ResponseStore>();
+        services.AddSingleton<Embeddings.EmbeddingModels>();
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
+        services.AddParleyReplies();
         services.AddParleyContextCompression();
         services.AddParleyDocuments();
         services.AddParleyKafka();
@@ -110,12 +113,14 @@ public static class ParleyHosting
         services.AddParleyPrivacy(StoreSelection.AuditStore);
         services.AddParleyPortability();
         services.AddParleyRedis();
+        services.AddParleyWebSecurity();
         return builder;
     }
 
     public static WebApplication MapParley(this WebApplication app)
     {
         app.UseRequestIds();
+        app.UseParleyBrowserBoundary();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ParleyProblems.WriteStatusAsync);
         app.UseWebAppFiles();
@@ -127,9 +132,16 @@ public static class ParleyHosting
         app.MapUsageApi();
         app.MapClientConfigApi();
         app.MapOpenAIApi();
+        app.MapModelsApi();
+        app.MapResponsesApi();
+        app.MapMessagesApi();
+        app.MapEmbeddingsApi();
+        app.MapCompletionsApi();
         app.MapConversationsApi();
+        app.MapSessionsApi();
         app.MapChatApi();
         app.MapBotsApi();
+        app.MapBubbleTeaApi();
         app.MapToolsApi();
         app.MapAuthApi();
         app.MapKeysApi();

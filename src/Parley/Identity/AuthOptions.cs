@@ -26,7 +26,7 @@ public sealed class AuthOptions
     /// <summary>How long a web sign-in lasts.</summary>
     public int SessionDays { get; set; } = 30;
 
-    /// <summary>Failed sign-ins per user name (and per client address) in 5 minutes before further attempts get 429.</summary>
+    /// <summary>Failed sign-ins per account and client address in 5 minutes before further attempts from that address get 429 (an address gets four times as many across all names).</summary>
     public int MaxFailedSignIns { get; set; } = 5;
 
     /// <summary>The name of the bootstrap administrator.</summary>

@@ -10,7 +10,8 @@ namespace Parley.Identity;
 /// Accounts, API keys and sign-ins, shared by the HTTP APIs, the authentication handler and the admin commands.
 /// Every input is checked here, so each surface answers the same errors.
 /// </summary>
-public sealed class IdentityService(IIdentityStore store, ModelCatalog catalog, SignInThrottle throttle, IOptions<AuthOptions> options, TimeProvider time)
+public sealed class IdentityService(
+    IIdentityStore store, ModelCatalog catalog, SignInThrottle throttle, IOptions<AuthOptions> options, TimeProvider time, Retention.DataDeletion data)
 {
     /// <summary>How often a key's <c>last_used_at</c> is written at most, so using a key is not a write per request.</summary>
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
@@ -34,10 +35,17 @@ public sealed class IdentityService(IIdentityStore store, ModelCatalog catalog, 
         return user;
     }
 
+    /// <summary>
+    /// Removes the account and then everything it owns (conversations, files, usage, keys, sessions, own retention):
+    /// data is owned by the account name, so a later account with the same name (in any case) must start empty.
+    /// </summary>
     public async Task DeleteUserAsync(string name, CancellationToken cancellationToken = default)
     {
-        if (!await store.DeleteUserAsync(UserNames.Normalize(name), time.UtcNowStored(), cancellationToken))
+        var owner = UserNames.Normalize(name);
+        if (!await store.DeleteUserAsync(owner, time.UtcNowStored(), cancellationToken))
             throw new ParleyException(ErrorCodes.UserNotFound, 404, $"There is no user named '{name}'.");
+        await data.DeleteAllAsync(owner, CancellationToken.None);
+        await store.SetRetentionDaysAsync(owner, null, CancellationToken.None);
     }
 
     /// <summary>Checks a password and opens a web session; returns the session token for the cookie.</summary>
@@ -46,14 +54,14 @@ public sealed class IdentityService(IIdentityStore store, ModelCatalog catalog, 
         if (string.IsNullOrWhiteSpace(name) || string.IsNullOrEmpty(password))
             throw Invalid("Send a username and a password.");
         var userName = UserNames.Normalize(name);
-        throttle.EnsureAllowed(userName, address, options.Value.MaxFailedSignIns);
+        using var attempt = throttle.Begin(userName, address, options.Value.MaxFailedSignIns);
         var user = await store.GetUserAsync(userName, cancellationToken);
         if (!Passwords.Verify(user?.PasswordHash ?? DummyHash.Value, password) || user is null)
         {
-            throttle.Failed(userName, address);
+            attempt.Failed();
             throw new ParleyException(ErrorCodes.InvalidCredentials, 401, "The user name or password is wrong.");
         }
-        throttle.Succeeded(userName);
+        attempt.Succeeded();
         var token = ApiKeySecret.NewSessionToken();
         var now = time.UtcNowStored();
         var session = new UserSession(ApiKeySecret.Hash(token), user.Name, now, now.AddDays(options.Value.SessionDays));
@@ -64,7 +72,11 @@ public sealed class IdentityService(IIdentityStore store, ModelCatalog catalog, 
     public Task SignOutAsync(string token, CancellationToken cancellationToken = default) =>
         store.DeleteSessionAsync(ApiKeySecret.Hash(token), cancellationToken);
 
-    public async Task ChangePasswordAsync(string userName, string? currentPassword, string? newPassword, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sets a new password and ends every web session of the account. API keys are separate credentials and stay valid
+    /// unless <paramref name="revokeKeys"/> asks to revoke them too (a password that leaked may have been used to make keys).
+    /// </summary>
+    public async Task ChangePasswordAsync(string userName, string? currentPassword, string? newPassword, bool revokeKeys = false, CancellationToken cancellationToken = default)
     {
         var user = await store.GetUserAsync(userName, cancellationToken)
             ?? throw new ParleyException(ErrorCodes.UserNotFound, 404, $"'{userName}' has no password to change (single-user mode or a key without an account).");
@@ -74,6 +86,11 @@ public sealed class IdentityService(IIdentityStore store, ModelCatalog catalog, 
             throw new ParleyException(ErrorCodes.WeakPassword, 400, weak);
         await store.SetPasswordAsync(user.Name, Passwords.Hash(newPassword!), cancellationToken);
         await store.DeleteSessionsOfAsync(user.Name, cancellationToken);
+        if (revokeKeys)
+        {
+            foreach (var key in await store.ListKeysAsync(user.Name, cancellationToken))
+                await store.RevokeKeyAsync(key.Id, time.UtcNowStored(), cancellationToken);
+        }
     }
 
     /// <summary>The signed-in user of a session cookie, or null when the session is unknown or over.</summary>

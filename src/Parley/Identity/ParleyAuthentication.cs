@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -19,7 +18,7 @@ namespace Parley.Identity;
 /// </summary>
 public sealed partial class ParleyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions, ILoggerFactory loggerFactory, UrlEncoder encoder,
-    IdentityService identity, IOptions<AuthOptions> auth, Audit.IAuditLog audit)
+    IdentityService identity, IOptions<AuthOptions> auth, IOptions<WebSecurity.SecurityOptions> security, Audit.IAuditLog audit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "Parley";
@@ -32,6 +31,9 @@ public sealed partial class ParleyAuthentication(
     {
         var singleUser = !auth.Value.IsAccounts;
         var header = Request.Headers.Authorization.ToString();
+        // Anthropic clients send their key as x-api-key.
+        if (header.Length == 0 && Request.Headers["x-api-key"].ToString() is { Length: > 0 } apiKey)
+            header = "Bearer " + apiKey;
         if (header.Length > 0)
         {
             if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header[7..].Trim() is not { Length: > 0 } token)
@@ -60,6 +62,12 @@ public sealed partial class ParleyAuthentication(
         if (singleUser && IsFromThisMachine())
             return Success(CallerIdentity.Local);
 
+        if (singleUser && WebSecurity.ConnectionOrigin.Of(Context) is { Proxied: true, PeerIsLoopback: true })
+            return Fail(ErrorCodes.ProxiedSingleUser,
+                "This request came through a reverse proxy, and single-user mode answers without a key only requests made on this machine itself "
+                + "(otherwise every visitor of the proxy would be the administrator). Set Parley:Auth:Mode to 'accounts', or "
+                + "Parley:Security:AllowProxiedSingleUser to true if the proxy signs its visitors in.");
+
         return singleUser
             ? Fail(ErrorCodes.Unauthenticated,
                 "This Parley runs in single-user mode, which answers requests without a key only from the machine it runs on. Send 'Authorization: Bearer <API key>', or set Parley:Auth:Mode to 'accounts'.")
@@ -79,15 +87,12 @@ public sealed partial class ParleyAuthentication(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteErrorAsync(Context, ErrorCodes.Forbidden, 403, "Only administrators may do this.");
 
-    /// <summary>Writes an error in the surface's shape: OpenAI's on <c>/v1</c>, problem details (plus the auth mode) elsewhere.</summary>
+    /// <summary>Writes an error in the surface's shape (<see cref="ApiErrors"/>): OpenAI's or Anthropic's on <c>/v1</c>, problem details (plus the auth mode) elsewhere.</summary>
     internal static async Task WriteErrorAsync(HttpContext context, string code, int status, string message)
     {
-        context.Response.StatusCode = status;
-        if (context.Request.Path.StartsWithSegments("/v1"))
-        {
-            await context.Response.WriteAsJsonAsync(Api.OpenAI.OpenAIErrors.Body(code, message, status));
+        if (await ApiErrors.TryWriteAsync(context, code, status, message))
             return;
-        }
+        context.Response.StatusCode = status;
         var problem = ParleyProblems.Create(code, status, message);
         problem.Extensions["mode"] = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.Mode;
         await context.RequestServices.GetRequiredService<IProblemDetailsService>()
@@ -111,14 +116,14 @@ public sealed partial class ParleyAuthentication(
         return AuthenticateResult.Fail(message);
     }
 
+    /// <summary>
+    /// The connection comes from a loopback address and not through a reverse proxy (unless the operator allows
+    /// proxied requests): a proxy on this machine would otherwise make every visitor the local administrator.
+    /// </summary>
     private bool IsFromThisMachine()
     {
-        var remote = Context.Connection.RemoteIpAddress;
-        if (remote is null)
-            return true;
-        if (remote.IsIPv4MappedToIPv6)
-            remote = remote.MapToIPv4();
-        return IPAddress.IsLoopback(remote);
+        var origin = WebSecurity.ConnectionOrigin.Of(Context);
+        return origin.PeerIsLoopback && (!origin.Proxied || security.Value.AllowProxiedSingleUser);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused API key {KeyId}: {Code}")]

@@ -11,6 +11,7 @@ internal sealed class KafkaMetrics
     private readonly Counter<long> _failures;
     private readonly Counter<long> _deadLetters;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _deduplicated;
 
     public KafkaMetrics(IMeterFactory meterFactory, KafkaWorkerStatus status)
     {
@@ -18,6 +19,7 @@ internal sealed class KafkaMetrics
         _requests = meter.CreateCounter<long>("parley.kafka.requests", "{request}", "Requests consumed and answered, by outcome (answered, error).");
         _failures = meter.CreateCounter<long>("parley.kafka.failures", "{request}", "Requests answered with an error, by error code.");
         _deadLetters = meter.CreateCounter<long>("parley.kafka.dead_letters", "{request}", "Raw requests copied to the dead-letter topic.");
+        _deduplicated = meter.CreateCounter<long>("parley.kafka.deduplicated", "{request}", "Requests answered by the model call of an identical request in the same batch.");
         _duration = meter.CreateHistogram<double>("parley.kafka.request.duration", "s", "From consuming a request to its response being acknowledged.");
         meter.CreateObservableGauge("parley.kafka.consumer.lag", () => status.Lag ?? 0, "{message}", "Messages in the request topic's assigned partitions not yet consumed.");
         meter.CreateObservableUpDownCounter("parley.kafka.in_flight", () => (long)status.InFlight, "{request}", "Requests being answered now.");
@@ -29,6 +31,8 @@ internal sealed class KafkaMetrics
         _requests.Add(1, new KeyValuePair<string, object?>("outcome", "answered"));
         _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", "answered"));
     }
+
+    public void Deduplicated() => _deduplicated.Add(1);
 
     public void Failed(string code, bool deadLettered, TimeSpan duration)
     {

@@ -30,8 +30,30 @@ public sealed class KafkaOptions
     /// <summary>TEMPERATURE: for requests without <c>temperature</c>; empty uses <c>Parley:Temperature</c>.</summary>
     public double? Temperature { get; set; }
 
-    /// <summary>MAX_RETRIES: further attempts after a transient provider failure (rate limit, 5xx, timeout).</summary>
+    /// <summary>
+    /// MAX_RETRIES: the total retries of one request after a transient provider failure (rate limit, 5xx, timeout):
+    /// at most 1 + MAX_RETRIES calls to the model (0 = one call). The pipeline's own retries do not add to them.
+    /// </summary>
     public int MaxRetries { get; set; } = 3;
+
+    /// <summary>
+    /// SECRET_KEY: signs every response (header <c>x-signature: sha256=&lt;hex HMAC-SHA256 of the value&gt;</c>) and
+    /// verifies requests that carry that header; a mismatch is answered with <c>invalid_signature</c> and dead-lettered.
+    /// </summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>With SECRET_KEY: also refuse requests without a signature.</summary>
+    public bool RequireSignature { get; set; }
+
+    /// <summary>
+    /// Most requests taken from the topic as one batch. A batch is answered highest <c>priority</c> first (requests with
+    /// the same key keep their order), identical requests in it share one model call, and at most
+    /// <see cref="MaxConcurrency"/> of it run at once.
+    /// </summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>How long a batch waits for more requests after its first one, in milliseconds.</summary>
+    public int BatchWaitMs { get; set; } = 10;
 
     /// <summary>TIMEOUT: seconds one attempt at the model may take.</summary>
     public double TimeoutSeconds { get; set; } = 30;

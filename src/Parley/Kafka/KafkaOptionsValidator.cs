@@ -34,6 +34,12 @@ internal sealed class KafkaOptionsValidator(ModelCatalog catalog) : IValidateOpt
             failures.Add($"{key}:TimeoutSeconds (TIMEOUT) must be between 1 and 3600 seconds, not {options.TimeoutSeconds}.");
         if (options.MaxConcurrency is < 1 or > 1024)
             failures.Add($"{key}:MaxConcurrency must be between 1 and 1024, not {options.MaxConcurrency}.");
+        if (options.BatchSize is < 1 or > 10_000)
+            failures.Add($"{key}:BatchSize must be between 1 and 10000, not {options.BatchSize}.");
+        if (options.BatchWaitMs is < 0 or > 10_000)
+            failures.Add($"{key}:BatchWaitMs must be between 0 and 10000, not {options.BatchWaitMs}.");
+        if (options.RequireSignature && string.IsNullOrEmpty(options.SecretKey))
+            failures.Add($"{key}:RequireSignature needs {key}:SecretKey (SECRET_KEY).");
         if (options.ShutdownTimeoutSeconds is < 0 or > 600)
             failures.Add($"{key}:ShutdownTimeoutSeconds must be between 0 and 600, not {options.ShutdownTimeoutSeconds}.");
         if (options.CommitIntervalMs is < 10 or > 60_000)

@@ -19,7 +19,8 @@ public sealed record KafkaRequest(
     int? MaxTokens = null,
     double? Temperature = null,
     string? SystemPrompt = null,
-    IReadOnlyList<string>? Images = null)
+    IReadOnlyList<string>? Images = null,
+    int Priority = 0)
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
@@ -59,7 +60,8 @@ public sealed record KafkaRequest(
                 OptionalMaxTokens(root),
                 OptionalTemperature(root),
                 OptionalString(root, "system_prompt"),
-                OptionalImages(root));
+                OptionalImages(root),
+                OptionalPriority(root));
         }
     }
 
@@ -115,6 +117,42 @@ public sealed record KafkaRequest(
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var tokens))
             throw Invalid($"\"max_tokens\" must be a whole number, not {Describe(value)}.");
         return tokens >= 1 ? tokens : throw Invalid($"\"max_tokens\" must be at least 1, not {tokens}.");
+    }
+
+    private static int OptionalPriority(JsonElement root)
+    {
+        if (!root.TryGetProperty("priority", out var value) || value.ValueKind == JsonValueKind.Null)
+            return 0;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var priority)
+            ? priority
+            : throw Invalid($"\"priority\" must be a whole number (higher is answered first), not {Describe(value)}.");
+    }
+
+    /// <summary>
+    /// The top-level <c>priority</c> of a raw request for ordering a batch, without validating the rest: 0 when absent,
+    /// unreadable or not a whole number (the full parse reports those).
+    /// </summary>
+    public static int PeekPriority(ReadOnlySpan<byte> value)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(value, new JsonReaderOptions { MaxDepth = 32 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isPriority = reader.ValueTextEquals("priority"u8);
+                if (!reader.Read())
+                    return 0;
+                if (isPriority)
+                    return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var priority) ? priority : 0;
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return 0;
     }
 
     private static double? OptionalTemperature(JsonElement root)

@@ -18,9 +18,11 @@ public sealed record KafkaOutcome(byte[] Response, string? ErrorCode, string? Er
 }
 
 /// <summary>
-/// Answers one seed 001 request with the same engine every surface uses (TurnFactory + ChatRunner): validates it,
-/// applies the per-user limits, retries transient provider failures up to MAX_RETRIES with TIMEOUT per attempt,
-/// and turns every failure into an error response. Only the caller's cancellation (shutdown) escapes as an exception.
+/// Answers one seed 001 request with the same engine every surface uses (TurnFactory + ChatRunner): checks its
+/// signature (SECRET_KEY), validates it, applies the per-user limits, makes at most 1 + MAX_RETRIES attempts at the
+/// model with TIMEOUT per attempt (the pipeline's own retries are capped to none for these turns, so attempts do not
+/// multiply), and turns every failure into an error response. Only the caller's cancellation (shutdown) escapes.
+/// The response names the model the way the request (or MODEL) did: <c>gpt-4o-mini</c> stays <c>gpt-4o-mini</c>.
 /// </summary>
 internal sealed partial class KafkaRequestHandler(
     TurnFactory turns,
@@ -33,33 +35,52 @@ internal sealed partial class KafkaRequestHandler(
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
-    public async Task<KafkaOutcome> HandleAsync(ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
+    /// <param name="signature">The request's signature header, when it carries one.</param>
+    public async Task<KafkaOutcome> HandleAsync(ReadOnlyMemory<byte> value, string? signature, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var options = kafkaOptions.Value;
         var parley = parleyOptions.Value;
-        ModelEntry? model = null;
+        string? modelName = null;
         try
         {
+            KafkaSignature.Verify(options, value.Span, signature);
             var request = KafkaRequest.Parse(value, parley.MaxMessageChars);
             var caller = new Usage.Caller(request.UserEmail is { Length: > 0 } email ? email : "kafka", "kafka");
-            model = turns.ResolveModel(string.IsNullOrWhiteSpace(request.Model) ? options.Model : request.Model, caller);
+            var requested = string.IsNullOrWhiteSpace(request.Model) ? options.Model : request.Model;
+            var model = turns.ResolveModel(requested, caller);
+            modelName = requested ?? model.Id;
             if (request.UserEmail is { Length: > 0 } user && await limiter.TryStartAsync(user) is { } refused)
-                return Fail(refused.Code, refused.Message, model, started, deadLetter: false);
+                return Fail(refused.Code, refused.Message, modelName, started, deadLetter: false);
 
             var turn = turns.Create(model, caller, SystemPrompt(request), History(request, parley),
                 new TurnSettings(request.Temperature ?? options.Temperature, request.MaxTokens ?? options.MaxTokens));
+            modelName = Reported(requested, model, turn.Model);
+            (turn.Options.AdditionalProperties ??= [])[Resilience.ResilientChatClient.MaxRetriesKey] = 0;
             var response = await CompleteWithRetriesAsync(turn, options, cancellationToken);
 
             var usage = response.Usage is { } details ? ChatRunner.ToUsage(details) : new TokenUsage(0, 0, 0);
             return new KafkaOutcome(
-                KafkaResponse.Answer(response.Text, turn.Model.Id, usage, response.FinishReason?.Value ?? "stop", time.GetUtcNow(), Stopwatch.GetElapsedTime(started)),
+                KafkaResponse.Answer(response.Text, modelName, usage, response.FinishReason?.Value ?? "stop", time.GetUtcNow(), Stopwatch.GetElapsedTime(started)),
                 null, null, DeadLetter: false);
         }
         catch (ParleyException ex)
         {
-            return Fail(ex.Code, ex.Message, model, started, deadLetter: true);
+            return Fail(ex.Code, ex.Message, modelName, started, deadLetter: true);
         }
+    }
+
+    /// <summary>
+    /// The model as the request named it; when images sent the turn to the vision model, that model in the same form
+    /// (bare when the request named a bare model, <c>provider/model</c> otherwise).
+    /// </summary>
+    private static string Reported(string? requested, ModelEntry resolved, ModelEntry answering)
+    {
+        if (requested is null)
+            return answering.Id;
+        if (answering.Id == resolved.Id)
+            return requested;
+        return requested.Contains('/', StringComparison.Ordinal) ? answering.Id : answering.ModelId;
     }
 
     private async Task<ChatResponse> CompleteWithRetriesAsync(ChatTurn turn, KafkaOptions options, CancellationToken cancellationToken)
@@ -123,11 +144,11 @@ internal sealed partial class KafkaRequestHandler(
         return history;
     }
 
-    private KafkaOutcome Fail(string code, string message, ModelEntry? model, long started, bool deadLetter)
+    private KafkaOutcome Fail(string code, string message, string? model, long started, bool deadLetter)
     {
         var reason = Privacy.Redactor.Redact(message);
         LogFailure(logger, code, reason);
-        return new KafkaOutcome(KafkaResponse.Error(code, message, model?.Id, time.GetUtcNow(), Stopwatch.GetElapsedTime(started)), code, message, deadLetter);
+        return new KafkaOutcome(KafkaResponse.Error(code, message, model, time.GetUtcNow(), Stopwatch.GetElapsedTime(started)), code, message, deadLetter);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} failed with {Code}; retry {Attempt} of {MaxRetries} in {DelayMs} ms")]

@@ -1,9 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Parley.Kafka;
+using Parley.Limits;
 
-// The conventional namespace for AddXxx registrations, so AddParley needs no extra using.
-namespace Microsoft.Extensions.DependencyInjection;
+namespace Parley.Kafka;
 
 public static class KafkaServiceCollectionExtensions
 {

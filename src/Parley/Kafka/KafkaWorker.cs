@@ -11,7 +11,9 @@ namespace Parley.Kafka;
 /// Seed 001's service: consumes requests from the request topic, answers each on the response topic with the
 /// same key, and commits a partition's offset only up to the oldest request whose response (and dead-letter copy)
 /// the broker has not yet acknowledged — at-least-once, so a crash repeats work but never loses it.
-/// Up to <see cref="KafkaOptions.MaxConcurrency"/> requests run at once; requests with the same key run in order.
+/// Requests are taken in batches (<see cref="KafkaOptions.BatchSize"/>) and started highest <c>priority</c> first, up to
+/// <see cref="KafkaOptions.MaxConcurrency"/> at once; requests with the same key run in order; identical requests in a
+/// batch share one model call.
 /// Shutdown stops consuming, lets in-flight requests finish for <see cref="KafkaOptions.ShutdownTimeoutSeconds"/>,
 /// hands the rest back uncommitted, commits, and leaves the group.
 /// </summary>
@@ -117,50 +119,96 @@ internal sealed partial class KafkaWorker(
                 lastCommit.Restart();
             }
 
+            var batch = CollectBatch(consumer, settings);
+            if (batch.Count == 0)
+                continue;
+            var shared = new Dictionary<string, Task<KafkaOutcome>>(StringComparer.Ordinal);
+            foreach (var index in BatchOrder.Of([.. batch.Select(r => (KeyId(r), KafkaRequest.PeekPriority(r.Message.Value)))]))
+            {
+                while (!_slots!.Wait(PollInterval, CancellationToken.None))
+                {
+                    // All slots busy: keep committing what finishes. The rest of the batch is dispatched as slots free,
+                    // or (on shutdown) never, so its offsets stay uncommitted and it is read again.
+                    if (stoppingToken.IsCancellationRequested)
+                        return;
+                    if (lastCommit.Elapsed >= commitEvery)
+                    {
+                        Commit(consumer, only: null);
+                        lastCommit.Restart();
+                    }
+                }
+                Dispatch(batch[index], shared, settings);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Up to <see cref="KafkaOptions.BatchSize"/> requests: the first within the poll interval, more for up to
+    /// <see cref="KafkaOptions.BatchWaitMs"/>. Each is marked as started in its partition at once, so no offset is
+    /// committed past a request of the batch that is not yet answered.
+    /// </summary>
+    private List<ConsumeResult<byte[], byte[]>> CollectBatch(IConsumer<byte[], byte[]> consumer, KafkaOptions settings)
+    {
+        var batch = new List<ConsumeResult<byte[], byte[]>>();
+        var wait = PollInterval;
+        var clock = Stopwatch.StartNew();
+        while (batch.Count < settings.BatchSize)
+        {
             ConsumeResult<byte[], byte[]>? result;
             try
             {
-                result = consumer.Consume(PollInterval);
+                result = consumer.Consume(wait);
             }
             catch (ConsumeException ex) when (!ex.Error.IsFatal)
             {
                 LogConsumeError(logger, ex.Error.Code, ex.Error.Reason);
-                continue;
+                break;
             }
             if (result?.Message is null)
-                continue;
-
-            while (!_slots!.Wait(PollInterval, CancellationToken.None))
-            {
-                // All slots busy: keep committing what finishes. The message is dispatched once a slot frees,
-                // or (on shutdown) never, so its offset stays uncommitted and it is read again.
-                if (stoppingToken.IsCancellationRequested)
-                    return;
-                if (lastCommit.Elapsed >= commitEvery)
-                {
-                    Commit(consumer, only: null);
-                    lastCommit.Restart();
-                }
-            }
-            Dispatch(result, settings);
+                break;
+            batch.Add(result);
+            wait = TimeSpan.FromMilliseconds(settings.BatchWaitMs) - clock.Elapsed;
+            if (wait <= TimeSpan.Zero)
+                wait = TimeSpan.Zero;
+            if (wait == TimeSpan.Zero && batch.Count > 1)
+                break;
         }
+
+        // A rebalance during the batch may have moved some partitions away: their new owner reads those requests.
+        var assigned = consumer.Assignment.ToHashSet();
+        batch.RemoveAll(r => !assigned.Contains(r.TopicPartition));
+        lock (_gate)
+        {
+            foreach (var result in batch)
+            {
+                if (!_progress.TryGetValue(result.TopicPartition, out var progress))
+                    _progress[result.TopicPartition] = progress = new PartitionProgress();
+                progress.Started(result.Offset.Value);
+            }
+        }
+        return batch;
     }
 
-    private void Dispatch(ConsumeResult<byte[], byte[]> result, KafkaOptions settings)
+    private static string? KeyId(ConsumeResult<byte[], byte[]> result) => result.Message.Key is { } key ? Convert.ToBase64String(key) : null;
+
+    private void Dispatch(ConsumeResult<byte[], byte[]> result, Dictionary<string, Task<KafkaOutcome>> shared, KafkaOptions settings)
     {
         PartitionProgress? progress;
         Task previous = Task.CompletedTask;
-        var keyId = result.Message.Key is { } key ? Convert.ToBase64String(key) : null;
+        var keyId = KeyId(result);
         lock (_gate)
         {
             if (!_progress.TryGetValue(result.TopicPartition, out progress))
-                _progress[result.TopicPartition] = progress = new PartitionProgress();
-            progress.Started(result.Offset.Value);
+            {
+                // The partition was revoked since the batch was read; its new owner answers this request.
+                _slots!.Release();
+                return;
+            }
             if (keyId is not null && _keyTails.TryGetValue(keyId, out var tail))
                 previous = tail;
         }
         status.Started();
-        var task = Task.Run(() => AnswerAfterAsync(previous, result, progress, settings));
+        var task = Task.Run(() => AnswerAfterAsync(previous, result, progress, shared, settings));
         lock (_gate)
         {
             if (keyId is not null)
@@ -178,8 +226,34 @@ internal sealed partial class KafkaWorker(
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
+    /// <summary>
+    /// The answer to a request, shared with identical requests of the same batch (same value, same signature): the first
+    /// of them to start calls the model, the others reuse its outcome.
+    /// </summary>
+    private Task<KafkaOutcome> SharedOutcome(ConsumeResult<byte[], byte[]> result, Dictionary<string, Task<KafkaOutcome>> shared)
+    {
+        var value = result.Message.Value ?? [];
+        var signature = Header(result.Message.Headers, KafkaSignature.Header);
+        var identity = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(value)) + "|" + signature;
+        lock (_gate)
+        {
+            if (shared.TryGetValue(identity, out var existing))
+            {
+                metrics.Deduplicated();
+                return existing;
+            }
+            var outcome = Task.Run(() => handler.HandleAsync(value, signature, _abort.Token));
+            shared[identity] = outcome;
+            return outcome;
+        }
+    }
+
+    private static string? Header(Headers? headers, string name) =>
+        headers is not null && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+
     /// <summary>Answers one request after the previous request with the same key; never throws.</summary>
-    private async Task AnswerAfterAsync(Task previous, ConsumeResult<byte[], byte[]> result, PartitionProgress progress, KafkaOptions settings)
+    private async Task AnswerAfterAsync(
+        Task previous, ConsumeResult<byte[], byte[]> result, PartitionProgress progress, Dictionary<string, Task<KafkaOutcome>> shared, KafkaOptions settings)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -188,7 +262,7 @@ internal sealed partial class KafkaWorker(
             KafkaOutcome outcome;
             try
             {
-                outcome = await handler.HandleAsync(result.Message.Value ?? [], _abort.Token).ConfigureAwait(false);
+                outcome = await SharedOutcome(result, shared).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_abort.IsCancellationRequested)
             {
@@ -200,6 +274,8 @@ internal sealed partial class KafkaWorker(
             }
 
             var response = new Message<byte[], byte[]> { Key = result.Message.Key, Value = outcome.Response };
+            if (KafkaSignature.Sign(settings, outcome.Response) is { } signature)
+                response.Headers = new Headers { { KafkaSignature.Header, Encoding.UTF8.GetBytes(signature) } };
             var deliveries = new List<Task> { ProduceUntilAckedAsync(settings.ResponseTopic, response) };
             if (outcome.DeadLetter)
                 deliveries.Add(ProduceUntilAckedAsync(settings.DeadLetterTopic, DeadLetter(result, outcome)));
@@ -269,129 +345,5 @@ internal sealed partial class KafkaWorker(
         headers.Add("parley.source.partition", Encoding.UTF8.GetBytes(result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         headers.Add("parley.source.offset", Encoding.UTF8.GetBytes(result.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return new Message<byte[], byte[]> { Key = result.Message.Key, Value = result.Message.Value, Headers = headers };
-    }
-
-    private void Commit(IConsumer<byte[], byte[]> consumer, HashSet<TopicPartition>? only)
-    {
-        var offsets = new List<(TopicPartitionOffset Offset, PartitionProgress Progress)>();
-        lock (_gate)
-        {
-            foreach (var (partition, progress) in _progress)
-            {
-                if ((only is null || only.Contains(partition)) && progress.Committable() is { } offset)
-                    offsets.Add((new TopicPartitionOffset(partition, offset), progress));
-            }
-        }
-        if (offsets.Count == 0)
-            return;
-        try
-        {
-            consumer.Commit(offsets.Select(o => o.Offset));
-            lock (_gate)
-            {
-                foreach (var (offset, progress) in offsets)
-                    progress.Committed(offset.Offset.Value);
-            }
-        }
-        catch (KafkaException ex)
-        {
-            LogCommitFailed(logger, ex.Error.Code, ex.Error.Reason);
-        }
-    }
-
-    /// <summary>Waits (bounded) until every started request has finished or been handed back; then cancels the rest.</summary>
-    private void Drain(TimeSpan timeout)
-    {
-        Task[] pending;
-        lock (_gate)
-            pending = [.. _active];
-        if (pending.Length == 0)
-            return;
-        LogDraining(logger, pending.Length, timeout.TotalSeconds);
-        if (!Task.WhenAll(pending).Wait(timeout))
-        {
-            _abort.Cancel();
-            Task.WhenAll(pending).Wait(TimeSpan.FromSeconds(5));
-        }
-    }
-
-    private void OnAssigned(List<TopicPartition> partitions)
-    {
-        lock (_gate)
-        {
-            foreach (var partition in partitions)
-                _progress[partition] = new PartitionProgress();
-        }
-        status.AssignedPartitions = partitions.Count;
-        LogAssigned(logger, partitions);
-    }
-
-    /// <summary>Before partitions move to another worker: finish their in-flight requests (bounded) and commit them.</summary>
-    private void OnRevoked(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> partitions, KafkaOptions settings)
-    {
-        var revoked = partitions.Select(p => p.TopicPartition).ToHashSet();
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed.TotalSeconds < settings.ShutdownTimeoutSeconds && PendingIn(revoked) > 0)
-            Thread.Sleep(20);
-        Commit(consumer, revoked);
-        lock (_gate)
-        {
-            foreach (var partition in revoked)
-                _progress.Remove(partition);
-        }
-        status.AssignedPartitions = 0;
-        LogRevoked(logger, revoked);
-    }
-
-    private void OnLost(List<TopicPartitionOffset> partitions)
-    {
-        lock (_gate)
-        {
-            foreach (var partition in partitions)
-                _progress.Remove(partition.TopicPartition);
-        }
-        status.AssignedPartitions = 0;
-        LogLost(logger, partitions.Count);
-    }
-
-    private int PendingIn(HashSet<TopicPartition> partitions)
-    {
-        lock (_gate)
-            return _progress.Where(p => partitions.Contains(p.Key)).Sum(p => p.Value.Pending);
-    }
-
-    private void OnError(string client, Error error)
-    {
-        if (error.IsFatal)
-            status.Fatal = $"{client}: {error.Reason}";
-        else if (error.Code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Transport)
-            status.Disconnected(error.Reason);
-        else
-            status.LastError = error.Reason;
-        LogClientError(logger, client, error.Code, error.Reason);
-    }
-
-    private void OnStatistics(string json, string topic)
-    {
-        try
-        {
-            status.ReadStatistics(json, topic);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            LogStatisticsUnreadable(logger, ex);
-        }
-    }
-
-    private void OnLog(LogMessage message)
-    {
-        var level = message.Level switch
-        {
-            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
-            SyslogLevel.Warning => LogLevel.Warning,
-            SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
-            _ => LogLevel.Debug,
-        };
-        LogLibrdkafka(logger, level, message.Facility, message.Message);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Configuration;
 using Parley.Hosting;
@@ -10,7 +11,12 @@ namespace Parley.Library;
 /// Library mode (seed 003): reference Parley, write one handler, get the whole web app and APIs for it.
 /// <code>
 /// var app = ParleyApp.Create(args);
-/// app.OnMessage(async (chat, ct) => { var id = chat.NewMessageId(); await chat.UpdateAsync("Hi!", id, ct); });
+/// app.OnMessage(async (chat, ct) =>
+/// {
+///     var id = chat.NewMessageId();
+///     await foreach (var update in app.ChatClient("openai/gpt-4o-mini").GetStreamingResponseAsync(chat.Messages, chat.Options, ct))
+///         await chat.UpdateAsync(update, id, ct);
+/// });
 /// app.Run();
 /// </code>
 /// </summary>
@@ -20,6 +26,7 @@ public sealed class ParleyApp
     public const string ModelId = "handler";
 
     private readonly ChatHandlerRegistry _handlers = new();
+    private WebApplication? _app;
 
     private ParleyApp(WebApplicationBuilder builder) => Builder = builder;
 
@@ -41,6 +48,12 @@ public sealed class ParleyApp
         return app;
     }
 
+    /// <summary>
+    /// A fresh, unique message id (seed 003's <c>app.new_id()</c>): deltas sent with it make one message. The same as
+    /// <see cref="ParleyChat.NewMessageId"/> on the turn.
+    /// </summary>
+    public static string NewMessageId() => $"msg_{Guid.NewGuid():N}"[..16];
+
     /// <summary>Sets the handler that answers every message (seed 003's <c>handle_send_message</c>).</summary>
     public ParleyApp OnMessage(ChatHandler handler)
     {
@@ -55,10 +68,24 @@ public sealed class ParleyApp
         return this;
     }
 
+    /// <summary>
+    /// A configured model (<c>openai/gpt-4o-mini</c>, an alias, any provider's model; null: the default real model) as an
+    /// <see cref="IChatClient"/> through Parley's pipeline (retries, fallbacks, cache), for a handler to call and stream
+    /// from. Available once the app is built (inside a handler it always is).
+    /// </summary>
+    public IChatClient ChatClient(string? model = null)
+    {
+        var services = (_app ?? throw new InvalidOperationException("Build or run the app before asking for a model: call ChatClient inside the handler.")).Services;
+        var catalog = services.GetRequiredService<ModelCatalog>();
+        var entry = catalog.Resolve(model ?? catalog.Listed.FirstOrDefault(m => !m.IsMock && m.Kind != ProviderKinds.Handler)?.Id);
+        return new ConfiguredModelClient(services.GetRequiredService<ChatClients>().Get(entry), entry.ModelId);
+    }
+
     public WebApplication Build()
     {
         var app = Builder.Build();
         app.MapParley();
+        _app = app;
         return app;
     }
 

@@ -11,7 +11,8 @@ namespace Parley.Library;
 public sealed class ParleyChat
 {
     private readonly ChannelWriter<ChatResponseUpdate> _updates;
-    private string? _lastMessageId;
+    private readonly HashSet<string> _started = new(StringComparer.Ordinal);
+    private readonly string _idPrefix;
     private int _nextId;
 
     internal ParleyChat(IReadOnlyList<ChatMessage> messages, ChatOptions? options, ChannelWriter<ChatResponseUpdate> updates)
@@ -19,6 +20,7 @@ public sealed class ParleyChat
         Messages = messages;
         Options = options;
         _updates = updates;
+        _idPrefix = ParleyApp.NewMessageId();
     }
 
     /// <summary>The conversation so far, system prompt first when there is one.</summary>
@@ -30,11 +32,18 @@ public sealed class ParleyChat
     /// <summary>Who the message is answered for: the signed-in user or API key's owner, the key and the surface it came through.</summary>
     public Usage.Caller Caller => Chat.ChatOptionsCaller.GetCaller(Options);
 
-    /// <summary>A fresh id for a message that will be streamed in several deltas.</summary>
-    public string NewMessageId() => $"msg_{Interlocked.Increment(ref _nextId)}";
+    /// <summary>A fresh id for a message that will be streamed in several deltas (the same as <see cref="ParleyApp.NewMessageId"/>).</summary>
+    public string NewMessageId() => $"{_idPrefix}_{Interlocked.Increment(ref _nextId)}";
 
-    /// <summary>Appends a piece of text to message <paramref name="messageId"/> (one id per message; deltas with the same id merge).</summary>
-    public ValueTask UpdateAsync(string delta, string? messageId = null, CancellationToken cancellationToken = default) =>
+    /// <summary>Emits <paramref name="text"/> as a whole message of its own.</summary>
+    public ValueTask UpdateAsync(string text, CancellationToken cancellationToken = default) =>
+        EmitAsync(NewMessageId(), [new TextContent(text)], cancellationToken);
+
+    /// <summary>
+    /// Appends a piece of text to message <paramref name="messageId"/>: deltas with the same id make one message, deltas with
+    /// different ids different messages, even when they interleave. Without an id the text is a message of its own.
+    /// </summary>
+    public ValueTask UpdateAsync(string delta, string? messageId, CancellationToken cancellationToken = default) =>
         EmitAsync(messageId ?? NewMessageId(), [new TextContent(delta)], cancellationToken);
 
     /// <summary>Emits a whole message; tool calls in it are shown as cards and not run by Parley.</summary>
@@ -56,10 +65,9 @@ public sealed class ParleyChat
 
     private async ValueTask EmitAsync(string messageId, IList<AIContent> contents, CancellationToken cancellationToken)
     {
-        // Messages with different ids follow each other in one reply: keep them apart as paragraphs.
-        if (_lastMessageId is not null && _lastMessageId != messageId && contents.Any(c => c is TextContent))
+        // Several messages in one reply are kept apart as paragraphs: each message after the first starts with one.
+        if (contents.Any(c => c is TextContent) && _started.Add(messageId) && _started.Count > 1)
             contents.Insert(0, new TextContent("\n\n"));
-        _lastMessageId = messageId;
         await _updates.WriteAsync(new ChatResponseUpdate(ChatRole.Assistant, contents) { MessageId = messageId }, cancellationToken);
     }
 

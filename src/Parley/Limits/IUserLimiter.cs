@@ -21,7 +21,7 @@ public interface IUserLimiter
     ValueTask<IDisposable?> TryOpenStreamAsync(string user, UserLimitOptions limits);
 
     /// <summary>Adds the tokens a request used to the user's daily budget.</summary>
-    void RecordTokens(string user, long tokens);
+    ValueTask RecordTokensAsync(string user, long tokens);
 }
 
 public static class UserLimitCodes

@@ -85,6 +85,12 @@ public sealed class InMemoryUserLimiter(IOptions<UserLimitOptions> options, Time
         }
     }
 
+    public ValueTask RecordTokensAsync(string user, long tokens)
+    {
+        RecordTokens(user, tokens);
+        return ValueTask.CompletedTask;
+    }
+
     public void RecordTokens(string user, long tokens)
     {
         var now = time.GetUtcNow();

@@ -1,9 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Parley.Limits;
 
-// The conventional namespace for AddXxx registrations, so AddParley needs no extra using.
-namespace Microsoft.Extensions.DependencyInjection;
+namespace Parley.Limits;
 
 public static class LimitsServiceCollectionExtensions
 {

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace Parley.Observability;
 
-/// <summary>Parley's instruments (meter <c>Parley</c>), recorded where every surface's calls pass: the chat runner.</summary>
+/// <summary>Parley's instruments (meter <c>Parley</c>); model calls are measured by the pipeline's <see cref="ParleyMetricsChatClient"/>.</summary>
 public sealed class ParleyMetrics : IDisposable
 {
     public const string MeterName = "Parley";

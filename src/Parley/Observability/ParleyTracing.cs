@@ -1,11 +1,7 @@
-using System.Diagnostics;
-
 namespace Parley.Observability;
 
-/// <summary>Parley's activity source: one <c>chat</c> span per model call, started and ended by <see cref="CallMeasurement"/>.</summary>
+/// <summary>Parley's activity source: one <c>chat</c> span per model call, opened by the pipeline's <c>OpenTelemetryChatClient</c>.</summary>
 public static class ParleyTracing
 {
     public const string SourceName = "Parley";
-
-    public static readonly ActivitySource Source = new(SourceName);
 }

@@ -77,7 +77,7 @@ public sealed class Doctor(IServiceProvider services, IConfiguration configurati
         var watch = Stopwatch.StartNew();
         try
         {
-            using var client = services.GetRequiredService<ChatClients>().CreateProviderClient(model, provider);
+            using var client = services.GetRequiredService<ProviderClients>().Create(model, provider);
             var options = new ChatOptions { MaxOutputTokens = 1, Temperature = 0 };
             await client.GetResponseAsync([new ChatMessage(ChatRole.User, "ping")], options, bounded.Token);
             return new DoctorResult(part, DoctorStatus.Ok, $"{where}: {model.Id} answered a 1-token call in {watch.ElapsedMilliseconds} ms");

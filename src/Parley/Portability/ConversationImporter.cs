@@ -24,8 +24,8 @@ public sealed record ImportedConversation(string Id, string SourceId, string Tit
 
 /// <summary>
 /// Imports a Parley export or ChatGPT's conversations.json. The whole file is read and validated before the first
-/// write; ids from a Parley export are kept when free. If any write fails, every conversation this import created is
-/// deleted again, so a failed import leaves the store as it was.
+/// write; ids from a Parley export are kept when free. Everything is written in one store transaction, so a failed or
+/// interrupted import (even a crash) leaves the store as it was.
 /// </summary>
 public sealed class ConversationImporter(IConversationStore store, IOptions<ImportOptions> options, TimeProvider time)
 {
@@ -70,54 +70,28 @@ public sealed class ConversationImporter(IConversationStore store, IOptions<Impo
                 $"{taken.Count} conversation(s) in the file already exist: {string.Join(", ", taken.Take(20))}. Import with ?onConflict=copy to add copies under new ids.",
                 "$.conversations", [.. taken]);
 
-        var created = new List<string>();
-        var results = new List<ImportedConversation>();
+        var toWrite = plan.Conversations
+            .Select(p => p.KeepIds && !taken.Contains(p.Conversation.Id) ? p : WithNewIds(p))
+            .ToList();
         try
         {
-            foreach (var planned in plan.Conversations)
-            {
-                var toWrite = planned.KeepIds && !taken.Contains(planned.Conversation.Id) ? planned : WithNewIds(planned);
-                try
-                {
-                    await WriteAsync(toWrite, created, cancellationToken);
-                }
-                catch (Exception) when (ReferenceEquals(toWrite, planned) && !cancellationToken.IsCancellationRequested)
-                {
-                    // An id in the file belongs to something the caller cannot see (another owner's conversation, message or
-                    // blob): take back this conversation's partial write and copy it under new ids, without saying why.
-                    if (created.Count > 0 && created[^1] == planned.Conversation.Id)
-                    {
-                        await store.DeleteConversationAsync(owner, planned.Conversation.Id, CancellationToken.None);
-                        created.RemoveAt(created.Count - 1);
-                    }
-                    toWrite = WithNewIds(planned);
-                    await WriteAsync(toWrite, created, cancellationToken);
-                }
-                results.Add(new ImportedConversation(toWrite.Conversation.Id, planned.SourceId, toWrite.Conversation.Title,
-                    toWrite.Messages.Count, planned.KeepIds && toWrite.Conversation.Id != planned.Conversation.Id));
-            }
+            await store.AddConversationsAsync([.. toWrite.Select(Whole)], cancellationToken);
         }
-        catch
+        catch (Exception) when (toWrite.Where((written, i) => ReferenceEquals(written, plan.Conversations[i])).Any(p => p.KeepIds)
+            && !cancellationToken.IsCancellationRequested)
         {
-            foreach (var id in created)
-                await store.DeleteConversationAsync(owner, id, CancellationToken.None);
-            throw;
+            // An id in the file belongs to something the caller cannot see (another owner's conversation, message or
+            // blob). Nothing was written; the whole file goes in again under new ids, without saying which id it was.
+            toWrite = [.. plan.Conversations.Select(WithNewIds)];
+            await store.AddConversationsAsync([.. toWrite.Select(Whole)], cancellationToken);
         }
-        return new ImportResult(plan.Format, results);
+        return new ImportResult(plan.Format, [.. plan.Conversations.Zip(toWrite, (planned, written) => new ImportedConversation(
+            written.Conversation.Id, planned.SourceId, written.Conversation.Title, written.Messages.Count,
+            planned.KeepIds && written.Conversation.Id != planned.Conversation.Id))]);
     }
 
-    private async Task WriteAsync(PlannedConversation planned, List<string> created, CancellationToken cancellationToken)
-    {
-        if ((await store.GetMessagesAsync(planned.Conversation.Id, cancellationToken)).Count > 0)
-            throw new InvalidOperationException("The conversation id is in use.");
-        await store.CreateConversationAsync(planned.Conversation, cancellationToken);
-        created.Add(planned.Conversation.Id);
-        foreach (var blob in planned.Blobs)
-            await store.SaveImageAsync(blob, cancellationToken);
-        foreach (var message in planned.Messages)
-            await store.AddMessageAsync(message, cancellationToken);
-        await store.UpdateConversationAsync(planned.Conversation, cancellationToken);
-    }
+    private static WholeConversation Whole(PlannedConversation planned) =>
+        new(planned.Conversation, planned.Blobs, planned.Messages);
 
     /// <summary>The same conversation under fresh ids, with parent links and blob references rewritten to match.</summary>
     internal static PlannedConversation WithNewIds(PlannedConversation planned)

@@ -9,7 +9,8 @@ namespace Parley.Portability;
 internal static class ParleyJsonReader
 {
     private static readonly HashSet<string> Roles = [MessageRoles.User, MessageRoles.Assistant, MessageRoles.Tool];
-    private static readonly HashSet<string> Statuses = [MessageStatus.Complete, MessageStatus.Incomplete, MessageStatus.Error];
+    private static readonly HashSet<string> Statuses =
+        [MessageStatus.Complete, MessageStatus.Incomplete, MessageStatus.Error, MessageStatus.Interrupted, MessageStatus.Streaming];
 
     public static ImportPlan Read(JsonElement root, string owner, ImportOptions limits)
     {
@@ -86,7 +87,10 @@ internal static class ParleyJsonReader
             throw ImportException.Invalid($"{path}.role", "'role' must be user, assistant or tool");
         var status = OptionalString(m, "status", path, 20) ?? MessageStatus.Complete;
         if (!Statuses.Contains(status))
-            throw ImportException.Invalid($"{path}.status", "'status' must be complete, incomplete or error");
+            throw ImportException.Invalid($"{path}.status", "'status' must be complete, incomplete, interrupted, error or streaming");
+        // Nothing writes an imported reply: one exported while it streamed is what was saved then.
+        if (status == MessageStatus.Streaming)
+            status = MessageStatus.Interrupted;
 
         var parts = new List<MessagePart>();
         var index = 0;

@@ -18,6 +18,12 @@ public sealed class ProviderOptions
     /// <summary>The subset of <see cref="Models"/> that accept images; empty means "assume all".</summary>
     public List<string> VisionModels { get; set; } = [];
 
+    /// <summary>
+    /// Embedding model ids this provider serves for <c>/v1/embeddings</c> (OpenAI-compatible providers; the mock has
+    /// <c>mock/embed</c>), listed in <c>/v1/models</c>.
+    /// </summary>
+    public List<string> EmbeddingModels { get; set; } = [];
+
     /// <summary>Upper bound for one provider call (seed 001's TIMEOUT, in seconds).</summary>
     public int TimeoutSeconds { get; set; } = 120;
 
@@ -26,6 +32,18 @@ public sealed class ProviderOptions
 
     /// <summary>Context window in tokens, used to budget history; 0 means "use Parley's default".</summary>
     public int ContextWindowTokens { get; set; }
+
+    /// <summary>
+    /// Relay requests of the provider's own API (an OpenAI-compatible provider: <c>/v1/chat/completions</c>; an Anthropic provider: <c>/v1/messages</c>) byte for byte,
+    /// only the model rewritten, and its replies back as they arrive. Off: translate them like any other provider's.
+    /// </summary>
+    public bool Relay { get; set; } = true;
+
+    /// <summary>
+    /// When a request must be translated for this provider, drop what has no translation (listed in the
+    /// <c>x-parley-dropped-params</c> response header) instead of refusing the request with a 400.
+    /// </summary>
+    public bool DropUnsupportedParams { get; set; }
 
     /// <summary>The window history is fitted to: <see cref="ContextWindowTokens"/>, else a local model's context size, else 0 (Parley's default).</summary>
     public int EffectiveContextWindow => ContextWindowTokens > 0 ? ContextWindowTokens : Kind == ProviderKinds.Llama ? Llama.ContextSize : 0;

@@ -16,22 +16,19 @@ public sealed class RedisResponseCache(RedisConnection redis, MemoryResponseCach
 {
     private static readonly JsonSerializerOptions Json = AIJsonUtilities.DefaultOptions;
 
-    public int Count
+    public async ValueTask<int> CountAsync()
     {
-        get
+        if (redis.Database() is not { } database)
+            return fallback.Count;
+        try
         {
-            if (redis.Database() is not { } database)
-                return fallback.Count;
-            try
-            {
-                database.SortedSetRemoveRangeByScore(Index, double.NegativeInfinity, time.GetUtcNow().ToUnixTimeMilliseconds());
-                return (int)database.SortedSetLength(Index);
-            }
-            catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
-            {
-                redis.Failed(error);
-                return fallback.Count;
-            }
+            await database.SortedSetRemoveRangeByScoreAsync(Index, double.NegativeInfinity, time.GetUtcNow().ToUnixTimeMilliseconds());
+            return (int)await database.SortedSetLengthAsync(Index);
+        }
+        catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
+        {
+            redis.Failed(error);
+            return fallback.Count;
         }
     }
 

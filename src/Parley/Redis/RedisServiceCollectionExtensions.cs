@@ -44,10 +44,12 @@ public static class RedisServiceCollectionExtensions
         Decorate<IResponseCache>(services, (sp, local) => Configured(sp)
             ? ActivatorUtilities.CreateInstance<RedisResponseCache>(sp, ActivatorUtilities.CreateInstance<MemoryResponseCache>(sp))
             : local());
-        Decorate<IConversationStore>(services, (sp, local) =>
-            string.Equals(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider, StorageOptions.Redis, StringComparison.OrdinalIgnoreCase)
-                ? new FallbackConversationStore(ActivatorUtilities.CreateInstance<RedisConversationStore>(sp), sp.GetRequiredService<RedisConnection>())
-                : local());
+        Decorate<IConversationStore>(services, (sp, local) => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider.ToLowerInvariant() switch
+        {
+            StorageOptions.Redis => new FallbackConversationStore(ActivatorUtilities.CreateInstance<RedisConversationStore>(sp), sp.GetRequiredService<RedisConnection>()),
+            StorageOptions.Memory => new Parley.Storage.Memory.InMemoryConversationStore(),
+            _ => local(),
+        });
         return services;
     }
 

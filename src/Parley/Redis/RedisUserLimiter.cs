@@ -115,7 +115,7 @@ public sealed class RedisUserLimiter(
         }
     }
 
-    public void RecordTokens(string user, long tokens)
+    public async ValueTask RecordTokensAsync(string user, long tokens)
     {
         if (tokens <= 0)
             return;
@@ -128,8 +128,8 @@ public sealed class RedisUserLimiter(
         try
         {
             var key = TokensKey(user, day);
-            database.StringIncrement(key, tokens);
-            database.KeyExpire(key, TimeSpan.FromDays(2));
+            await database.StringIncrementAsync(key, tokens);
+            await database.KeyExpireAsync(key, TimeSpan.FromDays(2));
         }
         catch (Exception error) when (IsRedisFailure(error))
         {
@@ -144,7 +144,7 @@ public sealed class RedisUserLimiter(
     {
         try
         {
-            redis.Database()?.ScriptEvaluate(CloseStreamScript, [key]);
+            redis.Database()?.ScriptEvaluate(CloseStreamScript, [key], flags: CommandFlags.FireAndForget);
         }
         catch (Exception error) when (IsRedisFailure(error))
         {

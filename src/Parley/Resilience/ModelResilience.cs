@@ -14,6 +14,7 @@ namespace Parley.Resilience;
 /// </summary>
 public sealed partial class ModelResilience
 {
+    private static readonly ResiliencePropertyKey<int> RetryCap = new("parley.max_retries");
     private readonly ILogger _logger;
     private readonly ParleyMetrics _metrics;
     private int _open;
@@ -46,7 +47,8 @@ public sealed partial class ModelResilience
                 // A Retry-After longer than the cap is not waited for: the caller moves on to a fallback instead.
                 ShouldHandle = args => ValueTask.FromResult(
                     args.Outcome.Exception is ProviderException { IsTransient: true } failure
-                    && !(failure.RetryAfter > maxRetryAfter)),
+                    && !(failure.RetryAfter > maxRetryAfter)
+                    && !(args.Context.Properties.TryGetValue(RetryCap, out var cap) && args.AttemptNumber >= cap)),
                 DelayGenerator = args => ValueTask.FromResult(
                     args.Outcome.Exception is ProviderException { RetryAfter: { } retryAfter } ? (TimeSpan?)retryAfter : null),
                 OnRetry = args =>
@@ -100,12 +102,19 @@ public sealed partial class ModelResilience
     /// <summary>True while the breaker fails calls fast.</summary>
     public bool IsOpen => Volatile.Read(ref _open) == 1;
 
-    /// <summary>Runs one call through the retries and the breaker; an open breaker becomes a <c>provider_unavailable</c> error.</summary>
-    public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one call through the retries and the breaker; an open breaker becomes a <c>provider_unavailable</c> error.
+    /// <paramref name="maxRetries"/> lowers the configured retries for this call (a caller that retries on its own passes 0).
+    /// </summary>
+    public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken, int? maxRetries = null)
     {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        if (maxRetries is { } cap)
+            context.Properties.Set(RetryCap, cap);
         try
         {
-            return await Pipeline.ExecuteAsync(async token => await attempt(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return await Pipeline.ExecuteAsync(
+                static async (context, attempt) => await attempt(context.CancellationToken).ConfigureAwait(false), context, attempt).ConfigureAwait(false);
         }
         catch (BrokenCircuitException ex)
         {
@@ -113,6 +122,10 @@ public sealed partial class ModelResilience
             throw new ProviderException(ErrorCodes.ProviderUnavailable, 503,
                 $"{Model.Id} is not being called for now: its circuit breaker is open after repeated failures. Try again in a moment or pick another model.",
                 retryAfter: ex.RetryAfter, inner: ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 

@@ -8,25 +8,25 @@ using Parley.Providers;
 namespace Parley.Resilience;
 
 /// <summary>
-/// Holds each model's <see cref="ModelResilience"/> (so its breaker is shared) and the provider clients fallbacks
-/// use, and wraps a model's provider client in a <see cref="ResilientChatClient"/> with its configured fallbacks.
+/// Holds each model's <see cref="ModelResilience"/> (so its breaker is shared) and wraps a model's provider adapter in a
+/// <see cref="ResilientChatClient"/>: a router over the model's adapter and its configured fallbacks' adapters
+/// (from <see cref="ProviderClients"/>, below every pipeline, so nothing here depends on a pipeline).
 /// </summary>
-public sealed class ProviderResilience : IDisposable
+public sealed class ProviderResilience
 {
-    private readonly ChatClients _clients;
+    private readonly ProviderClients _providers;
     private readonly ModelCatalog _catalog;
     private readonly ResilienceOptions _options;
     private readonly ParleyMetrics _metrics;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Lazy<ModelResilience>> _models = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _fallbackClients = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<ModelEntry>> _fallbacks = new(StringComparer.OrdinalIgnoreCase);
 
     public ProviderResilience(
-        ChatClients clients, ModelCatalog catalog, IOptions<ResilienceOptions> options, ParleyMetrics metrics, ILoggerFactory loggers, TimeProvider time)
+        ProviderClients providers, ModelCatalog catalog, IOptions<ResilienceOptions> options, ParleyMetrics metrics, ILoggerFactory loggers, TimeProvider time)
     {
-        _clients = clients;
+        _providers = providers;
         _catalog = catalog;
         _options = options.Value;
         _metrics = metrics;
@@ -59,16 +59,7 @@ public sealed class ProviderResilience : IDisposable
         if (!_options.Enabled || (!ModelResilience.IsGuarded(model) && FallbacksOf(model).Count == 0))
             return provider;
         // A fallback is called through its own retries and breaker but never its own fallbacks, so chains cannot loop.
-        var fallbacks = FallbacksOf(model).Select(f => (For(f), FallbackClient(f))).ToList();
+        var fallbacks = FallbacksOf(model).Select(f => (For(f), _providers.Get(f))).ToList();
         return new ResilientChatClient(provider, For(model), fallbacks, _metrics, _loggers.CreateLogger<ResilientChatClient>());
     }
-
-    public void Dispose()
-    {
-        foreach (var client in _fallbackClients.Values.Where(c => c.IsValueCreated))
-            client.Value.Dispose();
-    }
-
-    private IChatClient FallbackClient(ModelEntry model) =>
-        _fallbackClients.GetOrAdd(model.Id, _ => new Lazy<IChatClient>(() => _clients.CreateProviderClient(model))).Value;
 }

@@ -11,12 +11,15 @@ namespace Parley.Resilience;
 /// Retries, circuit breaker and fallbacks around one model's provider client (innermost in the pipeline, so each
 /// tool-loop round gets its own retries). A non-streaming call is retried whole. A stream is retried, or moved to a
 /// fallback, only until its first update: once an update reached the caller, a failure propagates unchanged.
-/// Updates and responses written by a fallback carry the fallback's model id under <see cref="AnsweredByKey"/>.
+/// Updates and responses written by a fallback carry the fallback's model id (<see cref="Chat.ReplyOrigin.AnsweredBy(ChatResponseUpdate)"/>).
 /// </summary>
 public sealed partial class ResilientChatClient : DelegatingChatClient
 {
-    /// <summary>AdditionalProperties key naming the model (<c>provider/model</c>) that answered instead of the requested one.</summary>
-    public const string AnsweredByKey = "parley.answered_by";
+    /// <summary>
+    /// ChatOptions.AdditionalProperties key (an <see cref="int"/>) capping this call's retries below the configured ones;
+    /// a surface with its own retry budget (the Kafka worker's MAX_RETRIES) sets 0 so attempts do not multiply.
+    /// </summary>
+    public const string MaxRetriesKey = "parley.max_retries";
 
     private readonly IReadOnlyList<Candidate> _candidates;
     private readonly ParleyMetrics _metrics;
@@ -35,10 +38,6 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         _logger = logger;
     }
 
-    /// <summary>The fallback model that wrote a response or update, or null when the requested model did.</summary>
-    public static string? AnsweredBy(AdditionalPropertiesDictionary? properties) =>
-        properties?.TryGetValue(AnsweredByKey, out var value) == true ? value as string : null;
-
     public ModelEntry Model => _candidates[0].Resilience.Model;
 
     public override async Task<ChatResponse> GetResponseAsync(
@@ -53,9 +52,9 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             {
                 var response = await candidate.Resilience.ExecuteAsync(
                     token => WithAttemptTimeoutAsync(candidate, t => candidate.Client.GetResponseAsync(history, attemptOptions, t), token),
-                    cancellationToken).ConfigureAwait(false);
+                    cancellationToken, RetryCap(options)).ConfigureAwait(false);
                 if (i > 0)
-                    (response.AdditionalProperties ??= [])[AnsweredByKey] = candidate.Resilience.Model.Id;
+                    Chat.ReplyOrigin.SetAnsweredBy(response.AdditionalProperties ??= [], candidate.Resilience.Model.Id);
                 return response;
             }
             catch (ProviderException ex) when (ex.IsTransient && i + 1 < _candidates.Count && !cancellationToken.IsCancellationRequested)
@@ -93,7 +92,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             try
             {
                 return await candidate.Resilience.ExecuteAsync(
-                    token => StartAttemptAsync(candidate, history, attemptOptions, answeredBy, token), cancellationToken).ConfigureAwait(false);
+                    token => StartAttemptAsync(candidate, history, attemptOptions, answeredBy, token), cancellationToken, RetryCap(options)).ConfigureAwait(false);
             }
             catch (ProviderException ex) when (ex.IsTransient && i + 1 < _candidates.Count && !cancellationToken.IsCancellationRequested)
             {
@@ -145,6 +144,9 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         }
     }
 
+    private static int? RetryCap(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(MaxRetriesKey, out var value) == true && value is int cap ? cap : null;
+
     /// <summary>A fallback is called with its own model id; the caller's options are left untouched.</summary>
     private ChatOptions? OptionsFor(int index, ChatOptions? options)
     {
@@ -158,7 +160,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
     private static ChatResponseUpdate Stamp(ChatResponseUpdate update, string? answeredBy)
     {
         if (answeredBy is not null)
-            (update.AdditionalProperties ??= [])[AnsweredByKey] = answeredBy;
+            Chat.ReplyOrigin.SetAnsweredBy(update.AdditionalProperties ??= [], answeredBy);
         return update;
     }
 

@@ -37,10 +37,42 @@ public interface IConversationStore
     /// <summary>Replaces a message's parts, status, usage and timings (a reply being finished).</summary>
     Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default);
 
+    /// <summary>Marks every reply left <c>streaming</c> (its server died while writing it) <c>interrupted</c>; returns how many.</summary>
+    Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Removes every message and image, keeps the conversation and its settings.</summary>
     Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default);
 
     Task SaveImageAsync(StoredImage image, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds whole conversations (conversation, images, messages) as one unit: all of them are stored, or after a failure
+    /// none is. Stores with transactions keep that across a crash; the fallback takes back what it wrote on failure.
+    /// </summary>
+    async Task AddConversationsAsync(IReadOnlyList<WholeConversation> conversations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversations);
+        var created = new List<Conversation>();
+        try
+        {
+            foreach (var whole in conversations)
+            {
+                await CreateConversationAsync(whole.Conversation, cancellationToken);
+                created.Add(whole.Conversation);
+                foreach (var image in whole.Images)
+                    await SaveImageAsync(image, cancellationToken);
+                foreach (var message in whole.Messages)
+                    await AddMessageAsync(message, cancellationToken);
+                await UpdateConversationAsync(whole.Conversation, cancellationToken);
+            }
+        }
+        catch
+        {
+            foreach (var conversation in created)
+                await DeleteConversationAsync(conversation.Owner, conversation.Id, CancellationToken.None);
+            throw;
+        }
+    }
 
     Task<StoredImage?> GetImageAsync(string conversationId, string imageId, CancellationToken cancellationToken = default);
 
@@ -65,6 +97,9 @@ public sealed record DeletedConversations(int Conversations, int Messages, int I
         return new(Conversations + other.Conversations, Messages + other.Messages, Images + other.Images);
     }
 }
+
+/// <summary>A conversation with everything in it, written as one unit by <see cref="IConversationStore.AddConversationsAsync"/>.</summary>
+public sealed record WholeConversation(Conversation Conversation, IReadOnlyList<StoredImage> Images, IReadOnlyList<StoredMessage> Messages);
 
 public sealed record ConversationQuery(int Limit = 50, string? Cursor = null, string? Search = null);
 

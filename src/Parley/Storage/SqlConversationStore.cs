@@ -12,7 +12,7 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
 {
     private const string SelectConversation = """
         SELECT c.id, c.owner, c.title, c.has_title, c.system_prompt, c.model, c.temperature, c.max_tokens, c.created_at, c.updated_at,
-            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count, c.tools
+            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count, c.tools, c.selected_leaf
         FROM conversations c
         """;
 
@@ -38,13 +38,43 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
         }
     }
 
+    private const string InsertConversation = """
+        INSERT INTO conversations (id, owner, title, has_title, system_prompt, model, temperature, max_tokens, tools, selected_leaf, created_at, updated_at)
+        VALUES (@id, @owner, @title, @hasTitle, @systemPrompt, @model, @temperature, @maxTokens, @tools, @selectedLeaf, @createdAt, @updatedAt)
+        """;
+
+    private const string UpdateConversation = """
+        UPDATE conversations SET title = @title, has_title = @hasTitle, system_prompt = @systemPrompt, model = @model,
+            temperature = @temperature, max_tokens = @maxTokens, tools = @tools, selected_leaf = @selectedLeaf, updated_at = @updatedAt
+        WHERE id = @id AND owner = @owner
+        """;
+
+    private const string InsertImage = "INSERT INTO images (id, conversation_id, media_type, data) VALUES (@Id, @ConversationId, @MediaType, @Data)";
+
     public Task CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        return database.ExecuteAsync("""
-            INSERT INTO conversations (id, owner, title, has_title, system_prompt, model, temperature, max_tokens, tools, created_at, updated_at)
-            VALUES (@id, @owner, @title, @hasTitle, @systemPrompt, @model, @temperature, @maxTokens, @tools, @createdAt, @updatedAt)
-            """, ConversationParameters(conversation), cancellationToken);
+        return database.ExecuteAsync(InsertConversation, ConversationParameters(conversation), cancellationToken);
+    }
+
+    /// <summary>One transaction for every row of every conversation: a failure, or a crash part-way, leaves none of them.</summary>
+    public async Task AddConversationsAsync(IReadOnlyList<WholeConversation> conversations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversations);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        Task<int> RunAsync(string sql, object parameters) =>
+            connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+        foreach (var whole in conversations)
+        {
+            await RunAsync(InsertConversation, ConversationParameters(whole.Conversation));
+            foreach (var image in whole.Images)
+                await RunAsync(InsertImage, ImageParameters(image));
+            foreach (var message in whole.Messages)
+                await InsertMessageAsync(connection, transaction, message, cancellationToken);
+            await RunAsync(UpdateConversation, ConversationParameters(whole.Conversation));
+        }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<Conversation?> GetConversationAsync(string owner, string id, CancellationToken cancellationToken = default) =>
@@ -92,15 +122,18 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
     public async Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        return await database.ExecuteAsync("""
-            UPDATE conversations SET title = @title, has_title = @hasTitle, system_prompt = @systemPrompt, model = @model,
-                temperature = @temperature, max_tokens = @maxTokens, tools = @tools, updated_at = @updatedAt
-            WHERE id = @id AND owner = @owner
-            """, ConversationParameters(conversation), cancellationToken) == 1;
+        return await database.ExecuteAsync(UpdateConversation, ConversationParameters(conversation), cancellationToken) == 1;
     }
 
-    public async Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default) =>
-        await database.ExecuteAsync("DELETE FROM conversations WHERE id = @id AND owner = @owner", new { id, owner }, cancellationToken) == 1;
+    public async Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM conversations WHERE id = @id AND owner = @owner",
+            new { id, owner }, cancellationToken: cancellationToken)) == 1;
+        if (deleted)
+            await AfterDeletionAsync(connection);
+        return deleted;
+    }
 
     public Task<DeletedConversations> DeleteConversationsOfAsync(string owner, DateTimeOffset? lastActivityBefore, CancellationToken cancellationToken = default) =>
         DeleteWhereAsync("owner = @owner AND (@before IS NULL OR updated_at < @before)", owner, lastActivityBefore, cancellationToken);
@@ -119,6 +152,13 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
         ArgumentNullException.ThrowIfNull(message);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await InsertMessageAsync(connection, transaction, message, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Inserts a message as the next in its conversation and moves the conversation's last activity up to it.</summary>
+    private async Task InsertMessageAsync(DbConnection connection, DbTransaction transaction, StoredMessage message, CancellationToken cancellationToken)
+    {
         await connection.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO messages (id, conversation_id, parent_id, seq, role, parts, text, model, status, error, usage, timings, created_at)
             VALUES (@id, @conversationId, @parentId, {database.NextMessageSeq}, @role, @parts, @text, @model, @status, @error, @usage, @timings, @createdAt)
@@ -126,7 +166,6 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE conversations SET updated_at = CASE WHEN updated_at < @at THEN @at ELSE updated_at END WHERE id = @conversationId",
             new { at = message.CreatedAt.ToUnixTimeMilliseconds(), conversationId = message.ConversationId }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
     }
 
     public Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default)
@@ -139,6 +178,10 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
             """, MessageParameters(message), cancellationToken);
     }
 
+    public Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("UPDATE messages SET status = @interrupted WHERE status = @streaming",
+            new { interrupted = MessageStatus.Interrupted, streaming = MessageStatus.Streaming }, cancellationToken);
+
     public async Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -149,13 +192,13 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
                 new { conversationId }, transaction, cancellationToken: cancellationToken));
         }
         await transaction.CommitAsync(cancellationToken);
+        await AfterDeletionAsync(connection);
     }
 
     public Task SaveImageAsync(StoredImage image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return database.ExecuteAsync("INSERT INTO images (id, conversation_id, media_type, data) VALUES (@Id, @ConversationId, @MediaType, @Data)",
-            new { image.Id, image.ConversationId, image.MediaType, image.Data }, cancellationToken);
+        return database.ExecuteAsync(InsertImage, ImageParameters(image), cancellationToken);
     }
 
     public async Task<StoredImage?> GetImageAsync(string conversationId, string imageId, CancellationToken cancellationToken = default) =>
@@ -170,8 +213,6 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
     private async Task<DeletedConversations> DeleteWhereAsync(string condition, string? owner, DateTimeOffset? before, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        if (database.SecureDelete is { } secureDelete)
-            await connection.ExecuteAsync(new CommandDefinition(secureDelete, cancellationToken: cancellationToken));
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var parameters = new { owner, before = SqlValues.Ms(before) };
         Task<int> RunAsync(string sql) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
@@ -180,7 +221,16 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
         var images = await RunAsync($"DELETE FROM images WHERE conversation_id IN ({selected})");
         var conversations = await RunAsync($"DELETE FROM conversations WHERE {condition}");
         await transaction.CommitAsync(cancellationToken);
+        if (conversations > 0)
+            await AfterDeletionAsync(connection);
         return new DeletedConversations(conversations, messages, images);
+    }
+
+    /// <summary>Runs the database's <see cref="SqlDatabase.AfterDeletion"/>, even when the caller has given up: the rows are gone already.</summary>
+    private async Task AfterDeletionAsync(DbConnection connection)
+    {
+        if (database.AfterDeletion is { } statement)
+            await connection.ExecuteAsync(new CommandDefinition(statement, cancellationToken: CancellationToken.None));
     }
 
     private async Task<string?> FindSnippetAsync(DbConnection connection, string conversationId, string search, CancellationToken cancellationToken)
@@ -195,8 +245,10 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
     {
         id = c.Id, owner = c.Owner, title = c.Title, hasTitle = c.HasTitle, systemPrompt = c.SystemPrompt, model = c.Model,
         temperature = c.Temperature, maxTokens = c.MaxTokens, tools = MessagePartsJson.SerializeOrNull(c.Tools),
-        createdAt = c.CreatedAt.ToUnixTimeMilliseconds(), updatedAt = c.UpdatedAt.ToUnixTimeMilliseconds(),
+        selectedLeaf = c.SelectedLeafId, createdAt = c.CreatedAt.ToUnixTimeMilliseconds(), updatedAt = c.UpdatedAt.ToUnixTimeMilliseconds(),
     };
+
+    private static object ImageParameters(StoredImage i) => new { i.Id, i.ConversationId, i.MediaType, i.Data };
 
     private static object MessageParameters(StoredMessage m) => new
     {
@@ -220,6 +272,7 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
         UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
         MessageCount = (int)reader.GetInt64(10),
         Tools = reader.IsDBNull(11) ? null : MessagePartsJson.Deserialize<List<string>>(reader.GetString(11)),
+        SelectedLeafId = SqlValues.Text(reader, 12),
     };
 
     private static StoredMessage ReadMessage(DbDataReader reader) => new()

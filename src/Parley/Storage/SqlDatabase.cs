@@ -36,8 +36,11 @@ public abstract class SqlDatabase : IAsyncDisposable
     /// <summary>The value of <c>messages.seq</c> in an INSERT: the next number in the conversation, or the column's own sequence.</summary>
     public abstract string NextMessageSeq { get; }
 
-    /// <summary>A statement that makes the connection overwrite deleted data (SQLite's <c>secure_delete</c>), or null.</summary>
-    public virtual string? SecureDelete => null;
+    /// <summary>
+    /// A statement to run after a deletion so the deleted rows' old pages leave the database's side files (SQLite copies its
+    /// write-ahead log back and empties it), or null where nothing needs doing.
+    /// </summary>
+    public virtual string? AfterDeletion => null;
 
     /// <summary>Applies the migrations this process has not applied yet (the first store to initialise does the work).</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)

@@ -8,8 +8,17 @@ namespace Parley.Streaming;
 /// </summary>
 public abstract record ChatEvent;
 
-/// <summary>A piece of the reply's text, in order.</summary>
-public sealed record TextDelta(string Text) : ChatEvent;
+/// <summary>
+/// A piece of the reply's text, in order. <see cref="MessageId"/> is the id the model (or an app handler) gave the message
+/// it belongs to: deltas of one id make one message, even when another message's deltas came in between.
+/// </summary>
+public sealed record TextDelta(string Text, string? MessageId = null) : ChatEvent;
+
+/// <summary>
+/// Upstream bytes relayed as they arrived (whole SSE events of the client's own API): a surface of that API writes them
+/// unchanged, and ignores the parsed events (text, tool calls) that describe the same reply.
+/// </summary>
+public sealed record RawDelta(ReadOnlyMemory<byte> Bytes) : ChatEvent;
 
 /// <summary>The model asked for a tool; <see cref="Arguments"/> is JSON text.</summary>
 public sealed record ToolCallStarted(string CallId, string Name, string Arguments, string Description, string Action) : ChatEvent;

@@ -174,8 +174,8 @@ public sealed class BotWebhookTests : IAsyncLifetime
         Assert.Equal("gpt-assistant", config.GetProperty("name").GetString());
         Assert.Equal("GPT Assistant", config.GetProperty("display_name").GetString());
         Assert.False(config.GetProperty("is_streaming").GetBoolean());
-        Assert.True(config.GetProperty("is_public").GetBoolean());
-        Assert.False(string.IsNullOrEmpty(config.GetProperty("welcome_message").GetString()));
+        Assert.Equal("public", config.GetProperty("visibility").GetString());
+        Assert.False(string.IsNullOrEmpty(config.GetProperty("initial_text").GetString()));
     }
 
     [Fact]

@@ -24,7 +24,8 @@ public sealed class CompressionIntegrationTests : OpenAIUpstreamFixture
         ["Parley:ContextCompression:Model"] = Model,
     });
 
-    private static string UserText(int n) => $"TAG-U{n} " + new string('w', 392);
+    // About 104 tokens with gpt-4o-mini's tokenizer (o200k_base): " word" is one token.
+    private static string UserText(int n) => $"TAG-U{n}" + string.Concat(Enumerable.Repeat(" word", 96));
 
     private IReadOnlyList<FakeRequest> Completions => [.. Upstream.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal))];
 

@@ -91,7 +91,7 @@ public sealed class ConfigurationTests
         var result = new ParleyOptionsValidator().Validate(null, new ParleyOptions
         {
             Temperature = 3,
-            Providers = { ["x"] = new ProviderOptions { Kind = "llama" }, ["a"] = new ProviderOptions { Kind = "anthropic" } },
+            Providers = { ["x"] = new ProviderOptions { Kind = "gemini" }, ["a"] = new ProviderOptions { Kind = "anthropic" } },
         });
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f.Contains("Parley:Temperature (OPENAI_TEMPERATURE)"));

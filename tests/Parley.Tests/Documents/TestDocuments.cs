@@ -65,4 +65,28 @@ public static class TestDocuments
         }
         return stream.ToArray();
     }
+
+    /// <summary>
+    /// A real Word document whose body holds <paramref name="depth"/> nested <c>w:r</c> elements around one text: a few
+    /// KB that a recursive XML-to-DOM reader cannot survive.
+    /// </summary>
+    public static byte[] NestedDocx(int depth, string text)
+    {
+        var docx = Docx("placeholder");
+        using var stream = new MemoryStream();
+        stream.Write(docx);
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            zip.GetEntry("word/document.xml")!.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("word/document.xml", CompressionLevel.SmallestSize).Open(), new UTF8Encoding(false));
+            writer.Write("<?xml version=\"1.0\" encoding=\"utf-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p>");
+            for (var i = 0; i < depth; i++)
+                writer.Write("<w:r>");
+            writer.Write("<w:t>" + text + "</w:t>");
+            for (var i = 0; i < depth; i++)
+                writer.Write("</w:r>");
+            writer.Write("</w:p></w:body></w:document>");
+        }
+        return stream.ToArray();
+    }
 }

@@ -35,6 +35,42 @@ public sealed class FakeOpenAIServer : FakeUpstreamServer
     {
         routes.MapPost("/v1/chat/completions", CompleteAsync);
         routes.MapGet("/v1/models", ListModelsAsync);
+        routes.MapPost("/v1/embeddings", EmbedAsync);
+    }
+
+    /// <summary>
+    /// <c>POST /v1/embeddings</c>: one vector per input (strings or token arrays) of <c>dimensions</c> floats (3 by default),
+    /// <c>[length, index, 0.5 …]</c>, as floats or, with <c>encoding_format: base64</c>, little-endian float32 bytes.
+    /// </summary>
+    private async Task EmbedAsync(HttpContext context)
+    {
+        var (request, reply) = await ReceiveAsync(context);
+        if (reply.ErrorStatus is { } status)
+        {
+            await WriteJsonAsync(context.Response, status, ErrorBody(status, reply), reply.RetryAfter);
+            return;
+        }
+        var root = request.Root;
+        var input = root.GetProperty("input");
+        var inputs = input.ValueKind == System.Text.Json.JsonValueKind.String ? [input.GetString()!] : input.EnumerateArray().Select(i => i.ToString()).ToList();
+        var dimensions = root.TryGetProperty("dimensions", out var d) ? d.GetInt32() : 3;
+        var base64 = root.TryGetProperty("encoding_format", out var f) && f.GetString() == "base64";
+        var data = new JsonArray();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var vector = Enumerable.Range(0, dimensions).Select(k => k switch { 0 => (float)inputs[i].Length, 1 => i, _ => 0.5f }).ToArray();
+            data.Add(new JsonObject
+            {
+                ["object"] = "embedding", ["index"] = i,
+                ["embedding"] = base64 ? Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())) : new JsonArray([.. vector.Select(v => (JsonNode)v)]),
+            });
+        }
+        var tokens = inputs.Sum(i => i.Length);
+        await WriteJsonAsync(context.Response, 200, new JsonObject
+        {
+            ["object"] = "list", ["data"] = data, ["model"] = root.GetProperty("model").GetString(),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
+        });
     }
 
     private async Task ListModelsAsync(HttpContext context)

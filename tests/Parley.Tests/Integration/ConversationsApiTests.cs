@@ -184,15 +184,15 @@ public sealed class ConversationsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Client_disconnect_stops_the_provider_and_keeps_the_partial_reply()
+    public async Task Client_disconnect_leaves_the_reply_running_to_the_end()
     {
         var id = await _server.CreateConversationAsync();
-        var words = string.Join(' ', Enumerable.Range(0, 400).Select(i => $"w{i}"));
+        var words = string.Join(' ', Enumerable.Range(0, 100).Select(i => $"w{i}"));
         using (var cts = new CancellationTokenSource())
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{id}/messages")
             {
-                Content = JsonContent.Create(new { content = words + " [[mock:tps 50]]" }),
+                Content = JsonContent.Create(new { content = words + " [[mock:tps 100]]" }),
             };
             using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
@@ -205,15 +205,36 @@ public sealed class ConversationsApiTests : IAsyncLifetime
         var reply = await WaitForAsync(async () =>
         {
             var messages = (await GetAsync(id)).GetProperty("messages");
-            return messages.GetArrayLength() == 2 && messages[1].GetProperty("text").GetString()!.Length > 0
-                && messages[1].GetProperty("timings").ValueKind == JsonValueKind.Object ? messages[1] : (JsonElement?)null;
+            return messages.GetArrayLength() == 2 && messages[1].GetProperty("status").GetString() != "streaming" ? messages[1] : (JsonElement?)null;
         });
-        Assert.Equal("incomplete", reply.GetProperty("status").GetString());
-        Assert.True(reply.GetProperty("text").GetString()!.Length < words.Length);
+        Assert.Equal("complete", reply.GetProperty("status").GetString());
+        Assert.Equal(words, reply.GetProperty("text").GetString());
 
         // The conversation is free again: a new message is accepted.
         var next = await Sse.PostAsync(Client, $"/api/conversations/{id}/messages", new { content = "still here" });
         Assert.Equal("still here", next.Text);
+    }
+
+    [Fact]
+    public async Task The_selected_branch_is_saved_with_the_conversation_without_moving_it_in_the_list()
+    {
+        var id = await _server.CreateConversationAsync();
+        var first = await Sse.PostAsync(Client, $"/api/conversations/{id}/messages", new { content = "version A" });
+        await Sse.PostAsync(Client, $"/api/conversations/{id}/messages", new { content = "version B", parentId = (string?)null });
+        var replyA = first.OfType("assistant_end").Single().GetProperty("message").GetProperty("id").GetString();
+        var before = (await GetAsync(id)).GetProperty("updatedAt").GetDateTimeOffset();
+
+        var patched = await Client.PatchAsJsonAsync($"/api/conversations/{id}", new { selectedLeafId = replyA });
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var conversation = await GetAsync(id);
+        Assert.Equal(replyA, conversation.GetProperty("selectedLeafId").GetString());
+        Assert.Equal(before, conversation.GetProperty("updatedAt").GetDateTimeOffset());
+
+        var unknown = await Client.PatchAsJsonAsync($"/api/conversations/{id}", new { selectedLeafId = "m_nope" });
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("selectedLeafId", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await Client.PatchAsJsonAsync($"/api/conversations/{id}", new { selectedLeafId = (string?)null })).StatusCode);
+        Assert.Equal(JsonValueKind.Null, (await GetAsync(id)).GetProperty("selectedLeafId").ValueKind);
     }
 
     [Fact]

@@ -109,7 +109,8 @@ public sealed class OpenAICompatibleApiTests : IAsyncLifetime
     [InlineData("{\"model\":\"mock/echo\"}")]
     [InlineData("{\"model\":\"mock/echo\",\"messages\":[]}")]
     [InlineData("{\"model\":\"mock/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":9}")]
-    [InlineData("{\"model\":\"mock/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":3}")]
+    [InlineData("{\"model\":\"mock/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":0}")]
+    [InlineData("{\"model\":\"mock/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":17}")]
     [InlineData("{not json")]
     public async Task Invalid_requests_are_400_with_an_openai_error(string body)
     {

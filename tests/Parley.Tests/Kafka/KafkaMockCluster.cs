@@ -128,7 +128,7 @@ public sealed partial class KafkaMockCluster : IDisposable
             if (result?.Message is null)
                 continue;
             var headers = (result.Message.Headers ?? []).ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes()));
-            received.Add(new Received(result.Message.Key, result.Message.Value ?? [], headers, result.Partition.Value));
+            received.Add(new Received(result.Message.Key, result.Message.Value ?? [], headers, result.Partition.Value, result.Message.Timestamp.UtcDateTime));
         }
         return received;
     }
@@ -149,7 +149,7 @@ public sealed partial class KafkaMockCluster : IDisposable
 
 public sealed record KafkaNames(string Requests, string Responses, string DeadLetters, string Group);
 
-public sealed record Received(string? Key, byte[] Value, IReadOnlyDictionary<string, string> Headers, int Partition)
+public sealed record Received(string? Key, byte[] Value, IReadOnlyDictionary<string, string> Headers, int Partition, DateTime Timestamp = default)
 {
     public string Text => Encoding.UTF8.GetString(Value);
 

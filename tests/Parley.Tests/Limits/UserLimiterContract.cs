@@ -51,9 +51,9 @@ public abstract class UserLimiterContract
         var limiter = Create(new UserLimitOptions { DailyTokenLimit = 100 }, clock);
 
         Assert.Null(await limiter.TryStartAsync("local"));
-        limiter.RecordTokens("local", 60);
+        await limiter.RecordTokensAsync("local", 60);
         Assert.Null(await limiter.TryStartAsync("local"));
-        limiter.RecordTokens("local", 60);
+        await limiter.RecordTokensAsync("local", 60);
         var refused = await limiter.TryStartAsync("local");
         Assert.Equal("budget_exhausted", refused?.Code);
         Assert.Equal(3600, refused?.RetryAfterSeconds);

@@ -23,6 +23,20 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The server's console output so far (its last 2,000 lines).</summary>
+    public string Output => string.Join('\n', _output);
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+            return;
+        _output.Enqueue(line);
+        while (_output.Count > 2000)
+            _output.TryDequeue(out _);
+    }
+
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null)
     {
         var port = FreePort();
@@ -42,11 +56,11 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             start.Environment[key] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, port);
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, port);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
@@ -60,8 +74,9 @@ public sealed class ServerProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
+        var output = server.Output;
         await server.DisposeAsync();
-        throw new TimeoutException("Parley.Server did not answer /health/live within 30 s.");
+        throw new TimeoutException($"Parley.Server did not answer /health/live within 30 s. Its output:\n{output}");
     }
 
     /// <summary>Sends SIGTERM, as a container runtime or systemd does.</summary>

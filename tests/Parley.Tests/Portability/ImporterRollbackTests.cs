@@ -58,6 +58,8 @@ public sealed class ImporterRollbackTests
     /// <summary>A store that fails on every message write from the n-th on, as a full disk or a dropped connection would.</summary>
     private sealed class FailingStore(IConversationStore inner, int failOnMessage) : IConversationStore
     {
+        public Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default) => inner.MarkInterruptedAsync(cancellationToken);
+
         private int _messages;
 
         public string Kind => inner.Kind;

@@ -37,7 +37,7 @@ public sealed class RedisUrlTests
 
         var storage = new StorageOptionsValidator(Microsoft.Extensions.Options.Options.Create(new RedisOptions()));
         Assert.Contains("REDIS_URL", storage.Validate(null, new StorageOptions { Provider = "redis" }).FailureMessage);
-        Assert.Contains("'sqlite' or 'redis'", storage.Validate(null, new StorageOptions { Provider = "mongo" }).FailureMessage);
+        Assert.Contains("'sqlite', 'redis' or 'memory'", storage.Validate(null, new StorageOptions { Provider = "mongo" }).FailureMessage);
         Assert.True(storage.Validate(null, new StorageOptions()).Succeeded);
     }
 }

@@ -39,7 +39,7 @@ public sealed class RedisUserLimiterTests(RedisFixture redis) : UserLimiterContr
         var options = new UserLimitOptions { DailyTokenLimit = 50, MaxConcurrentStreams = 1 };
         var a = Create(options, TimeProvider.System);
         var b = Create(options, TimeProvider.System);
-        a.RecordTokens("local", 80);
+        await a.RecordTokensAsync("local", 80);
         Assert.Equal("budget_exhausted", (await b.TryStartAsync("local"))?.Code);
 
         using var slot = await a.TryOpenStreamAsync("local");

@@ -62,7 +62,7 @@ public sealed class ResilientChatClientTests : IDisposable
 
         Assert.Equal("fine", response.Text);
         Assert.Equal(3, provider.Requests.Count);
-        Assert.Null(ResilientChatClient.AnsweredBy(response.AdditionalProperties));
+        Assert.Null(Parley.Chat.ReplyOrigin.AnsweredBy(response.AdditionalProperties));
     }
 
     [Fact(Timeout = 5_000)]
@@ -146,7 +146,7 @@ public sealed class ResilientChatClientTests : IDisposable
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], options);
 
         Assert.Equal("from backup", response.Text);
-        Assert.Equal("mock/echo", ResilientChatClient.AnsweredBy(response.AdditionalProperties));
+        Assert.Equal("mock/echo", Parley.Chat.ReplyOrigin.AnsweredBy(response.AdditionalProperties));
         Assert.Equal("echo", sentModel);
         Assert.Equal("gpt-4o", options.ModelId);
         Assert.Equal(2, provider.Requests.Count);
@@ -164,7 +164,7 @@ public sealed class ResilientChatClientTests : IDisposable
             updates.Add(update);
 
         Assert.Equal("backup text", string.Concat(updates.Select(u => u.Text)));
-        Assert.All(updates, u => Assert.Equal("mock/echo", ResilientChatClient.AnsweredBy(u.AdditionalProperties)));
+        Assert.All(updates, u => Assert.Equal("mock/echo", Parley.Chat.ReplyOrigin.AnsweredBy(u.AdditionalProperties)));
     }
 
     [Fact(Timeout = 5_000)]

@@ -33,6 +33,83 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     };
 
     [Fact]
+    public async Task The_selected_branch_round_trips_and_null_means_the_newest()
+    {
+        var conversation = NewConversation();
+        await Store.CreateConversationAsync(conversation);
+        Assert.Null((await Store.GetConversationAsync("alice", conversation.Id))!.SelectedLeafId);
+        Assert.True(await Store.UpdateConversationAsync(conversation with { SelectedLeafId = "m_chosen" }));
+        Assert.Equal("m_chosen", (await Store.GetConversationAsync("alice", conversation.Id))!.SelectedLeafId);
+        Assert.Equal("m_chosen", (await Store.ListConversationsAsync("alice", new ConversationQuery())).Items.Single().Conversation.SelectedLeafId);
+        Assert.True(await Store.UpdateConversationAsync(conversation with { SelectedLeafId = null }));
+        Assert.Null((await Store.GetConversationAsync("alice", conversation.Id))!.SelectedLeafId);
+    }
+
+    [Fact]
+    public async Task Adding_whole_conversations_stores_all_of_them_in_order()
+    {
+        var first = NewConversation(title: "First");
+        var second = NewConversation(minutes: 1, title: "Second");
+        var question = NewMessage(first.Id, null, "question");
+        var answer = NewMessage(first.Id, question.Id, "answer", 2, MessageRoles.Assistant);
+        var image = new StoredImage("i_" + first.Id, first.Id, "image/png", [4, 5, 6]);
+
+        await Store.AddConversationsAsync([
+            new WholeConversation(first with { UpdatedAt = T0.AddMinutes(5) }, [image], [question, answer]),
+            new WholeConversation(second, [], [NewMessage(second.Id, null, "hello", 3)]),
+        ]);
+
+        Assert.Equal(["question", "answer"], (await Store.GetMessagesAsync(first.Id)).Select(m => m.Text));
+        Assert.Equal(T0.AddMinutes(5), (await Store.GetConversationAsync("alice", first.Id))!.UpdatedAt);
+        Assert.Equal([4, 5, 6], (await Store.GetImageAsync(first.Id, image.Id))!.Data);
+        Assert.Equal(["hello"], (await Store.GetMessagesAsync(second.Id)).Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Adding_whole_conversations_that_fails_half_way_leaves_none_of_them()
+    {
+        var existing = NewConversation(title: "Existing");
+        await Store.CreateConversationAsync(existing);
+        await Store.AddMessageAsync(NewMessage(existing.Id, null, "kept"));
+        var imported = NewConversation(minutes: 1, title: "Imported");
+        var question = NewMessage(imported.Id, null, "imported question", 2);
+        var image = new StoredImage("i_" + imported.Id, imported.Id, "image/png", [1, 2, 3]);
+        // The second conversation reuses an id already stored: its insert fails after the first one's rows were written.
+        var clash = existing with { Title = "Clash", UpdatedAt = T0.AddMinutes(9) };
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.AddConversationsAsync([
+            new WholeConversation(imported, [image], [question, NewMessage(imported.Id, question.Id, "imported answer", 3, MessageRoles.Assistant)]),
+            new WholeConversation(clash, [], [NewMessage(clash.Id, null, "never", 4)]),
+        ]));
+
+        Assert.Null(await Store.GetConversationAsync("alice", imported.Id));
+        Assert.Empty(await Store.GetMessagesAsync(imported.Id));
+        Assert.Null(await Store.GetImageAsync(imported.Id, image.Id));
+        var list = await Store.ListConversationsAsync("alice", new ConversationQuery());
+        Assert.Equal([(existing.Id, "Existing")], list.Items.Select(i => (i.Conversation.Id, i.Conversation.Title)));
+        Assert.Equal(["kept"], (await Store.GetMessagesAsync(existing.Id)).Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Replies_left_streaming_are_marked_interrupted_with_their_saved_text()
+    {
+        var conversation = NewConversation();
+        await Store.CreateConversationAsync(conversation);
+        var user = NewMessage(conversation.Id, null, "question");
+        var cut = NewMessage(conversation.Id, user.Id, "half an ans", 2, MessageRoles.Assistant) with { Status = MessageStatus.Streaming };
+        var done = NewMessage(conversation.Id, user.Id, "a whole answer", 3, MessageRoles.Assistant);
+        foreach (var m in new[] { user, cut, done })
+            await Store.AddMessageAsync(m);
+
+        Assert.Equal(1, await Store.MarkInterruptedAsync());
+
+        var messages = await Store.GetMessagesAsync(conversation.Id);
+        Assert.Equal([MessageStatus.Complete, MessageStatus.Interrupted, MessageStatus.Complete], messages.Select(m => m.Status));
+        Assert.Equal("half an ans", messages[1].Text);
+        Assert.Equal(0, await Store.MarkInterruptedAsync());
+    }
+
+    [Fact]
     public async Task Round_trips_a_conversation_and_its_settings()
     {
         var conversation = NewConversation() with { SystemPrompt = "sys", Model = "mock/echo", Temperature = 0.5, MaxTokens = 100, HasTitle = true, Title = "T" };

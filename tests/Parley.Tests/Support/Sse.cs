@@ -6,8 +6,11 @@ namespace Parley.Tests.Support;
 /// <summary>Reads a Server-Sent Events response the way a client does: <c>data:</c> lines until <c>[DONE]</c>.</summary>
 public static class Sse
 {
+    /// <summary>The events in order, their <c>id:</c> values (null where an event had none), whether <c>[DONE]</c> came, and the raw text.</summary>
     public sealed record SseReply(IReadOnlyList<JsonElement> Events, bool SawDone, string Raw)
     {
+        public IReadOnlyList<long?> Ids { get; init; } = [];
+
         public IEnumerable<JsonElement> OfType(string type) => Events.Where(e => e.TryGetProperty("type", out var t) && t.GetString() == type);
 
         public string Text => string.Concat(OfType("text").Select(e => e.GetProperty("content").GetString()));
@@ -24,19 +27,38 @@ public static class Sse
         return await ReadAsync(response, cancellationToken);
     }
 
-    public static async Task<SseReply> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken = default)
+    public static async Task<SseReply> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken = default) =>
+        Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+
+    /// <summary>Parses SSE text: each block is optional <c>id:</c> and comment lines and one <c>data:</c> line.</summary>
+    public static SseReply Parse(string raw)
     {
-        var raw = await response.Content.ReadAsStringAsync(cancellationToken);
         var events = new List<JsonElement>();
+        var ids = new List<long?>();
         var done = false;
         foreach (var block in raw.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
         {
-            var data = block.StartsWith("data: ", StringComparison.Ordinal) ? block[6..] : throw new FormatException($"Not an SSE data frame: {block}");
+            long? id = null;
+            string? data = null;
+            foreach (var line in block.Split('\n'))
+            {
+                if (line.StartsWith("id: ", StringComparison.Ordinal))
+                    id = long.Parse(line[4..], System.Globalization.CultureInfo.InvariantCulture);
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                    data = line[6..];
+                else if (!line.StartsWith(':'))
+                    throw new FormatException($"Not an SSE frame: {block}");
+            }
+            if (data is null)
+                continue;
             if (data == "[DONE]")
                 done = true;
             else
+            {
                 events.Add(JsonDocument.Parse(data).RootElement.Clone());
+                ids.Add(id);
+            }
         }
-        return new SseReply(events, done, raw);
+        return new SseReply(events, done, raw) { Ids = ids };
     }
 }

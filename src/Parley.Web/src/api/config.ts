@@ -1,5 +1,6 @@
 // /api/config: what the UI needs to render.
 import { getJson } from './http';
+import { setRemoteImageMode, type RemoteImageMode } from '../lib/remoteImages';
 
 export interface PreloadedMessage {
   role: 'user' | 'assistant' | 'system';
@@ -23,6 +24,10 @@ export interface ClientConfig {
   };
   /** Server warnings for the banner, e.g. "Redis is configured but unreachable". */
   warnings: string[];
+  /** Where conversations are stored: SQLite, PostgreSQL, Redis, Memory (seed 004's "Store: Redis"). */
+  store?: string;
+  /** Parley:Security:RemoteImages: how replies show images from other sites. */
+  remoteImages?: RemoteImageMode;
 }
 
 export const defaultConfig: ClientConfig = {
@@ -40,6 +45,7 @@ export const defaultConfig: ClientConfig = {
 
 export async function getConfig(): Promise<ClientConfig> {
   const c = await getJson<Partial<ClientConfig>>('/api/config');
+  setRemoteImageMode(c.remoteImages);
   return {
     ...defaultConfig,
     ...c,

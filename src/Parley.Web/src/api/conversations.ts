@@ -42,25 +42,34 @@ export async function cancelReply(id: string) {
   await send(`${base}/${enc(id)}/cancel`, { method: 'POST' });
 }
 
-async function* stream(path: string, body: unknown, signal: AbortSignal): AsyncGenerator<StreamEvent> {
-  const res = await send(path, {
-    method: 'POST',
-    ...jsonBody(body),
-    headers: { Accept: 'text/event-stream' },
-    signal,
-  });
-  if (!res.body) return;
-  for await (const ev of parseSse(res.body, signal)) yield ev as StreamEvent;
+/** Where a reply's stream got to: the id of the last event received (0 before any). */
+export interface StreamCursor {
+  lastId: number;
 }
 
-/** Sends a user message; yields the conversation stream's events. */
-export function sendMessage(id: string, body: SendBody, signal: AbortSignal) {
-  return stream(`${base}/${enc(id)}/messages`, body, signal);
+async function* stream(path: string, init: RequestInit, signal: AbortSignal, cursor?: StreamCursor): AsyncGenerator<StreamEvent> {
+  const res = await send(path, { ...init, headers: { Accept: 'text/event-stream' }, signal });
+  if (!res.body) return;
+  const onId = (id: string) => {
+    const n = Number(id);
+    if (cursor && Number.isSafeInteger(n)) cursor.lastId = n;
+  };
+  for await (const ev of parseSse(res.body, signal, onId)) yield ev as StreamEvent;
+}
+
+/** Sends a user message; yields the conversation stream's events (the reply goes on server-side if this stream drops). */
+export function sendMessage(id: string, body: SendBody, signal: AbortSignal, cursor?: StreamCursor) {
+  return stream(`${base}/${enc(id)}/messages`, { method: 'POST', ...jsonBody(body) }, signal, cursor);
 }
 
 /** A new assistant reply for `messageId` (sibling of an assistant message, child of a user message). */
-export function regenerate(id: string, messageId: string, signal: AbortSignal, model?: string) {
-  return stream(`${base}/${enc(id)}/messages/${enc(messageId)}/regenerate`, model ? { model } : {}, signal);
+export function regenerate(id: string, messageId: string, signal: AbortSignal, model?: string, cursor?: StreamCursor) {
+  return stream(`${base}/${enc(id)}/messages/${enc(messageId)}/regenerate`, { method: 'POST', ...jsonBody(model ? { model } : {}) }, signal, cursor);
+}
+
+/** A reply's events after `cursor.lastId` (all of them from 0), then live ones until it ends. */
+export function followReply(id: string, messageId: string, signal: AbortSignal, cursor: StreamCursor) {
+  return stream(`${base}/${enc(id)}/replies/${enc(messageId)}/events?after=${cursor.lastId}`, { method: 'GET' }, signal, cursor);
 }
 
 /** Uploads a document (text, Markdown, HTML, code, CSV, DOCX, PDF) to the conversation; send its id with a message. */

@@ -1,6 +1,7 @@
 // The one Server-Sent Events parser: an async generator over a fetch body.
 // Handles events split across reads, CRLF, multi-line data, comments, `data: [DONE]`
-// and `event: error` frames. Yields each event's JSON payload.
+// and `event: error` frames. Yields each event's JSON payload; `onId` hears each event's `id:`
+// (resumable streams: the last one seen is where a reconnect continues).
 
 export interface SseError {
   type: 'error';
@@ -25,12 +26,17 @@ function toEvent(eventName: string, data: string): unknown {
 }
 
 /** Parses an SSE byte stream; stops at `data: [DONE]` or the end of the stream. */
-export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<unknown> {
+export async function* parseSse(
+  body: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+  onId?: (id: string) => void,
+): AsyncGenerator<unknown> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
   let data: string[] = [];
   let eventName = '';
+  let eventId: string | null = null;
   try {
     for (;;) {
       if (signal?.aborted) return;
@@ -50,9 +56,11 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
             const name = eventName;
             eventName = '';
             if (joined.trim() === '[DONE]') return;
+            if (eventId !== null) onId?.(eventId);
             yield toEvent(name, joined);
           }
           eventName = '';
+          eventId = null;
           continue;
         }
         if (line.startsWith(':')) continue;
@@ -62,6 +70,7 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
         if (val.startsWith(' ')) val = val.slice(1);
         if (field === 'data') data.push(val);
         else if (field === 'event') eventName = val;
+        else if (field === 'id') eventId = val;
       }
       if (done) return;
     }

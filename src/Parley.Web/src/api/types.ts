@@ -38,7 +38,7 @@ export interface UploadedAttachment {
 }
 
 export type Role = 'user' | 'assistant' | 'tool' | 'system';
-export type MessageStatus = 'complete' | 'incomplete' | 'error' | 'streaming';
+export type MessageStatus = 'complete' | 'incomplete' | 'interrupted' | 'error' | 'streaming';
 
 export interface Message {
   id: string;
@@ -71,6 +71,8 @@ export interface Conversation extends ConversationSummary {
   /** Tool names; null = the tools enabled by default, [] = none. */
   tools: string[] | null;
   usage: Usage | null;
+  /** The message whose branch the user chose to see (the newest leaf under it is shown); null: the newest branch. */
+  selectedLeafId?: string | null;
   messages?: Message[];
 }
 
@@ -81,6 +83,7 @@ export interface ConversationSettings {
   temperature?: number | null;
   maxTokens?: number | null;
   tools?: string[] | null;
+  selectedLeafId?: string | null;
 }
 
 export interface SendBody {
@@ -118,3 +121,13 @@ export type StreamEvent =
   | { type: 'title'; content: string }
   | { type: 'error'; content: string; code?: string }
   | { type: 'assistant_end'; message: Message };
+
+/** One notice of GET /api/conversations/events: what changed in one of the user's conversations. */
+export interface ConversationNotice {
+  type: 'conversation_created' | 'conversation_updated' | 'conversation_deleted' | 'message_added' | 'reply_started' | 'reply_finished';
+  conversationId: string;
+  messageId?: string;
+  role?: string;
+  status?: string;
+  title?: string;
+}

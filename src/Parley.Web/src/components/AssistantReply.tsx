@@ -61,6 +61,7 @@ export const AssistantReply = memo(function AssistantReply({ replies, version, v
   const text = textOf(replies);
   const failed = replies.find((m) => m.status === 'error');
   const stopped = !streaming && last.status === 'incomplete';
+  const interrupted = !streaming && last.status === 'interrupted';
   const model = replies.find((m) => m.model)?.model ?? null;
   const empty = !replies.some((m) => m.content.some((p) => (p.type === 'text' ? p.text : true)));
 
@@ -79,6 +80,7 @@ export const AssistantReply = memo(function AssistantReply({ replies, version, v
         </div>
       )}
       {stopped && <div className="msg-note">Stopped</div>}
+      {interrupted && <div className="msg-note">Interrupted: the server stopped while writing this reply</div>}
       {!streaming && (
         <div className="msg-actions">
           <VersionSwitcher index={version} total={versions} disabled={ui.busy} onSwitch={(d) => ui.switchVersion(first.id, d)} />

@@ -2,9 +2,12 @@
 import { memo, useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import { copyText } from '../lib/format';
 import { renderMarkdown } from '../lib/markdown';
+import { onRemoteImageClick } from '../lib/remoteImages';
+import '../styles/remote-images.css';
 import { hydrateMermaid } from '../lib/mermaid';
 
 function onCopyClick(e: MouseEvent<HTMLDivElement>) {
+  if (onRemoteImageClick(e.target)) return;
   const btn = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-copy-code]');
   if (!btn) return;
   const code = btn.closest('.code-block')?.querySelector('code')?.textContent ?? '';

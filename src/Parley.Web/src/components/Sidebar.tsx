@@ -24,6 +24,9 @@ interface Props {
   onImported?: () => void;
   /** Pinned below the list (the user menu). */
   footer?: ReactNode;
+  /** Seed 004's line: the session id (shortened) and where conversations are stored. */
+  session?: string | null;
+  store?: string;
 }
 
 export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar(p, searchRef) {
@@ -65,6 +68,11 @@ export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar(p, s
         )}
       </div>
       <DataTools onImported={p.onImported} />
+      {p.session && p.store && (
+        <div className="sidebar-session" data-testid="session-line" title={`Session ${p.session}`}>
+          Session: {p.session.slice(0, 8)}{p.session.length > 8 ? '…' : ''} • Store: {p.store}
+        </div>
+      )}
       {p.footer}
     </nav>
   );

@@ -5,7 +5,10 @@ export function plural(n: number, word: string): string {
 }
 
 export function toolHeader(name: string, headers: Record<string, string>): string {
-  return headers[name] ?? `Function call to ${name}()`;
+  // Own string entries only: a tool named `constructor` or `__proto__` must not read Object.prototype.
+  const own = Object.prototype.hasOwnProperty.call(headers, name) ? (headers as Record<string, unknown>)[name] : undefined;
+  // The default header is markdown too: the name is escaped so `__init__` is not shown as bold "init".
+  return typeof own === 'string' ? own : `Function call to ${name.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, '\\$&')}()`;
 }
 
 export function prettyJson(value: unknown): string {

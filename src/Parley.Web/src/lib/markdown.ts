@@ -4,6 +4,7 @@
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/common';
 import { Marked, type Tokens } from 'marked';
+import { renderImage } from './remoteImages';
 import { mathExtension } from './math';
 
 export function escapeHtml(s: string): string {
@@ -32,6 +33,7 @@ const marked = new Marked({
     html({ text }: Tokens.HTML | Tokens.Tag): string {
       return escapeHtml(text);
     },
+    image: renderImage,
   },
 });
 marked.use(mathExtension);

@@ -8,6 +8,12 @@ export function conversationIdFromUrl(loc: { pathname: string; search: string })
   return sid ? sid : null;
 }
 
+/** Seed 004's session id in the URL (?sid=), when the URL names no /c/{id}. */
+export function sessionIdFromUrl(loc: { pathname: string; search: string } = window.location): string | null {
+  if (/^\/c\//.test(loc.pathname)) return null;
+  return new URLSearchParams(loc.search).get('sid') || null;
+}
+
 const EVENT = 'parley:navigate';
 
 export function navigate(conversationId: string | null, opts: { replace?: boolean } = {}): void {

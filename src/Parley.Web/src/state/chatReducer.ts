@@ -168,7 +168,9 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         record[sid] = state.messages[sid];
         nodes.push({ id: sid, parentId: state.messages[sid].parentId });
       }
-      const leafId = state.leafId && record[state.leafId] ? state.leafId : null;
+      // The branch on screen stays; a conversation opened afresh shows the branch saved with it.
+      const saved = conversation.selectedLeafId;
+      const leafId = state.leafId && record[state.leafId] ? state.leafId : saved && record[saved] ? saved : null;
       return {
         ...state,
         conversationId: conversation.id,

@@ -15,9 +15,15 @@ function sse(events: unknown[]): Response {
   const body = events.map((e) => `data: ${typeof e === 'string' ? e : JSON.stringify(e)}\n\n`).join('');
   return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
 }
+/** Like the server: each event with its `id:`, from `first`. */
+function sseWithIds(events: unknown[], first = 1): Response {
+  const body = events.map((e, i) => (typeof e === 'string' ? `data: ${e}\n\n` : `id: ${first + i}\ndata: ${JSON.stringify(e)}\n\n`)).join('');
+  return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+}
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 let stream: () => Response;
+let follow: () => Response;
 let stored: Message[];
 const calls: string[] = [];
 const bodies: string[] = [];
@@ -27,6 +33,7 @@ beforeEach(() => {
   calls.length = 0;
   bodies.length = 0;
   stored = [];
+  follow = () => json(404, { code: 'message_not_found', detail: 'No such reply.' });
   vi.stubGlobal('fetch', vi.fn(async (url: string, init?: RequestInit) => {
     const method = init?.method ?? 'GET';
     calls.push(`${method} ${url}`);
@@ -42,6 +49,10 @@ beforeEach(() => {
     }
     if (method === 'POST' && url.endsWith('/cancel')) return new Response(null, { status: 202 });
     if (method === 'GET' && url === '/api/conversations/c1') return json(200, { ...conv, messages: stored });
+    // Seed 004's sessions: c1 is its own session id; s-new starts a conversation bound to it on PUT.
+    if (method === 'GET' && url === '/api/sessions/c1') return json(200, { ...conv, messages: stored });
+    if (method === 'PUT' && url === '/api/sessions/abc123def456') return json(201, { ...conv, id: 's_bound' });
+    if (method === 'GET' && url.startsWith('/api/conversations/c1/replies/')) return follow();
     return json(404, { code: 'conversation_not_found', detail: 'No such conversation.' });
   }));
 });
@@ -135,15 +146,63 @@ describe('useChat', () => {
     });
   });
 
-  it('a stream that closes before the reply ended is a failure', async () => {
-    stream = () => sse([{ type: 'user_message', message: user }, { type: 'assistant_start', message: { ...reply, content: [], text: '' } }, { type: 'text', content: 'par' }]);
+  it('a stream that closes before the reply ended is resumed from the last event id and continues the same message', async () => {
+    stream = () => sseWithIds([{ type: 'user_message', message: user }, { type: 'assistant_start', message: { ...reply, content: [], text: '' } }, { type: 'text', content: 'hi' }]);
+    const resumed = { ...reply, text: 'hi there', content: [{ type: 'text' as const, text: 'hi there' }] };
+    follow = () => sseWithIds([{ type: 'text', content: ' there' }, { type: 'assistant_end', message: resumed }, '[DONE]'], 4);
+    stored = [user, resumed];
+    const { result } = renderHook(() => useChat(null, { onListChanged: () => undefined }));
+    let ok = false;
+    await act(async () => {
+      ok = await result.current.send('hi');
+    });
+    expect(ok).toBe(true);
+    expect(calls).toContain('GET /api/conversations/c1/replies/a1/events?after=3');
+    expect(result.current.state.messages.a1.text).toBe('hi there');
+    expect(result.current.state.failure).toBeNull();
+    expect(result.current.path).toEqual(['u1', 'a1']);
+  });
+
+  it('a dropped stream whose resume is refused fails with the server\'s sentence', async () => {
+    stream = () => sseWithIds([{ type: 'user_message', message: user }, { type: 'assistant_start', message: { ...reply, content: [], text: '' } }, { type: 'text', content: 'par' }]);
+    follow = () => json(404, { code: 'message_not_found', detail: "There is no reply 'a1' in this conversation." });
     const { result } = renderHook(() => useChat(null, { onListChanged: () => undefined }));
     let ok = true;
     await act(async () => {
       ok = await result.current.send('hi');
     });
     expect(ok).toBe(false);
-    expect(result.current.state.failure).toMatchObject({ code: 'network', retry: { kind: 'regenerate', messageId: 'u1' } });
+    expect(result.current.state.failure).toMatchObject({ code: 'message_not_found', message: "There is no reply 'a1' in this conversation.", retry: { kind: 'regenerate', messageId: 'u1' } });
+  });
+
+  it('a conversation loaded while its reply is being written follows that reply from its first event', async () => {
+    stored = [user, { ...reply, status: 'streaming', text: 'hi', content: [{ type: 'text', text: 'hi' }] }];
+    follow = () => {
+      // By the time its log ends, the server has stored the finished reply.
+      stored = [user, reply];
+      return sseWithIds([{ type: 'user_message', message: user }, { type: 'assistant_start', message: { ...reply, content: [], text: '' } },
+        { type: 'text', content: 'hi' }, { type: 'text', content: ' there' }, { type: 'assistant_end', message: reply }, '[DONE]']);
+    };
+    const { result } = renderHook(() => useChat('c1', { onListChanged: () => undefined }));
+    await waitFor(() => expect(calls).toContain('GET /api/conversations/c1/replies/a1/events?after=0'));
+    await waitFor(() => expect(result.current.state.messages.a1?.status).toBe('complete'));
+    expect(result.current.state.messages.a1.text).toBe('hi there');
+    expect(result.current.state.streaming).toBeNull();
+  });
+
+  it('a follow-up is sent under the branch on screen', async () => {
+    const other: Message = { ...user, id: 'u2', text: 'other', content: [{ type: 'text', text: 'other' }], createdAt: at(3) };
+    const otherReply: Message = { ...reply, id: 'a2', parentId: 'u2', createdAt: at(4) };
+    stored = [user, reply, other, otherReply];
+    stream = () => sse(['[DONE]']);
+    const { result } = renderHook(() => useChat('c1', { onListChanged: () => undefined }));
+    await waitFor(() => expect(result.current.path).toEqual(['u2', 'a2']));
+    act(() => result.current.switchVersion('u2', -1));
+    expect(result.current.path).toEqual(['u1', 'a1']);
+    await act(async () => {
+      await result.current.send('more on this');
+    });
+    expect(JSON.parse(bodies[0])).toEqual({ content: 'more on this', parentId: 'a1' });
   });
 
   it('stop posts cancel and aborts the stream', async () => {
@@ -187,6 +246,20 @@ describe('useChat', () => {
     expect(result.current.path).toEqual(['u1', 'a1']);
   });
 
+  it('an unknown ?sid= is a new chat whose first message starts the conversation bound to that session', async () => {
+    stream = () => sse([{ type: 'user_message', message: user }, { type: 'assistant_end', message: reply }, '[DONE]']);
+    window.history.replaceState(null, '', '/?sid=abc123def456');
+    const { result } = renderHook(() => useChat('abc123def456', { onListChanged: () => undefined }));
+    await waitFor(() => expect(calls).toContain('GET /api/sessions/abc123def456'));
+    expect(result.current.state.status).not.toBe('missing');
+    await act(async () => {
+      await result.current.send('hello');
+    });
+    expect(calls).toContain('PUT /api/sessions/abc123def456');
+    expect(calls).not.toContain('POST /api/conversations');
+    expect(calls).toContain('POST /api/conversations/s_bound/messages');
+  });
+
   it('a missing conversation ends in the missing state', async () => {
     const { result } = renderHook(() => useChat('c404', { onListChanged: () => undefined }));
     await waitFor(() => expect(result.current.state.status).toBe('missing'));
@@ -222,7 +295,7 @@ describe('useChat', () => {
     });
     expect(ok).toBe(true);
     expect(calls.slice(0, 3)).toEqual(['POST /api/conversations', 'POST /api/conversations/c1/attachments', 'POST /api/conversations/c1/messages']);
-    expect(JSON.parse(bodies[0])).toEqual({ content: 'read it', attachments: ['a_notes.txt'] });
+    expect(JSON.parse(bodies[0])).toEqual({ content: 'read it', parentId: null, attachments: ['a_notes.txt'] });
   });
 
   it('a refused upload fails the send with the server\'s sentence and sends nothing', async () => {

@@ -1,13 +1,27 @@
 // The conversation hook: loads the conversation named by the URL, sends, streams
 // (text batched per animation frame), stops, regenerates, edits and switches versions.
+// A reply is a server-side job: when its stream drops, the hook resumes it from the last
+// event id; a conversation opened (or reloaded) mid-reply attaches to the running reply.
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import * as api from '../api/conversations';
 import { ApiError, friendlyMessage } from '../api/http';
-import type { ConversationSettings, Message, SendBody, StreamEvent } from '../api/types';
+import type { ConversationNotice, ConversationSettings, Message, SendBody, StreamEvent } from '../api/types';
 import { readAsDataUrl } from '../lib/files';
-import { navigate } from '../lib/route';
-import { activePath, buildIndex, switchVersion as switchLeaf } from '../lib/tree';
+import { navigate, sessionIdFromUrl } from '../lib/route';
+import { findSession, startSession } from '../api/sessions';
+import { activePath, buildIndex, newestLeafUnder, switchVersion as switchLeaf } from '../lib/tree';
 import { chatReducer, initialChatState, type RetryPlan } from './chatReducer';
+
+type StartStream = (signal: AbortSignal, cursor: api.StreamCursor) => AsyncGenerator<StreamEvent>;
+
+/** Waits before the n-th reconnect (0-based): 0.25 s, 0.5 s, 1 s, 2 s, then 3 s. */
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000, 3000, 3000, 3000];
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
 
 export interface ChatOptions {
   /** Called after anything that changes the conversation list (sidebar refresh). */
@@ -61,22 +75,36 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
   // Follow the URL: /c/{id} (or ?sid=) loads that conversation; / is a new chat.
   useEffect(() => {
     if (routeId === stateRef.current.conversationId && stateRef.current.status !== 'idle') return;
-    dispatch({ type: 'reset', conversationId: routeId });
+    const sid = sessionIdFromUrl();
+    // Seed 004's ?sid=: a new chat until the session has a conversation; then its canonical /c/{id}.
+    dispatch({ type: 'reset', conversationId: sid ? null : routeId });
     if (!routeId) return;
     const ctl = new AbortController();
-    void load(routeId, ctl.signal).then((ok) => {
-      // Seed 004's ?sid= links land on the canonical /c/{id}.
-      if (ok && new URLSearchParams(window.location.search).has('sid')) navigate(routeId, { replace: true });
-    });
+    if (sid) {
+      void findSession(sid, ctl.signal).then((found) => {
+        if (!found) return;
+        dispatch({ type: 'loaded', conversation: found });
+        stateRef.current = { ...stateRef.current, conversationId: found.id };
+        navigate(found.id, { replace: true });
+      }, () => undefined);
+      return () => ctl.abort();
+    }
+    void load(routeId, ctl.signal);
     return () => ctl.abort();
   }, [routeId, load]);
 
   const index = useMemo(() => buildIndex(state.nodes), [state.nodes]);
-  const path = useMemo(() => activePath(index, state.leafId), [index, state.leafId]);
+  // The leaf may have grown children since it was chosen (follow-ups sent on its branch): show the newest of them.
+  const path = useMemo(
+    () => activePath(index, state.leafId && index.parent.has(state.leafId) ? newestLeafUnder(index, state.leafId) : null),
+    [index, state.leafId],
+  );
+  const pathRef = useRef(path);
+  pathRef.current = path;
 
   /** Runs one stream to its end; returns true when the reply completed without error. */
   const run = useCallback(
-    async (conversationId: string, start: (signal: AbortSignal) => AsyncGenerator<StreamEvent>, plan: RetryPlan) => {
+    async (conversationId: string, start: StartStream, plan: RetryPlan) => {
       const ctl = new AbortController();
       abortRef.current = ctl;
       dispatch({ type: 'stream_started' });
@@ -92,26 +120,42 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
       let ok = true;
       let ended = false;
       let userId: string | null = plan.kind === 'regenerate' ? plan.messageId : null;
+      let assistantId: string | null = null;
+      const cursor: api.StreamCursor = { lastId: 0 };
+      let source = start(ctl.signal, cursor);
       try {
-        for await (const ev of start(ctl.signal)) {
-          if (ev.type === 'text') {
-            pending += ev.content;
-            if (!frame) frame = requestAnimationFrame(flush);
-            continue;
+        for (let attempt = 0; ; ) {
+          try {
+            for await (const ev of source) {
+              attempt = 0;
+              if (ev.type === 'text') {
+                pending += ev.content;
+                if (!frame) frame = requestAnimationFrame(flush);
+                continue;
+              }
+              flush();
+              if (ev.type === 'user_message') userId = ev.message.id;
+              if (ev.type === 'assistant_start') assistantId = ev.message.id;
+              if (visible()) dispatch({ type: 'event', event: ev });
+              if (ev.type === 'error' && ev.code !== 'cancelled') {
+                ok = false;
+                const retry: RetryPlan = userId ? { kind: 'regenerate', messageId: userId } : plan;
+                const failure = { message: friendlyMessage(ev.code, ev.content), code: ev.code ?? 'internal', retry, unsent: unsentText(userId, plan) };
+                if (visible()) dispatch({ type: 'failed', failure });
+              }
+              if (ev.type === 'title') listChanged.current();
+              if (ev.type === 'assistant_end' || ev.type === 'error') ended = true;
+            }
+          } catch (e) {
+            // A dropped connection is resumed below; anything else (a refusal before the reply started) ends the run.
+            if (ctl.signal.aborted || !assistantId || !(e instanceof ApiError && e.isNetwork) && !(e instanceof TypeError)) throw e;
           }
           flush();
-          if (ev.type === 'user_message') userId = ev.message.id;
-          if (visible()) dispatch({ type: 'event', event: ev });
-          if (ev.type === 'error' && ev.code !== 'cancelled') {
-            ok = false;
-            const retry: RetryPlan = userId ? { kind: 'regenerate', messageId: userId } : plan;
-            const failure = { message: friendlyMessage(ev.code, ev.content), code: ev.code ?? 'internal', retry, unsent: unsentText(userId, plan) };
-            if (visible()) dispatch({ type: 'failed', failure });
-          }
-          if (ev.type === 'title') listChanged.current();
-          if (ev.type === 'assistant_end' || ev.type === 'error') ended = true;
+          if (ended || ctl.signal.aborted || !assistantId || attempt >= RECONNECT_DELAYS_MS.length) break;
+          // The reply goes on server-side: continue it from the last event this tab received.
+          await sleep(RECONNECT_DELAYS_MS[attempt++], ctl.signal);
+          source = api.followReply(conversationId, assistantId, ctl.signal, cursor);
         }
-        flush();
         if (!ended && !ctl.signal.aborted) throw new ApiError('The connection closed before the reply finished. Retry.', 0, 'network');
       } catch (e) {
         flush();
@@ -130,6 +174,9 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
         // reply is saved by the server a moment after the stream closes.
         if (ctl.signal.aborted) await new Promise((r) => setTimeout(r, 400));
         if (visible()) await load(conversationId);
+        // A new reply is the newest leaf: the saved branch choice gives way to it.
+        if (assistantId && visible() && stateRef.current.conversation?.selectedLeafId)
+          await api.updateConversation(conversationId, { selectedLeafId: null }).then((c) => dispatch({ type: 'conversation', conversation: c }), () => undefined);
         listChanged.current();
       }
       return ok;
@@ -141,7 +188,8 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     const s = stateRef.current;
     // An open conversation (even one still loading) takes the message; a missing one is replaced.
     if (s.conversationId && (s.conversation || (s.status !== 'missing' && s.status !== 'idle'))) return s.conversationId;
-    const created = await api.createConversation({ ...defaults.current, ...s.draft });
+    const sid = sessionIdFromUrl();
+    const created = sid ? await startSession(sid, { ...defaults.current, ...s.draft }) : await api.createConversation({ ...defaults.current, ...s.draft });
     dispatch({ type: 'loaded', conversation: { ...created, messages: [] } });
     stateRef.current = { ...stateRef.current, conversationId: created.id };
     navigate(created.id);
@@ -160,7 +208,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
         dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry: { kind: 'send', body }, unsent: body.content } });
         return false;
       }
-      return run(id, (signal) => api.sendMessage(id, body, signal), { kind: 'send', body });
+      return run(id, (signal, cursor) => api.sendMessage(id, body, signal, cursor), { kind: 'send', body });
     },
     [ensureConversation, run],
   );
@@ -168,7 +216,9 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
   /** Documents are uploaded to the conversation first; the message then names them by id. */
   const send = useCallback(
     async (content: string, images: string[] = [], documents: File[] = []) => {
-      const body: SendBody = { content };
+      // The follow-up goes under the branch on screen, not under the newest message.
+      const shown = pathRef.current;
+      const body: SendBody = { content, parentId: stateRef.current.conversationId && shown.length ? shown[shown.length - 1] : null };
       if (images.length) body.images = images;
       if (documents.length) {
         if (stateRef.current.streaming) return false;
@@ -183,7 +233,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
           return false;
         }
         // The uploads belong to this conversation: send there, even if the view moved meanwhile.
-        return run(id, (signal) => api.sendMessage(id, body, signal), { kind: 'send', body });
+        return run(id, (signal, cursor) => api.sendMessage(id, body, signal, cursor), { kind: 'send', body });
       }
       return sendBody(body);
     },
@@ -194,7 +244,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     (messageId: string) => {
       const id = stateRef.current.conversationId;
       if (!id || stateRef.current.streaming) return Promise.resolve(false);
-      return run(id, (signal) => api.regenerate(id, messageId, signal), { kind: 'regenerate', messageId });
+      return run(id, (signal, cursor) => api.regenerate(id, messageId, signal, undefined, cursor), { kind: 'regenerate', messageId });
     },
     [run],
   );
@@ -229,6 +279,30 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     [sendBody],
   );
 
+  // A reply being written (by another tab, or before a reload) is followed from its first event.
+  const attached = useRef<string | null>(null);
+  useEffect(() => {
+    const { status, streaming, conversationId, messages } = state;
+    if (status !== 'ready' || streaming || !conversationId) return;
+    const running = Object.values(messages).find((m) => m.role === 'assistant' && m.status === 'streaming');
+    if (!running || attached.current === running.id) return;
+    attached.current = running.id;
+    void run(conversationId, (signal, cursor) => api.followReply(conversationId, running.id, signal, cursor), {
+      kind: 'regenerate',
+      messageId: running.id,
+    });
+  }, [state, run]);
+
+  /** Another tab (or instance) changed the open conversation: reload it (a reply it started is then followed). */
+  const notice = useCallback(
+    (n: ConversationNotice) => {
+      const s = stateRef.current;
+      if (n.conversationId !== s.conversationId || s.streaming || n.type === 'conversation_deleted') return;
+      void load(n.conversationId);
+    },
+    [load],
+  );
+
   const stop = useCallback(() => {
     const id = stateRef.current.conversationId;
     if (!stateRef.current.streaming || !id) return;
@@ -247,7 +321,12 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
   const switchVersion = useCallback(
     (messageId: string, delta: number) => {
       const leaf = switchLeaf(index, messageId, delta);
-      if (leaf) dispatch({ type: 'select_leaf', leafId: leaf });
+      if (!leaf) return;
+      dispatch({ type: 'select_leaf', leafId: leaf });
+      // Saved with the conversation, so a reload (or another device) shows the same branch.
+      const id = stateRef.current.conversationId;
+      if (id && stateRef.current.conversation)
+        api.updateConversation(id, { selectedLeafId: leaf }).then((c) => dispatch({ type: 'conversation', conversation: c }), () => undefined);
     },
     [index],
   );
@@ -301,6 +380,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     updateSettings,
     clear,
     dismissFailure,
+    notice,
     reload: load,
   };
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Parley.Api.OpenAI;
 using Parley.Chat;
@@ -21,17 +22,27 @@ namespace Parley.Api.Chat;
 /// </summary>
 public static class ChatApi
 {
-    public static RouteHandlerBuilder MapChatApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/chat", Chat)
-            .WithTags("Stateless chat")
-            .Accepts<StatelessChatRequest>("application/json")
-            .Produces(200, contentType: "text/event-stream")
+    /// <summary>Maps <c>POST /api/chat</c>, and the same handler at seed 002's <c>{API_V1}/chat</c> (default <c>/api/v1/chat</c>).</summary>
+    public static RouteHandlerBuilder MapChatApi(this IEndpointRouteBuilder app)
+    {
+        var prefix = app.ServiceProvider.GetRequiredService<IOptions<ParleyOptions>>().Value.ApiV1.TrimEnd('/');
+        if (prefix.Length > 0 && prefix != "/api")
+            Describe(app.MapPost($"{prefix}/chat", Chat));
+        return Describe(app.MapPost("/api/chat", Chat));
+    }
+
+    private static RouteHandlerBuilder Describe(RouteHandlerBuilder route) =>
+        route.WithTags("Stateless chat")
+            .Accepts<StatelessChatSchema.Request>("application/json")
+            .Produces<StatelessChatSchema.StreamEvent>(200, "text/event-stream")
             .WithCallerLimits();
 
     public static async Task Chat(
-        HttpContext context, JsonElement body, TurnFactory turns, ToolCatalog tools, ChatRunner runner, IOptions<ParleyOptions> options,
+        HttpContext context, TurnFactory turns, ToolCatalog tools, ChatRunner runner, IOptions<ParleyOptions> options,
         Documents.FileParts files)
     {
+        // Read here rather than bound, so the OpenAPI document shows StatelessChatSchema.Request (Accepts) as the body.
+        var body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted);
         var caller = Callers.Of(context, "chat");
         var parley = options.Value;
         var request = StatelessChatRequest.Parse(body, parley);
@@ -80,9 +91,14 @@ public sealed record StatelessChatRequest(
     {
         if (body.ValueKind != JsonValueKind.Object)
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "The body must be a JSON object with a 'message'.");
+        RequestJson.RequireValidText(body);
         var message = OpenAIMessages.StringProperty(body, "message") ?? "";
+        if (body.TryGetProperty("images", out var sent) && sent.ValueKind == JsonValueKind.Array && sent.GetArrayLength() > options.MaxImagesPerMessage)
+            throw new ParleyException(ErrorCodes.InvalidImage, 400, $"'images' has {sent.GetArrayLength()} images; at most {options.MaxImagesPerMessage} are allowed on one message.");
         var images = body.TryGetProperty("images", out var i) && i.ValueKind == JsonValueKind.Array
-            ? i.EnumerateArray().Select(e => OpenAIMessages.Image(e.GetString() ?? "", options.MaxImageBytes)).ToList()
+            ? i.EnumerateArray().Select((e, n) => OpenAIMessages.Image(
+                e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new ParleyException(ErrorCodes.InvalidImage, 400, $"'images[{n}]' must be a string (a data URL, base64 or an http(s) URL)."),
+                options.MaxImageBytes)).ToList()
             : [];
         var files = body.TryGetProperty("files", out var fs) && fs.ValueKind == JsonValueKind.Array
             ? fs.EnumerateArray().Select((f, n) => OpenAIMessages.ReadFile(f, $"files[{n}]")).ToList()
@@ -94,7 +110,7 @@ public sealed record StatelessChatRequest(
 
         var context = new List<ChatMessage>();
         if (body.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("messages", out var messages))
-            context = OpenAIMessages.Read(messages, options.MaxImageBytes).Where(m => m.Role != ChatRole.System).ToList();
+            context = OpenAIMessages.Read(messages, options.MaxImageBytes, maxImagesPerMessage: options.MaxImagesPerMessage).Where(m => m.Role != ChatRole.System).ToList();
         else if (c.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "'context' must be the object from the last context_update, e.g. {\"messages\": [...]}.");
 
@@ -112,8 +128,8 @@ public sealed record StatelessChatRequest(
             OpenAIMessages.StringProperty(body, "model"),
             context,
             images,
-            body.TryGetProperty("temperature", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null,
-            body.TryGetProperty("max_tokens", out var mt) && mt.ValueKind == JsonValueKind.Number ? mt.GetInt32() : null,
+            RequestJson.Number(body, "temperature", 0, 2),
+            (int?)RequestJson.WholeNumber(body, "max_tokens", 1, int.MaxValue),
             tools) { Files = files };
     }
 

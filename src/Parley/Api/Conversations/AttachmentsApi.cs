@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Parley.Documents;
+using Microsoft.AspNetCore.Http.Features;
 using Parley.Errors;
+using Parley.Limits;
 using Parley.Storage;
+using Parley.WebSecurity;
 
 namespace Parley.Api.Conversations;
 
@@ -23,12 +26,20 @@ public static class AttachmentsApi
     }
 
     public static async Task<Created<AttachmentDto>> Upload(
-        HttpContext context, string id, IConversationStore store, DocumentReader reader, AttachmentStore attachments, CancellationToken cancellationToken)
+        HttpContext context, string id, IConversationStore store, DocumentReader reader, AttachmentStore attachments,
+        IUserLimiter limiter, UserWorkGate work, CancellationToken cancellationToken)
     {
         await RequireConversationAsync(context, store, id, cancellationToken);
+        var owner = Owners.Of(context);
+        if (await limiter.TryStartAsync(owner) is { } refused)
+            throw refused;
+        using var slot = work.EnterUpload(owner);
         var limit = reader.Options.MaxBytes;
         if (context.Request.ContentLength > limit + 64 * 1024)
             throw DocumentReader.TooLarge("The upload", context.Request.ContentLength.Value, limit);
+        // A body without a length (chunked) is held to the same limit while it is read.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limit + 64 * 1024;
         if (!context.Request.HasFormContentType)
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "Upload the document as multipart/form-data with the file in a field named 'file'.");
         var form = await context.Request.ReadFormAsync(cancellationToken);

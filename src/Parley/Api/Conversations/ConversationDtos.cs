@@ -10,7 +10,8 @@ public sealed record CreateConversationRequest(
 
 /// <summary>PATCH body: an absent property is left alone, <c>null</c> clears it (so these stay raw JSON).</summary>
 public sealed record UpdateConversationRequest(
-    JsonElement Title, JsonElement Model, JsonElement SystemPrompt, JsonElement Temperature, JsonElement MaxTokens, JsonElement Tools);
+    JsonElement Title, JsonElement Model, JsonElement SystemPrompt, JsonElement Temperature, JsonElement MaxTokens, JsonElement Tools,
+    JsonElement SelectedLeafId);
 
 /// <summary><c>parentId</c> absent means "after the newest message"; <c>null</c> means "a new first message".</summary>
 /// <summary><c>attachments</c>: ids returned by <c>POST /api/conversations/{id}/attachments</c>.</summary>
@@ -29,7 +30,8 @@ public sealed record ConversationPageDto(IReadOnlyList<ConversationSummaryDto> I
 public sealed record ConversationDto(
     string Id, string Title, string? Model, string? SystemPrompt, double? Temperature, int? MaxTokens, IReadOnlyList<string>? Tools,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount, UsageDto Usage,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MessageDto>? Messages);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MessageDto>? Messages,
+    string? SelectedLeafId = null);
 
 public sealed record UsageDto(long PromptTokens, long CompletionTokens, long TotalTokens);
 

@@ -17,7 +17,7 @@ internal static class ConversationMapping
         var usage = messages?.Where(m => m.Usage is not null).Aggregate(new TokenUsage(0, 0, 0), (sum, m) => sum + m.Usage!)
             ?? new TokenUsage(0, 0, 0);
         return new ConversationDto(c.Id, c.Title, c.Model, c.SystemPrompt, c.Temperature, c.MaxTokens, c.Tools, c.CreatedAt, c.UpdatedAt,
-            messages?.Count ?? c.MessageCount, ToDto(usage), includeMessages ? messages?.Select(ToDto).ToList() : null);
+            messages?.Count ?? c.MessageCount, ToDto(usage), includeMessages ? messages?.Select(ToDto).ToList() : null, c.SelectedLeafId);
     }
 
     public static MessageDto ToDto(StoredMessage m) =>

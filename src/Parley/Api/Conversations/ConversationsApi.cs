@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Parley.Conversations;
 using Parley.Errors;
 using Parley.Providers;
+using Parley.Replies;
 using Parley.Storage;
 using Parley.Tools;
 
@@ -32,6 +33,7 @@ public static class ConversationsApi
         group.MapPost("/{id}/cancel", Cancel);
         group.MapGet("/{id}/images/{imageId}", GetImage);
         group.MapAttachments();
+        group.MapReplies();
         return group;
     }
 
@@ -44,17 +46,27 @@ public static class ConversationsApi
 
     public static async Task<Created<ConversationDto>> Create(
         HttpContext context, CreateConversationRequest? body, IConversationStore store, ModelCatalog models, ToolCatalog tools, TimeProvider time,
-        CancellationToken cancellationToken)
+        ConversationFeed feed, CancellationToken cancellationToken)
+    {
+        var conversation = NewConversation(Parley.Conversations.Conversation.NewId(), Owners.Of(context), body, models, tools, time);
+        await store.CreateConversationAsync(conversation, cancellationToken);
+        feed.Publish(conversation.Owner, new ConversationNotice("conversation_created", conversation.Id, Title: conversation.Title));
+        return TypedResults.Created($"/api/conversations/{conversation.Id}", ConversationMapping.ToDto(conversation, []));
+    }
+
+    /// <summary>A new conversation with the settings a create request chose (validated, naming the field at fault).</summary>
+    internal static Parley.Conversations.Conversation NewConversation(
+        string id, string owner, CreateConversationRequest? body, ModelCatalog models, ToolCatalog tools, TimeProvider time)
     {
         body ??= new CreateConversationRequest(null, null, null, null, null);
         var model = body.Model is null ? null : models.Resolve(body.Model).Id;
         Validate(body.Temperature, body.MaxTokens);
         var chosenTools = body.Tools is null ? null : tools.RequireKnown(body.Tools);
         var now = time.UtcNowStored();
-        var conversation = new Parley.Conversations.Conversation
+        return new Parley.Conversations.Conversation
         {
-            Id = Parley.Conversations.Conversation.NewId(),
-            Owner = Owners.Of(context),
+            Id = id,
+            Owner = owner,
             Title = string.IsNullOrWhiteSpace(body.Title) ? "New chat" : body.Title.Trim(),
             HasTitle = !string.IsNullOrWhiteSpace(body.Title),
             Model = model,
@@ -65,8 +77,6 @@ public static class ConversationsApi
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await store.CreateConversationAsync(conversation, cancellationToken);
-        return TypedResults.Created($"/api/conversations/{conversation.Id}", ConversationMapping.ToDto(conversation, []));
     }
 
     public static async Task<Ok<ConversationDto>> Get(HttpContext context, string id, IConversationStore store, CancellationToken cancellationToken)
@@ -78,9 +88,12 @@ public static class ConversationsApi
 
     public static async Task<Ok<ConversationDto>> Update(
         HttpContext context, string id, UpdateConversationRequest body, IConversationStore store, ModelCatalog models, ToolCatalog tools,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, ConversationFeed feed, CancellationToken cancellationToken)
     {
         var conversation = await Require(store, context, id, cancellationToken);
+        var before = conversation;
+        if (Present(body.SelectedLeafId))
+            conversation = conversation with { SelectedLeafId = await SelectedLeafAsync(store, id, body.SelectedLeafId, cancellationToken) };
         if (Present(body.Title))
         {
             var title = body.Title.ValueKind == JsonValueKind.String ? body.Title.GetString()!.Trim() : "";
@@ -100,48 +113,62 @@ public static class ConversationsApi
             conversation = conversation with { Tools = ToolNames(body.Tools, tools) };
         Validate(conversation.Temperature, conversation.MaxTokens);
 
-        conversation = conversation with { UpdatedAt = time.UtcNowStored() };
+        // Choosing a branch to look at is not activity: the conversation keeps its place in the list.
+        var onlySelection = conversation with { SelectedLeafId = before.SelectedLeafId } == before;
+        if (!onlySelection)
+            conversation = conversation with { UpdatedAt = time.UtcNowStored() };
         if (!await store.UpdateConversationAsync(conversation, cancellationToken))
             throw NotFound(id);
+        if (!onlySelection)
+            feed.Publish(conversation.Owner, new ConversationNotice("conversation_updated", id, Title: conversation.Title));
         var messages = await store.GetMessagesAsync(id, cancellationToken);
         return TypedResults.Ok(ConversationMapping.ToDto(conversation, messages, includeMessages: false));
     }
 
-    public static async Task<NoContent> Delete(HttpContext context, string id, IConversationStore store, ActiveReplies active, CancellationToken cancellationToken)
+    public static async Task<NoContent> Delete(
+        HttpContext context, string id, IConversationStore store, ActiveReplies active, ConversationFeed feed, CancellationToken cancellationToken)
     {
+        // Ownership first: stopping a reply is an effect, and another user's conversation must look absent.
+        await Require(store, context, id, cancellationToken);
         active.Cancel(id);
         if (!await store.DeleteConversationAsync(Owners.Of(context), id, cancellationToken))
             throw NotFound(id);
+        feed.Publish(Owners.Of(context), new ConversationNotice("conversation_deleted", id));
         return TypedResults.NoContent();
     }
 
-    public static async Task<NoContent> Clear(HttpContext context, string id, IConversationStore store, ActiveReplies active, CancellationToken cancellationToken)
+    public static async Task<NoContent> Clear(
+        HttpContext context, string id, IConversationStore store, ActiveReplies active, ConversationFeed feed, CancellationToken cancellationToken)
     {
         await Require(store, context, id, cancellationToken);
         active.Cancel(id);
         await store.ClearMessagesAsync(id, cancellationToken);
+        feed.Publish(Owners.Of(context), new ConversationNotice("conversation_updated", id));
         return TypedResults.NoContent();
     }
 
-    public static async Task Send(HttpContext context, string id, SendMessageRequest body, ConversationEngine engine)
+    /// <summary>Starts the reply as a job and streams its event log; the reply goes on if the client leaves (resume it with <see cref="RepliesApi.Events"/>).</summary>
+    public static async Task Send(HttpContext context, string id, SendMessageRequest body, ConversationEngine engine, ReplyJobs jobs, ReplyEventLog log)
     {
         var hasParent = body.ParentId.ValueKind is JsonValueKind.String or JsonValueKind.Null;
-        var send = new SendMessage(body.Content ?? "", body.Images ?? [], hasParent ? body.ParentId.GetString() : null, hasParent, body.Model,
+        var parentId = body.ParentId.ValueKind == JsonValueKind.String ? RequestJson.Text(body.ParentId, "parentId") : null;
+        var send = new SendMessage(body.Content ?? "", body.Images ?? [], parentId, hasParent, body.Model,
             NoCache: Cache.CacheApi.OptsOut(context.Request), Attachments: body.Attachments);
         var prepared = await engine.PrepareSendAsync(Callers.Of(context, Surface), id, send, context.RequestAborted);
-        await Stream(context, engine, prepared);
+        await Stream(context, jobs, log, prepared);
     }
 
-    public static async Task Regenerate(HttpContext context, string id, string messageId, RegenerateRequest? body, ConversationEngine engine)
+    public static async Task Regenerate(
+        HttpContext context, string id, string messageId, RegenerateRequest? body, ConversationEngine engine, ReplyJobs jobs, ReplyEventLog log)
     {
         var prepared = await engine.PrepareRegenerateAsync(Callers.Of(context, Surface), id, messageId, body?.Model, context.RequestAborted);
-        await Stream(context, engine, prepared);
+        await Stream(context, jobs, log, prepared);
     }
 
-    private static async Task Stream(HttpContext context, ConversationEngine engine, PreparedReply prepared)
+    private static async Task Stream(HttpContext context, ReplyJobs jobs, ReplyEventLog log, PreparedReply prepared)
     {
-        using (prepared.Lease)
-            await ConversationStream.WriteAsync(context, engine.StreamAsync(prepared, context.RequestAborted));
+        var key = jobs.Start(prepared);
+        await ConversationStream.WriteAsync(context, log, key, after: 0);
     }
 
     public static async Task<Accepted> Cancel(HttpContext context, string id, IConversationStore store, ActiveReplies active, CancellationToken cancellationToken)
@@ -168,6 +195,16 @@ public static class ConversationsApi
 
     private static ParleyException NotFound(string id) =>
         new(ErrorCodes.ConversationNotFound, 404, $"There is no conversation '{id}'.");
+
+    private static async Task<string?> SelectedLeafAsync(IConversationStore store, string id, JsonElement element, CancellationToken cancellationToken)
+    {
+        if (String(element, "selectedLeafId") is not { } leaf)
+            return null;
+        var messages = await store.GetMessagesAsync(id, cancellationToken);
+        return messages.Any(m => m.Id == leaf)
+            ? leaf
+            : throw new ParleyException(ErrorCodes.MessageNotFound, 404, $"'selectedLeafId': there is no message '{leaf}' in this conversation.");
+    }
 
     private static bool Present(JsonElement element) => element.ValueKind != JsonValueKind.Undefined;
 

@@ -8,7 +8,10 @@ using Parley.Storage;
 
 namespace Parley.Api.Health;
 
-/// <summary><c>/health</c> (store, providers, warnings for the UI banner), <c>/health/live</c> and <c>/health/ready</c>.</summary>
+/// <summary>
+/// <c>/health</c> (store, providers, warnings for the UI banner), <c>/health/live</c> and <c>/health/ready</c>. Anonymous, so
+/// provider URLs are shown without credentials, query or fragment.
+/// </summary>
 public static class HealthApi
 {
     /// <summary>In <c>warnings</c> (and repeated as <c>providerWarning</c>) only when no provider but the mock is configured; the web app shows it to administrators only.</summary>
@@ -37,7 +40,7 @@ public static class HealthApi
 
         var providers = catalog.Providers.Select(p => new ProviderHealth(
             p.Key, p.Value.Kind, Configured: p.Value.Kind == ProviderKinds.Mock || !string.IsNullOrEmpty(p.Value.ApiKey) || !string.IsNullOrEmpty(p.Value.BaseUrl),
-            BaseUrl: p.Value.BaseUrl)).ToList();
+            BaseUrl: Privacy.UrlRedaction.WithoutCredentials(p.Value.BaseUrl))).ToList();
         var report = new HealthReport(storeHealthy ? "healthy" : "degraded", new StoreHealth(store.Kind, storeHealthy), catalog.Default.Id, providers, warnings, providerWarning);
         return TypedResults.Json(report, statusCode: storeHealthy ? 200 : 503);
     }

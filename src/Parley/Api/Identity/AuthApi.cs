@@ -46,11 +46,12 @@ public static class AuthApi
         {
             (user, token, session) = await identity.SignInAsync(body.Username, body.Password, address, context.RequestAborted);
         }
-        catch (ParleyException ex)
+        catch (ParleyException ex) when (ex.Code != ErrorCodes.TooManyAttempts)
         {
-            // Only a name that is an account is recorded: people type passwords into the name field.
+            // Only a name that is an account is recorded: people type passwords into the name field. Attempts the throttle
+            // refused were never checked and are not recorded; the rest are capped per minute like refused keys.
             var known = string.IsNullOrWhiteSpace(body.Username) ? null : await identity.Store.GetUserAsync(UserNames.Normalize(body.Username), context.RequestAborted);
-            audit.Record(new AuditEntry(AuditActions.Anonymous, AuditActions.SignIn, known is null ? "(unknown user)" : "user:" + known.Name,
+            audit.RecordRefusal(new AuditEntry(AuditActions.Anonymous, AuditActions.SignIn, known is null ? "(unknown user)" : "user:" + known.Name,
                 AuditActions.Failure, AuditLogExtensions.AddressOf(context), ex.Code));
             throw;
         }
@@ -82,7 +83,7 @@ public static class AuthApi
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "Single-user mode has no password to change.");
         try
         {
-            await identity.ChangePasswordAsync(caller.Owner, body.CurrentPassword, body.NewPassword, context.RequestAborted);
+            await identity.ChangePasswordAsync(caller.Owner, body.CurrentPassword, body.NewPassword, body.RevokeKeys, context.RequestAborted);
         }
         catch (ParleyException ex)
         {

@@ -8,7 +8,8 @@ public sealed record SessionDto(SessionUserDto User, string Mode, string Via);
 
 public sealed record SignInRequest(string? Username, string? Password);
 
-public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+/// <param name="RevokeKeys">True also revokes every API key of the account; by default keys stay valid (see README, Security).</param>
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword, bool RevokeKeys = false);
 
 public sealed record CreateKeyRequest(
     string? Name, string? Owner, IReadOnlyList<string>? Models, int? RequestsPerMinute, long? DailyTokenLimit, int? MaxConcurrentStreams, DateTimeOffset? ExpiresAt);

@@ -4,76 +4,92 @@ using Parley.Errors;
 
 namespace Parley.Api.OpenAI;
 
-/// <summary>A parsed <c>POST /v1/chat/completions</c> body.</summary>
-public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage)
+/// <summary>
+/// A parsed <c>POST /v1/chat/completions</c> body. <see cref="Untranslated"/> names what the body holds that Parley can
+/// only relay (to an OpenAI-compatible upstream, as sent) and not translate for another provider.
+/// </summary>
+public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage, int Choices,
+    IReadOnlyList<string> Untranslated)
 {
-    public static OpenAIChatRequest Parse(JsonElement body, int maxImageBytes)
+    /// <summary>Top-level fields the translation to Microsoft.Extensions.AI carries, and fields with no effect on the reply.</summary>
+    private static readonly HashSet<string> Translated = new(StringComparer.Ordinal)
+    {
+        "model", "messages", "stream", "stream_options", "temperature", "top_p", "max_tokens", "max_completion_tokens",
+        "frequency_penalty", "presence_penalty", "seed", "stop", "tools", "tool_choice", "response_format", "n", "parallel_tool_calls",
+        "user", "store", "metadata",
+    };
+
+    public static OpenAIChatRequest Parse(JsonElement body, int maxImageBytes, int maxImagesPerMessage = int.MaxValue)
     {
         if (body.ValueKind != JsonValueKind.Object)
             throw Invalid("The body must be a JSON object.");
+        RequestJson.RequireValidText(body);
         var model = OpenAIMessages.StringProperty(body, "model") ?? throw Invalid("'model' is required.");
         if (!body.TryGetProperty("messages", out var messagesElement))
             throw Invalid("'messages' is required.");
-        var messages = OpenAIMessages.Read(messagesElement, maxImageBytes, allowFiles: true);
+        var messages = OpenAIMessages.Read(messagesElement, maxImageBytes, allowFiles: true, maxImagesPerMessage, keepUnknownParts: true);
         if (messages.Count == 0)
             throw new ParleyException(ErrorCodes.EmptyMessage, 400, "'messages' must contain at least one message.");
-        if (Number(body, "n") is { } n && n != 1)
-            throw Invalid("Only n = 1 is supported.");
+        var choices = (int)(RequestJson.WholeNumber(body, "n", 1, 16) ?? 1);
+        var untranslated = new List<string>();
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!Translated.Contains(property.Name) && property.Value.ValueKind != JsonValueKind.Null)
+                untranslated.Add(property.Name);
+        }
 
         var options = new ChatOptions
         {
-            Temperature = (float?)Number(body, "temperature"),
-            TopP = (float?)Number(body, "top_p"),
-            MaxOutputTokens = (int?)(Number(body, "max_completion_tokens") ?? Number(body, "max_tokens")),
-            FrequencyPenalty = (float?)Number(body, "frequency_penalty"),
-            PresencePenalty = (float?)Number(body, "presence_penalty"),
-            Seed = (long?)Number(body, "seed"),
+            Temperature = (float?)RequestJson.Number(body, "temperature", 0, 2),
+            TopP = (float?)RequestJson.Number(body, "top_p", 0, 1),
+            MaxOutputTokens = (int?)(RequestJson.WholeNumber(body, "max_completion_tokens", 1, int.MaxValue) ?? RequestJson.WholeNumber(body, "max_tokens", 1, int.MaxValue)),
+            FrequencyPenalty = (float?)RequestJson.Number(body, "frequency_penalty", -2, 2),
+            PresencePenalty = (float?)RequestJson.Number(body, "presence_penalty", -2, 2),
+            Seed = RequestJson.WholeNumber(body, "seed", long.MinValue, long.MaxValue),
             StopSequences = Stops(body),
-            Tools = Tools(body),
+            Tools = Tools(body, untranslated),
             ToolMode = ToolMode(body),
             ResponseFormat = ResponseFormat(body),
+            AllowMultipleToolCalls = body.TryGetProperty("parallel_tool_calls", out var parallel) && parallel.ValueKind is JsonValueKind.True or JsonValueKind.False
+                ? parallel.GetBoolean()
+                : null,
         };
-        if (options.Temperature is < 0 or > 2)
-            throw Invalid("'temperature' must be between 0 and 2.");
-        if (options.MaxOutputTokens is < 1)
-            throw Invalid("'max_tokens' must be at least 1.");
 
         var stream = body.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         var includeUsage = body.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
             && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
-        return new OpenAIChatRequest(model, messages, options, stream, includeUsage);
+        untranslated.AddRange(OpenAIMessages.Untranslated(messages));
+        return new OpenAIChatRequest(model, messages, options, stream, includeUsage, choices, untranslated);
     }
-
-    private static double? Number(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var value) ? value.ValueKind switch
-        {
-            JsonValueKind.Number => value.GetDouble(),
-            JsonValueKind.Null => null,
-            _ => throw Invalid($"'{name}' must be a number."),
-        } : null;
 
     private static List<string>? Stops(JsonElement body) =>
         !body.TryGetProperty("stop", out var stop) ? null : stop.ValueKind switch
         {
             JsonValueKind.String => [stop.GetString()!],
-            JsonValueKind.Array => [.. stop.EnumerateArray().Select(e => e.GetString() ?? "")],
+            JsonValueKind.Array => [.. stop.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Invalid($"'stop[{i}]' must be a string."))],
             JsonValueKind.Null => null,
             _ => throw Invalid("'stop' must be a string or an array of strings."),
         };
 
     /// <summary>The client's tools, as declarations only: Parley passes the model's calls back instead of running them.</summary>
-    private static List<AITool>? Tools(JsonElement body)
+    private static List<AITool>? Tools(JsonElement body, List<string> untranslated)
     {
         if (!body.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
             return null;
         if (tools.ValueKind != JsonValueKind.Array)
             throw Invalid("'tools' must be an array.");
         var result = new List<AITool>();
+        var index = 0;
         foreach (var tool in tools.EnumerateArray())
         {
+            var at = index++;
             if (OpenAIMessages.StringProperty(tool, "type") != "function" || !tool.TryGetProperty("function", out var function))
-                throw Invalid("Only tools of type 'function' are supported.");
-            var name = OpenAIMessages.StringProperty(function, "name") ?? throw Invalid("Every tool needs function.name.");
+            {
+                // Other tool types (custom, web search...) are relayed as sent; only a translation needs them to be functions.
+                untranslated.Add($"tools[{at}] (type '{OpenAIMessages.StringProperty(tool, "type")}')");
+                continue;
+            }
+            var name = OpenAIMessages.StringProperty(function, "name") ?? throw Invalid($"tools[{at}] needs function.name.");
             var schema = function.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object
                 ? p.Clone()
                 : JsonSerializer.SerializeToElement(new { type = "object", properties = new { } });
@@ -93,7 +109,7 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
                 "auto" => ChatToolMode.Auto,
                 "none" => ChatToolMode.None,
                 "required" => ChatToolMode.RequireAny,
-                var other => throw Invalid($"Unknown tool_choice '{other}'."),
+                var other => throw Invalid($"Unknown tool_choice '{other}'. Use auto, none or required."),
             },
             JsonValueKind.Object when choice.TryGetProperty("function", out var f) && OpenAIMessages.StringProperty(f, "name") is { } name =>
                 ChatToolMode.RequireSpecific(name),
@@ -104,13 +120,18 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
 
     private static ChatResponseFormat? ResponseFormat(JsonElement body)
     {
-        if (!body.TryGetProperty("response_format", out var format) || format.ValueKind != JsonValueKind.Object)
+        if (!body.TryGetProperty("response_format", out var format) || format.ValueKind == JsonValueKind.Null)
             return null;
+        if (format.ValueKind != JsonValueKind.Object)
+            throw Invalid("'response_format' must be an object such as {\"type\":\"json_object\"}.");
         return OpenAIMessages.StringProperty(format, "type") switch
         {
             "json_object" => ChatResponseFormat.Json,
-            "json_schema" when format.TryGetProperty("json_schema", out var js) && js.TryGetProperty("schema", out var schema) =>
-                ChatResponseFormat.ForJsonSchema(schema.Clone(), OpenAIMessages.StringProperty(js, "name")),
+            "json_schema" when format.TryGetProperty("json_schema", out var js) =>
+                js.ValueKind == JsonValueKind.Object && js.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object
+                    ? ChatResponseFormat.ForJsonSchema(schema.Clone(), OpenAIMessages.StringProperty(js, "name"))
+                    : throw Invalid("'response_format.json_schema' must be an object with a 'schema' object."),
+            "json_schema" => throw Invalid("'response_format' of type json_schema needs a 'json_schema' object."),
             _ => ChatResponseFormat.Text,
         };
     }

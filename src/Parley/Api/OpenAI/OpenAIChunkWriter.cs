@@ -5,8 +5,10 @@ using Parley.Streaming;
 namespace Parley.Api.OpenAI;
 
 /// <summary>
-/// Translates Parley's events into <c>chat.completion.chunk</c> SSE frames. A failure before the
-/// first frame becomes a real HTTP error (so SDKs raise their usual exception); after it, an error frame.
+/// Writes Parley's events as <c>chat.completion.chunk</c> SSE frames. Relayed bytes (<see cref="RawDelta"/>) are written
+/// as they are, the upstream's own <c>[DONE]</c> included, and the parsed events of the same reply are ignored.
+/// A failure before the first frame becomes a real HTTP error (so SDKs raise their usual exception); after it, an error
+/// frame. With <c>n</c> &gt; 1 each choice is written in turn under its <see cref="Choice"/> index and usage is summed.
 /// </summary>
 internal sealed class OpenAIChunkWriter(SseWriter sse, string id, long created, string model, bool includeUsage, CancellationToken cancellationToken)
 {
@@ -15,28 +17,21 @@ internal sealed class OpenAIChunkWriter(SseWriter sse, string id, long created, 
     private string? _finishReason;
     private Parley.Conversations.TokenUsage? _usage;
     private bool _failed;
+    private bool _relayed;
+
+    /// <summary>The index of the choice being written.</summary>
+    public int Choice { get; private set; }
 
     public async ValueTask WriteAsync(ChatEvent chatEvent)
     {
         switch (chatEvent)
         {
-            case TextDelta text:
-                await DeltaAsync(w => w.WriteString("content", text.Text));
-                break;
-            case ToolCallStarted call:
-                var index = _toolIndex++;
-                await DeltaAsync(w =>
-                {
-                    w.WriteStartArray("tool_calls");
-                    OpenAIMessages.WriteToolCall(w, call.CallId, call.Name, call.Arguments, index);
-                    w.WriteEndArray();
-                });
+            case RawDelta raw:
+                _relayed = true;
+                await sse.WriteRawAsync(raw.Bytes, cancellationToken);
                 break;
             case UsageReported usage:
                 _usage = _usage is null ? usage.Usage : _usage + usage.Usage;
-                break;
-            case ReplyFinished finished:
-                _finishReason = OpenAICompletionJson.FinishReason(finished.FinishReason, _toolIndex > 0);
                 break;
             case ReplyFailed failed when !sse.Started:
                 throw new ParleyException(failed.Code, failed.Status, failed.Message);
@@ -53,41 +48,72 @@ internal sealed class OpenAIChunkWriter(SseWriter sse, string id, long created, 
                     w.WriteEndObject();
                 }, cancellationToken);
                 break;
+            case not null when _relayed:
+                break;
+            case TextDelta text:
+                await DeltaAsync(w => w.WriteString("content", text.Text));
+                break;
+            case ToolCallStarted call:
+                var index = _toolIndex++;
+                await DeltaAsync(w =>
+                {
+                    w.WriteStartArray("tool_calls");
+                    OpenAIMessages.WriteToolCall(w, call.CallId, call.Name, call.Arguments, index);
+                    w.WriteEndArray();
+                });
+                break;
+            case ReplyFinished finished:
+                _finishReason = OpenAICompletionJson.FinishReason(finished.FinishReason, _toolIndex > 0);
+                break;
         }
+    }
+
+    /// <summary>Ends the current choice (its finish chunk) and moves to the next index.</summary>
+    public async ValueTask NextChoiceAsync()
+    {
+        await FinishChoiceAsync();
+        Choice++;
+        (_sentRole, _toolIndex, _finishReason) = (false, 0, null);
     }
 
     public async ValueTask FinishAsync()
     {
-        if (!_failed)
+        if (_relayed && !_failed)
+            return; // the upstream's own finish, usage and [DONE] were relayed
+        await FinishChoiceAsync();
+        if (!_failed && includeUsage && _usage is { } usage)
         {
-            await EnsureRoleAsync();
             await ChunkAsync(w =>
             {
                 w.WriteStartArray("choices");
-                w.WriteStartObject();
-                w.WriteNumber("index", 0);
-                w.WriteStartObject("delta");
-                w.WriteEndObject();
-                w.WriteNull("logprobs");
-                w.WriteString("finish_reason", _finishReason ?? "stop");
-                w.WriteEndObject();
                 w.WriteEndArray();
+                w.WriteStartObject("usage");
+                w.WriteNumber("prompt_tokens", usage.PromptTokens);
+                w.WriteNumber("completion_tokens", usage.CompletionTokens);
+                w.WriteNumber("total_tokens", usage.TotalTokens);
+                w.WriteEndObject();
             });
-            if (includeUsage && _usage is { } usage)
-            {
-                await ChunkAsync(w =>
-                {
-                    w.WriteStartArray("choices");
-                    w.WriteEndArray();
-                    w.WriteStartObject("usage");
-                    w.WriteNumber("prompt_tokens", usage.PromptTokens);
-                    w.WriteNumber("completion_tokens", usage.CompletionTokens);
-                    w.WriteNumber("total_tokens", usage.TotalTokens);
-                    w.WriteEndObject();
-                });
-            }
         }
         await sse.WriteDoneAsync(cancellationToken);
+    }
+
+    private async ValueTask FinishChoiceAsync()
+    {
+        if (_failed || _relayed)
+            return;
+        await EnsureRoleAsync();
+        await ChunkAsync(w =>
+        {
+            w.WriteStartArray("choices");
+            w.WriteStartObject();
+            w.WriteNumber("index", Choice);
+            w.WriteStartObject("delta");
+            w.WriteEndObject();
+            w.WriteNull("logprobs");
+            w.WriteString("finish_reason", _finishReason ?? "stop");
+            w.WriteEndObject();
+            w.WriteEndArray();
+        });
     }
 
     private async ValueTask DeltaAsync(Action<Utf8JsonWriter> writeDelta)
@@ -97,7 +123,7 @@ internal sealed class OpenAIChunkWriter(SseWriter sse, string id, long created, 
         {
             w.WriteStartArray("choices");
             w.WriteStartObject();
-            w.WriteNumber("index", 0);
+            w.WriteNumber("index", Choice);
             w.WriteStartObject("delta");
             writeDelta(w);
             w.WriteEndObject();
@@ -117,7 +143,7 @@ internal sealed class OpenAIChunkWriter(SseWriter sse, string id, long created, 
         {
             w.WriteStartArray("choices");
             w.WriteStartObject();
-            w.WriteNumber("index", 0);
+            w.WriteNumber("index", Choice);
             w.WriteStartObject("delta");
             w.WriteString("role", "assistant");
             w.WriteString("content", "");

@@ -3,44 +3,51 @@ using Parley.Chat;
 
 namespace Parley.Api.OpenAI;
 
-/// <summary>A non-streamed <c>chat.completion</c> object.</summary>
+/// <summary>A non-streamed <c>chat.completion</c> object: one choice per response (<c>n</c>), usage summed.</summary>
 internal static class OpenAICompletionJson
 {
-    public static object Completion(ChatResponse response, string id, long created, string model)
+    public static object Completion(IReadOnlyList<ChatResponse> responses, string id, long created, string model)
     {
-        var contents = response.Messages.SelectMany(m => m.Contents).ToList();
-        var calls = contents.OfType<FunctionCallContent>().ToList();
-        var text = string.Concat(contents.OfType<TextContent>().Select(t => t.Text));
-        var usage = response.Usage is null ? null : ChatRunner.ToUsage(response.Usage);
+        var usages = responses.Where(r => r.Usage is not null).Select(r => ChatRunner.ToUsage(r.Usage!)).ToList();
         return new
         {
             id,
             @object = "chat.completion",
             created,
             model,
-            choices = new[]
+            choices = responses.Select(Choice).ToList(),
+            usage = usages.Count == 0 ? null : new
             {
-                new
-                {
-                    index = 0,
-                    message = new
-                    {
-                        role = "assistant",
-                        content = text.Length == 0 && calls.Count > 0 ? null : text,
-                        refusal = (string?)null,
-                        tool_calls = calls.Count == 0 ? null : calls.Select(c => new
-                        {
-                            id = c.CallId,
-                            type = "function",
-                            function = new { name = c.Name, arguments = c.Arguments is null ? "{}" : System.Text.Json.JsonSerializer.Serialize(c.Arguments) },
-                        }).ToList(),
-                    },
-                    logprobs = (object?)null,
-                    finish_reason = FinishReason(response.FinishReason?.Value, calls.Count > 0),
-                },
+                prompt_tokens = usages.Sum(u => u.PromptTokens),
+                completion_tokens = usages.Sum(u => u.CompletionTokens),
+                total_tokens = usages.Sum(u => u.TotalTokens),
             },
-            usage = usage is null ? null : new { prompt_tokens = usage.PromptTokens, completion_tokens = usage.CompletionTokens, total_tokens = usage.TotalTokens },
             system_fingerprint = (string?)null,
+        };
+    }
+
+    private static object Choice(ChatResponse response, int index)
+    {
+        var contents = response.Messages.SelectMany(m => m.Contents).ToList();
+        var calls = contents.OfType<FunctionCallContent>().ToList();
+        var text = string.Concat(contents.OfType<TextContent>().Select(t => t.Text));
+        return new
+        {
+            index,
+            message = new
+            {
+                role = "assistant",
+                content = text.Length == 0 && calls.Count > 0 ? null : text,
+                refusal = (string?)null,
+                tool_calls = calls.Count == 0 ? null : calls.Select(c => new
+                {
+                    id = c.CallId,
+                    type = "function",
+                    function = new { name = c.Name, arguments = c.Arguments is null ? "{}" : System.Text.Json.JsonSerializer.Serialize(c.Arguments) },
+                }).ToList(),
+            },
+            logprobs = (object?)null,
+            finish_reason = FinishReason(response.FinishReason?.Value, calls.Count > 0),
         };
     }
 

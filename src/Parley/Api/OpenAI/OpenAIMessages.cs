@@ -11,8 +11,12 @@ namespace Parley.Api.OpenAI;
 /// </summary>
 public static class OpenAIMessages
 {
-    /// <summary><paramref name="allowFiles"/>: accept <c>file</c> parts (as <see cref="Documents.PendingFileContent"/>, which the caller must read).</summary>
-    public static List<ChatMessage> Read(JsonElement messages, int maxImageBytes, bool allowFiles = false)
+    /// <summary>
+    /// <paramref name="allowFiles"/>: accept <c>file</c> parts (as <see cref="Documents.PendingFileContent"/>, which the caller must read).
+    /// <paramref name="keepUnknownParts"/>: keep content parts of other types for a relay (see <see cref="Untranslated"/>) instead of refusing them.
+    /// </summary>
+    /// <param name="maxImagesPerMessage">Images one message may carry (<c>Parley:MaxImagesPerMessage</c>).</param>
+    public static List<ChatMessage> Read(JsonElement messages, int maxImageBytes, bool allowFiles = false, int maxImagesPerMessage = int.MaxValue, bool keepUnknownParts = false)
     {
         if (messages.ValueKind != JsonValueKind.Array)
             throw Invalid("'messages' must be an array of chat messages.");
@@ -20,7 +24,7 @@ public static class OpenAIMessages
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            result.Add(ReadMessage(message, index, maxImageBytes, allowFiles));
+            result.Add(ReadMessage(message, index, maxImageBytes, allowFiles, maxImagesPerMessage, keepUnknownParts));
             index++;
         }
         return result;
@@ -103,7 +107,7 @@ public static class OpenAIMessages
         _ => JsonSerializer.Serialize(result),
     };
 
-    private static ChatMessage ReadMessage(JsonElement message, int index, int maxImageBytes, bool allowFiles)
+    private static ChatMessage ReadMessage(JsonElement message, int index, int maxImageBytes, bool allowFiles, int maxImages, bool keepUnknownParts)
     {
         if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("role", out var roleElement) || roleElement.ValueKind != JsonValueKind.String)
             throw Invalid($"messages[{index}] needs a 'role'.");
@@ -112,7 +116,7 @@ public static class OpenAIMessages
         return role switch
         {
             "system" or "developer" => new ChatMessage(ChatRole.System, Text(content, index)),
-            "user" => new ChatMessage(ChatRole.User, Contents(content, index, maxImageBytes, allowFiles)),
+            "user" => new ChatMessage(ChatRole.User, Contents(content, index, maxImageBytes, allowFiles, maxImages, keepUnknownParts)),
             "assistant" => Assistant(message, content, index),
             "tool" => new ChatMessage(ChatRole.Tool,
                 [new FunctionResultContent(StringProperty(message, "tool_call_id") ?? throw Invalid($"messages[{index}] (tool) needs 'tool_call_id'."), Text(content, index))]),
@@ -130,6 +134,8 @@ public static class OpenAIMessages
         {
             foreach (var call in calls.EnumerateArray())
             {
+                if (call.ValueKind != JsonValueKind.Object)
+                    throw Invalid($"messages[{index}].tool_calls must hold objects with 'id' and 'function'.");
                 var function = call.TryGetProperty("function", out var f) ? f : default;
                 var arguments = function.ValueKind == JsonValueKind.Object ? StringProperty(function, "arguments") ?? "{}" : "{}";
                 contents.Add(new FunctionCallContent(
@@ -141,10 +147,14 @@ public static class OpenAIMessages
         return new ChatMessage(ChatRole.Assistant, contents);
     }
 
-    private static List<AIContent> Contents(JsonElement content, int index, int maxImageBytes, bool allowFiles)
+    private static List<AIContent> Contents(JsonElement content, int index, int maxImageBytes, bool allowFiles, int maxImages, bool keepUnknownParts)
     {
         if (content.ValueKind != JsonValueKind.Array)
             return [new TextContent(Text(content, index))];
+        // Counted before any image is decoded, so thousands of images cost nothing.
+        var imageCount = content.EnumerateArray().Count(p => StringProperty(p, "type") == "image_url");
+        if (imageCount > maxImages)
+            throw new ParleyException(ErrorCodes.InvalidImage, 400, $"messages[{index}] has {imageCount} images; at most {maxImages} are allowed on one message.");
         var parts = new List<AIContent>();
         foreach (var part in content.EnumerateArray())
         {
@@ -164,18 +174,31 @@ public static class OpenAIMessages
             {
                 parts.Add(File(part, index));
             }
-            else
+            else if (!keepUnknownParts)
             {
                 throw Invalid($"messages[{index}] has an unsupported content part type '{type}'.");
+            }
+            else
+            {
+                // Relayed as sent to an OpenAI-compatible upstream; a translation refuses it (see Untranslated).
+                parts.Add(new AIContent { RawRepresentation = new UntranslatedPart($"messages[{index}] content part type '{type}'") });
             }
         }
         return parts;
     }
 
+    /// <summary>What <see cref="Read"/> kept only for a relay: content parts no translation carries.</summary>
+    public static IEnumerable<string> Untranslated(IEnumerable<ChatMessage> messages) =>
+        messages.SelectMany(m => m.Contents).Select(c => c.RawRepresentation).OfType<UntranslatedPart>().Select(p => p.Where);
+
     public static AIContent Image(string url, int maxImageBytes)
     {
         if (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            return new UriContent(new Uri(url), "image/*");
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+                throw new ParleyException(ErrorCodes.InvalidImage, 400, $"The image URL '{(url.Length > 100 ? url[..100] + "…" : url)}' is not a valid http(s) URL.");
+            return new UriContent(uri, "image/*");
+        }
         var (data, mediaType) = ImageInput.Decode(url, maxImageBytes);
         return new DataContent(data, mediaType);
     }
@@ -237,4 +260,6 @@ public static class OpenAIMessages
             : null;
 
     private static ParleyException Invalid(string message) => new(ErrorCodes.InvalidRequest, 400, message);
+
+    private sealed record UntranslatedPart(string Where);
 }

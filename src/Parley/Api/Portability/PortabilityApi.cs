@@ -58,7 +58,8 @@ public static class PortabilityApi
         await WriteJsonAsync(context, $"parley-export-{stamp}.json", Select(all));
     }
 
-    public static async Task<IResult> Import(HttpContext context, ConversationImporter importer, IOptions<ImportOptions> options, string? onConflict = null)
+    public static async Task<IResult> Import(HttpContext context, ConversationImporter importer, IOptions<ImportOptions> options, WebSecurity.UserWorkGate work,
+        string? onConflict = null)
     {
         var conflicts = onConflict?.ToLowerInvariant() switch
         {
@@ -66,11 +67,19 @@ public static class PortabilityApi
             "fail" => ImportConflicts.Fail,
             _ => throw new ParleyException(ErrorCodes.InvalidRequest, 400, "onConflict must be 'copy' (the default) or 'fail'."),
         };
+        var owner = Owners.Of(context);
+        using var slot = work.EnterImport(owner);
         try
         {
-            var bytes = await ReadFileAsync(context, options.Value.MaxBytes);
-            using var document = Parse(bytes);
-            var owner = Owners.Of(context);
+            using var document = await ReadFileAsync(context, options.Value.MaxBytes);
+            try
+            {
+                RequestJson.RequireValidText(document.RootElement);
+            }
+            catch (ParleyException e)
+            {
+                throw new ImportException(ImportCodes.InvalidJson, 400, "The file holds text that is not valid Unicode: " + e.Message, "$");
+            }
             var plan = importer.Plan(document.RootElement, owner);
             return TypedResults.Ok(await importer.ImportAsync(plan, owner, conflicts, context.RequestAborted));
         }
@@ -85,21 +94,11 @@ public static class PortabilityApi
         }
     }
 
-    private static JsonDocument Parse(byte[] bytes)
-    {
-        try
-        {
-            return JsonDocument.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
-            throw new ImportException(ImportCodes.InvalidJson, 400, $"The file is not valid JSON{where}.", e.Path is { Length: > 0 } p ? p : "$");
-        }
-    }
-
-    /// <summary>The import file: the JSON body, or the <c>file</c> field of a multipart form; refused above <paramref name="maxBytes"/>.</summary>
-    private static async Task<byte[]> ReadFileAsync(HttpContext context, long maxBytes)
+    /// <summary>
+    /// The import file parsed straight from the request (the JSON body, or the <c>file</c> field of a multipart form), so
+    /// the file is held once, by the parser; refused above <paramref name="maxBytes"/>.
+    /// </summary>
+    private static async Task<JsonDocument> ReadFileAsync(HttpContext context, long maxBytes)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = maxBytes + 1024 * 1024;
@@ -127,27 +126,21 @@ public static class PortabilityApi
             source = context.Request.Body;
         }
 
-        await using (source)
+        await using var limited = new CappedReadStream(source, maxBytes, () => TooLarge(maxBytes));
+        try
         {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            try
-            {
-                while ((read = await source.ReadAsync(chunk, context.RequestAborted)) > 0)
-                {
-                    if (buffer.Length + read > maxBytes)
-                        throw TooLarge(maxBytes);
-                    buffer.Write(chunk, 0, read);
-                }
-            }
-            catch (BadHttpRequestException e) when (e.StatusCode == 413)
-            {
-                throw TooLarge(maxBytes);
-            }
-            if (buffer.Length == 0)
+            return await JsonDocument.ParseAsync(limited, cancellationToken: context.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == 413)
+        {
+            throw TooLarge(maxBytes);
+        }
+        catch (JsonException e)
+        {
+            if (limited.BytesRead == 0)
                 throw new ImportException(ImportCodes.NoFile, 400, "The request has no file: send the export as the JSON body or as a multipart field named 'file'.", "$");
-            return buffer.ToArray();
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
+            throw new ImportException(ImportCodes.InvalidJson, 400, $"The file is not valid JSON{where}.", e.Path is { Length: > 0 } p ? p : "$");
         }
     }
 

@@ -30,7 +30,10 @@ public static class WebAppHosting
         return app;
     }
 
-    /// <summary>index.html for client routes such as <c>/c/{id}</c>; unknown API paths stay 404.</summary>
+    /// <summary>
+    /// index.html for client routes such as <c>/c/{id}</c>, answered only to <c>GET</c> navigations that accept
+    /// <c>text/html</c>; anything else (API paths, an SDK posting to a base URL without <c>/v1</c>) gets 404 in its API's error shape.
+    /// </summary>
     public static WebApplication MapWebApp(this WebApplication app)
     {
         if (Files.Value is not { } files)
@@ -42,7 +45,7 @@ public static class WebAppHosting
         }
         app.MapFallback("{*path:nonfile}", async context =>
         {
-            if (IsApiPath(context.Request.Path))
+            if (IsApiPath(context.Request.Path) || !IsNavigation(context.Request))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
@@ -54,6 +57,15 @@ public static class WebAppHosting
         }).AllowAnonymous();
         return app;
     }
+
+    /// <summary>
+    /// A GET that accepts HTML (a browser; <c>*/*</c> too, as fetch and curl send) or states nothing, on a path no API
+    /// claims; paths an API client would use get that API's JSON 404 whatever it accepts.
+    /// </summary>
+    private static bool IsNavigation(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        && (request.Headers.Accept.Count == 0 || request.Headers.Accept.Any(a => a is not null && (a.Contains("text/html", StringComparison.OrdinalIgnoreCase) || a.Contains("*/*", StringComparison.Ordinal))))
+        && ApiErrors.ShapeOf(request) == ApiErrorShape.Problem;
 
     private static bool IsApiPath(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/v1") || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/bots");

@@ -6,7 +6,8 @@ namespace Parley.Providers.Anthropic;
 
 /// <summary>
 /// Builds the <see cref="IChatClient"/> for Anthropic: the SDK's own adapter (<c>AsIChatClient</c>) wrapped in
-/// <see cref="AnthropicErrorMappingChatClient"/>, which turns the SDK's exceptions into Parley's provider errors.
+/// <see cref="AnthropicErrorMappingChatClient"/>, which turns the SDK's exceptions into Parley's provider errors, inside a
+/// <see cref="Relay.RelayChatClient"/> that relays Anthropic Messages requests byte for byte.
 /// </summary>
 public static class AnthropicProvider
 {
@@ -18,6 +19,7 @@ public static class AnthropicProvider
         ArgumentNullException.ThrowIfNull(httpClient);
 
         var timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
+        var baseUrl = string.IsNullOrWhiteSpace(options.BaseUrl) ? EnvironmentUrl.Production : options.BaseUrl;
         var client = new AnthropicClient(new ClientOptions
         {
             ApiKey = options.ApiKey,
@@ -27,10 +29,12 @@ public static class AnthropicProvider
             MaxRetries = 0, // Parley's pipeline retries, knowing whether output was already streamed.
             Timeout = timeout,
             Handlers = [new RetryAfterCapture()],
-            BaseUrl = string.IsNullOrWhiteSpace(options.BaseUrl) ? EnvironmentUrl.Production : options.BaseUrl,
+            BaseUrl = baseUrl,
         });
 
         // Without MaxOutputTokens here or in ChatOptions the SDK asks for 1024 tokens.
-        return new AnthropicErrorMappingChatClient(client.AsIChatClient(model, options.MaxOutputTokens), providerName, timeout);
+        var translating = new AnthropicErrorMappingChatClient(client.AsIChatClient(model, options.MaxOutputTokens), providerName, timeout);
+        // /v1/messages requests reach an Anthropic upstream as sent (see AnthropicMessagesRelay); everything else is translated.
+        return new Relay.RelayChatClient(translating, providerName, options, new Uri(baseUrl), model, httpClient);
     }
 }

@@ -34,6 +34,6 @@ public static class OpenAIProvider
         clientOptions.AddPolicy(new FinishReasonNormalizer(), PipelinePosition.PerTry);
         var apiKey = string.IsNullOrEmpty(options.ApiKey) ? PlaceholderApiKey : options.ApiKey;
         var client = new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions);
-        return new OpenAIChatClient(providerName, client, endpoint, model);
+        return new Relay.RelayChatClient(new OpenAIChatClient(providerName, client, endpoint, model), providerName, options, endpoint, model, httpClient);
     }
 }

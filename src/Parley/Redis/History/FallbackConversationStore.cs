@@ -8,15 +8,21 @@ namespace Parley.Redis.History;
 
 /// <summary>
 /// Seed 004's fallback: the Redis history while Redis answers, this instance's memory while it does not. Conversations
-/// started during an outage stay in memory (usable, listed next to the Redis ones, not kept across restarts); a
-/// conversation stored in Redis cannot be reached until Redis returns and answers 503 <c>store_unavailable</c> meanwhile.
+/// started during an outage stay in memory (usable, listed next to the Redis ones, not kept across restarts). A
+/// conversation stored in Redis that this instance has read or written keeps a copy here, so the conversation in front
+/// of the user goes on in memory when Redis goes away (what is said meanwhile is not written back to Redis); one this
+/// instance never saw answers 503 <c>store_unavailable</c> until Redis returns.
 /// </summary>
 public sealed class FallbackConversationStore(RedisConversationStore redisStore, RedisConnection redis) : IConversationStore
 {
     public const string StoreUnavailable = ErrorCodes.StoreUnavailable;
 
+    /// <summary>How many Redis conversations keep a copy for an outage (the most recently used ones, roughly).</summary>
+    public const int MaxCopies = 1000;
+
     private readonly InMemoryConversationStore _memory = new();
     private readonly ConcurrentDictionary<string, byte> _inMemory = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Copy> _copies = new(StringComparer.Ordinal);
 
     public string Kind => redis.IsAvailable ? redisStore.Kind : "memory (Redis unreachable)";
 
@@ -33,6 +39,7 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
             try
             {
                 await redisStore.CreateConversationAsync(conversation, cancellationToken);
+                Remember(conversation.Id, c => c with { Conversation = conversation, Messages = [] });
                 return;
             }
             catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
@@ -44,8 +51,13 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
         _inMemory[conversation.Id] = 0;
     }
 
-    public Task<Conversation?> GetConversationAsync(string owner, string id, CancellationToken cancellationToken = default) =>
-        Route(id, s => s.GetConversationAsync(owner, id, cancellationToken));
+    public async Task<Conversation?> GetConversationAsync(string owner, string id, CancellationToken cancellationToken = default)
+    {
+        var conversation = await Route(id, s => s.GetConversationAsync(owner, id, cancellationToken));
+        if (conversation is not null)
+            Remember(id, c => c with { Conversation = conversation });
+        return conversation;
+    }
 
     public async Task<ConversationPage> ListConversationsAsync(string owner, ConversationQuery query, CancellationToken cancellationToken = default)
     {
@@ -78,17 +90,23 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
         return new ConversationPage(page, more && last is not null ? new PageCursor(last.UpdatedAt.ToUnixTimeMilliseconds(), last.Id).Encode() : null);
     }
 
-    public Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
+    public async Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        return Route(conversation.Id, s => s.UpdateConversationAsync(conversation, cancellationToken));
+        var updated = await Route(conversation.Id, s => s.UpdateConversationAsync(conversation, cancellationToken));
+        if (updated)
+            Remember(conversation.Id, c => c with { Conversation = conversation });
+        return updated;
     }
 
     public async Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default)
     {
         var deleted = await Route(id, s => s.DeleteConversationAsync(owner, id, cancellationToken));
         if (deleted)
+        {
             _inMemory.TryRemove(id, out _);
+            _copies.TryRemove(id, out _);
+        }
         return deleted;
     }
 
@@ -122,23 +140,35 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
     private static DeletedConversations Sum(DeletedConversations a, DeletedConversations b) =>
         new(a.Conversations + b.Conversations, a.Messages + b.Messages, a.Images + b.Images);
 
-    public Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default) =>
-        Route(conversationId, s => s.GetMessagesAsync(conversationId, cancellationToken));
-
-    public Task AddMessageAsync(StoredMessage message, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        return Route(message.ConversationId, async s => { await s.AddMessageAsync(message, cancellationToken); return true; });
+        var messages = await Route(conversationId, s => s.GetMessagesAsync(conversationId, cancellationToken));
+        Remember(conversationId, c => c with { Messages = [.. messages] });
+        return messages;
     }
 
-    public Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default)
+    public async Task AddMessageAsync(StoredMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return Route(message.ConversationId, async s => { await s.UpdateMessageAsync(message, cancellationToken); return true; });
+        await Route(message.ConversationId, async s => { await s.AddMessageAsync(message, cancellationToken); return true; });
+        Remember(message.ConversationId, c => c with { Messages = [.. c.Messages.Where(m => m.Id != message.Id), message] });
     }
 
-    public Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default) =>
-        Route(conversationId, async s => { await s.ClearMessagesAsync(conversationId, cancellationToken); return true; });
+    public async Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default) =>
+        await _memory.MarkInterruptedAsync(cancellationToken) + (redis.IsAvailable ? await redisStore.MarkInterruptedAsync(cancellationToken) : 0);
+
+    public async Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await Route(message.ConversationId, async s => { await s.UpdateMessageAsync(message, cancellationToken); return true; });
+        Remember(message.ConversationId, c => c with { Messages = [.. c.Messages.Select(m => m.Id == message.Id ? message : m)] });
+    }
+
+    public async Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        await Route(conversationId, async s => { await s.ClearMessagesAsync(conversationId, cancellationToken); return true; });
+        Remember(conversationId, c => c with { Messages = [] });
+    }
 
     public Task SaveImageAsync(StoredImage image, CancellationToken cancellationToken = default)
     {
@@ -165,7 +195,42 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
                 redis.Failed(error);
             }
         }
+        if (await AdoptAsync(conversationId))
+            return await call(_memory);
         throw new ParleyException(StoreUnavailable, 503,
             $"{RedisConnection.UnreachableWarning}: this conversation is stored in Redis and can be continued when Redis returns.");
     }
+
+    /// <summary>Moves the copy of a Redis conversation into memory, where it goes on while Redis is unreachable.</summary>
+    private async Task<bool> AdoptAsync(string conversationId)
+    {
+        if (_inMemory.ContainsKey(conversationId))
+            return true;
+        // Only one caller takes the copy; it is complete in memory before the conversation is routed there.
+        if (!_copies.TryRemove(conversationId, out var copy) || copy.Conversation is null)
+            return false;
+        await _memory.CreateConversationAsync(copy.Conversation);
+        foreach (var message in copy.Messages)
+            await _memory.AddMessageAsync(message);
+        _inMemory[conversationId] = 0;
+        return true;
+    }
+
+    /// <summary>Keeps the copy of a Redis conversation current (conversations served from memory need none).</summary>
+    private void Remember(string conversationId, Func<Copy, Copy> change)
+    {
+        if (_inMemory.ContainsKey(conversationId))
+            return;
+        if (_copies.Count >= MaxCopies && !_copies.ContainsKey(conversationId))
+        {
+            // Forget the least recently used copy.
+            var oldest = _copies.MinBy(c => c.Value.UsedAt).Key;
+            if (oldest is not null)
+                _copies.TryRemove(oldest, out _);
+        }
+        _copies.AddOrUpdate(conversationId, _ => change(new Copy(null, [], Environment.TickCount64)) with { UsedAt = Environment.TickCount64 },
+            (_, existing) => change(existing) with { UsedAt = Environment.TickCount64 });
+    }
+
+    private sealed record Copy(Conversation? Conversation, IReadOnlyList<StoredMessage> Messages, long UsedAt);
 }

@@ -246,6 +246,32 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
         await database.ScriptEvaluateAsync(UpdateMessageScript, ConversationKeys(id), [message.Id, MessagePartsJson.Serialize(updated), TtlMs]);
     }
 
+    /// <summary>Walks the conversations' message hashes with SCAN (at startup only) and marks streaming replies interrupted.</summary>
+    public async Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default)
+    {
+        var database = Database;
+        var count = 0;
+        var cursor = "0";
+        do
+        {
+            var page = (RedisResult[])(await database.ExecuteAsync("SCAN", cursor, "MATCH", $"{redis.KeyPrefix}history:conversation:*:messages", "COUNT", 500))!;
+            cursor = (string)page[0]!;
+            foreach (var key in (RedisResult[])page[1]!)
+            {
+                foreach (var entry in await database.HashGetAllAsync((string)key!))
+                {
+                    var message = MessagePartsJson.Deserialize<StoredMessage>(entry.Value!)!;
+                    if (message.Status != MessageStatus.Streaming)
+                        continue;
+                    await UpdateMessageAsync(message with { Status = MessageStatus.Interrupted }, cancellationToken);
+                    count++;
+                }
+            }
+        }
+        while (cursor != "0" && !cancellationToken.IsCancellationRequested);
+        return count;
+    }
+
     public async Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default) =>
         await Database.KeyDeleteAsync([Key(conversationId, "order"), Key(conversationId, "messages"), Key(conversationId, "images")]);
 

@@ -119,6 +119,25 @@ public sealed class InMemoryConversationStore : IConversationStore
         return Task.CompletedTask;
     }
 
+    public Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default)
+    {
+        var count = 0;
+        lock (_gate)
+        {
+            foreach (var list in _messages.Values)
+            {
+                for (var i = 0; i < list.Count; i++)
+                {
+                    if (list[i].Status != MessageStatus.Streaming)
+                        continue;
+                    list[i] = list[i] with { Status = MessageStatus.Interrupted };
+                    count++;
+                }
+            }
+        }
+        return Task.FromResult(count);
+    }
+
     public Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -168,6 +168,10 @@ internal static class PostgresSchema
         );
         CREATE INDEX ix_shares_owner ON shares(lower(owner), created_at DESC);
         """,
+        // 8: the branch the user chose to see in each conversation (SQLite migration 8).
+        """
+        ALTER TABLE conversations ADD COLUMN selected_leaf TEXT;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -13,11 +13,23 @@ public sealed class SqliteDatabase(string connectionString) : SqlDatabase
 
     public override string Target => new SqliteConnectionStringBuilder(connectionString).DataSource;
 
+    /// <summary>A connection that overwrites what it deletes (<c>secure_delete</c>), so deleted text does not linger in free pages.</summary>
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA secure_delete = ON;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public override string DayOf(string column) => $"strftime('%Y-%m-%d', {column} / 1000, 'unixepoch')";
@@ -32,7 +44,8 @@ public sealed class SqliteDatabase(string connectionString) : SqlDatabase
 
     public override string NextMessageSeq => "(SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = @conversationId)";
 
-    public override string SecureDelete => "PRAGMA secure_delete = ON;";
+    // Best effort: readers in progress can keep part of the log until the next deletion.
+    public override string AfterDeletion => "PRAGMA wal_checkpoint(TRUNCATE);";
 
     protected override Task ApplyMigrationsAsync(DbConnection connection, CancellationToken cancellationToken)
     {

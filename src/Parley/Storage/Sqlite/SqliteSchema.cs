@@ -145,7 +145,11 @@ internal static class SqliteSchema
         );
         CREATE INDEX ix_shares_owner ON shares(owner, created_at DESC);
         """,
-        // 8: bots: user threads, the inbox of acknowledged messages and the outbox of answers (see Parley.Bots). IF NOT
+        // 8: the branch the user chose to see in each conversation (a message id; NULL = the newest branch).
+        """
+        ALTER TABLE conversations ADD COLUMN selected_leaf TEXT;
+        """,
+        // 9: bots: user threads, the inbox of acknowledged messages and the outbox of answers (see Parley.Bots). IF NOT
         // EXISTS: files from before this migration may already hold them.
         """
         CREATE TABLE IF NOT EXISTS bot_threads (

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using static Parley.Api.WireJson;
+
+namespace Parley.Api.Responses;
+
+/// <summary>The Responses API's function tools (flat <c>{type, name, description, parameters}</c>), <c>tool_choice</c> and <c>text.format</c>.</summary>
+internal static class ResponsesTools
+{
+    public static List<AITool> Read(JsonElement body)
+    {
+        if (!body.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
+            return [];
+        if (tools.ValueKind != JsonValueKind.Array)
+            throw Invalid("tools", "must be an array");
+        var result = new List<AITool>();
+        var i = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            var where = $"tools[{i++}]";
+            RequireObject(tool, where);
+            var type = RequireString(tool, "type", where);
+            if (type != "function")
+                throw Invalid(Path(where, "type"), $"'{type}' is a hosted tool, which Parley does not run; only 'function' tools are supported");
+            var name = RequireString(tool, "name", where);
+            var schema = tool.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object
+                ? p.Clone()
+                : JsonSerializer.SerializeToElement(new { type = "object", properties = new { } });
+            result.Add(AIFunctionFactory.CreateDeclaration(name, String(tool, "description", where) ?? "", schema));
+        }
+        return result;
+    }
+
+    public static ChatToolMode? Choice(JsonElement body)
+    {
+        if (!body.TryGetProperty("tool_choice", out var choice) || choice.ValueKind == JsonValueKind.Null)
+            return null;
+        if (choice.ValueKind == JsonValueKind.String)
+        {
+            return choice.GetString() switch
+            {
+                "auto" => ChatToolMode.Auto,
+                "none" => ChatToolMode.None,
+                "required" => ChatToolMode.RequireAny,
+                var other => throw Invalid("tool_choice", $"must be auto, none, required or {{\"type\":\"function\",\"name\":...}}, not '{other}'"),
+            };
+        }
+        RequireObject(choice, "tool_choice");
+        var type = RequireString(choice, "type", "tool_choice");
+        return type == "function"
+            ? ChatToolMode.RequireSpecific(RequireString(choice, "name", "tool_choice"))
+            : throw Invalid("tool_choice.type", $"'{type}' is not supported; use 'function'");
+    }
+
+    public static ChatResponseFormat? Format(JsonElement body)
+    {
+        if (!body.TryGetProperty("text", out var text) || text.ValueKind == JsonValueKind.Null)
+            return null;
+        RequireObject(text, "text");
+        if (!text.TryGetProperty("format", out var format) || format.ValueKind == JsonValueKind.Null)
+            return null;
+        RequireObject(format, "text.format");
+        return RequireString(format, "type", "text.format") switch
+        {
+            "text" => ChatResponseFormat.Text,
+            "json_object" => ChatResponseFormat.Json,
+            "json_schema" => format.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object
+                ? ChatResponseFormat.ForJsonSchema(schema.Clone(), RequireString(format, "name", "text.format"), String(format, "description", "text.format"))
+                : throw Invalid("text.format.schema", "is required for json_schema and must be an object"),
+            var other => throw Invalid("text.format.type", $"must be text, json_object or json_schema, not '{other}'"),
+        };
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Parley.Tools;
+
+public static class ToolInvocationChatClientBuilderExtensions
+{
+    /// <summary>Adds <see cref="ToolInvokingChatClient"/>: Parley's tools run between model rounds, client tools pass through.</summary>
+    public static ChatClientBuilder UseToolInvocation(this ChatClientBuilder builder, ToolLoopOptions options, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(loggers);
+        return builder.Use(inner => new ToolInvokingChatClient(inner, options, loggers.CreateLogger<ToolInvokingChatClient>()));
+    }
+}
