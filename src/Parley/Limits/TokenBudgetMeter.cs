@@ -13,9 +13,6 @@ internal sealed class TokenBudgetMeter(IUserLimiter limiter) : ICallMeter
     {
     }
 
-    public void Finished(CallMeasurement measured)
-    {
-        if (!measured.Cached)
-            limiter.ChargeTokens(measured.Caller, measured.Usage.TotalTokens);
-    }
+    public ValueTask FinishedAsync(CallMeasurement measured) =>
+        measured.Cached ? ValueTask.CompletedTask : limiter.ChargeTokensAsync(measured.Caller, measured.Usage.TotalTokens);
 }

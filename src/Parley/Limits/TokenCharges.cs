@@ -5,14 +5,14 @@ namespace Parley.Limits;
 public static class TokenCharges
 {
     /// <summary>Adds <paramref name="tokens"/> to the caller's daily budget, and to its API key's own when it came through one.</summary>
-    public static void ChargeTokens(this IUserLimiter limiter, Caller caller, long tokens)
+    public static async ValueTask ChargeTokensAsync(this IUserLimiter limiter, Caller caller, long tokens)
     {
         ArgumentNullException.ThrowIfNull(limiter);
         ArgumentNullException.ThrowIfNull(caller);
         if (tokens <= 0)
             return;
-        limiter.RecordTokens(caller.Owner, tokens);
+        await limiter.RecordTokensAsync(caller.Owner, tokens).ConfigureAwait(false);
         if (caller.KeyId is { } key)
-            limiter.RecordTokens(LimitsEndpointFilter.KeyCaller(key), tokens);
+            await limiter.RecordTokensAsync(LimitsEndpointFilter.KeyCaller(key), tokens).ConfigureAwait(false);
     }
 }

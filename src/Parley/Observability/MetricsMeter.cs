@@ -22,7 +22,13 @@ internal sealed class MetricsMeter(ParleyMetrics metrics) : ICallMeter
         span.SetTag("parley.streaming", measured.Streaming);
     }
 
-    public void Finished(CallMeasurement measured)
+    public ValueTask FinishedAsync(CallMeasurement measured)
+    {
+        Record(measured);
+        return ValueTask.CompletedTask;
+    }
+
+    private void Record(CallMeasurement measured)
     {
         var model = Model(measured);
         if (measured.Streaming)

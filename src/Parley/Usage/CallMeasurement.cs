@@ -29,7 +29,7 @@ public sealed class CallMeasurement
     /// <summary>The call's span, opened by <c>OpenTelemetryChatClient</c> when traces are exported.</summary>
     public Activity? Span { get; }
 
-    /// <summary>The reported usage, else what was sent and seen counted with the model's tokenizer; final in <see cref="ICallMeter.Finished"/>.</summary>
+    /// <summary>The reported usage, else what was sent and seen counted with the model's tokenizer; final in <see cref="ICallMeter.FinishedAsync"/>.</summary>
     public TokenUsage Usage { get; private set; } = new(0, 0, 0);
 
     /// <summary>The model that answered (a fallback may have answered instead of <see cref="Model"/>).</summary>

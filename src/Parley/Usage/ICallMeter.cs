@@ -10,5 +10,5 @@ public interface ICallMeter
     void Started(CallMeasurement measured);
 
     /// <summary>The call ended (completed, failed or cancelled); its usage and outcome are final.</summary>
-    void Finished(CallMeasurement measured);
+    ValueTask FinishedAsync(CallMeasurement measured);
 }

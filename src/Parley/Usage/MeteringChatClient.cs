@@ -41,7 +41,7 @@ public sealed class MeteringChatClient(IChatClient innerClient, ModelEntry model
         }
         finally
         {
-            Finish(call, tally, started, firstTokenMs: null);
+            await FinishAsync(call, tally, started, firstTokenMs: null).ConfigureAwait(false);
         }
     }
 
@@ -94,7 +94,7 @@ public sealed class MeteringChatClient(IChatClient innerClient, ModelEntry model
         finally
         {
             tally.ObserveRelay(options);
-            Finish(call, tally, started, firstTokenMs);
+            await FinishAsync(call, tally, started, firstTokenMs).ConfigureAwait(false);
         }
     }
 
@@ -107,11 +107,11 @@ public sealed class MeteringChatClient(IChatClient innerClient, ModelEntry model
         return call;
     }
 
-    private void Finish(CallMeasurement call, UsageTally tally, long started, double? firstTokenMs)
+    private async ValueTask FinishAsync(CallMeasurement call, UsageTally tally, long started, double? firstTokenMs)
     {
         call.End(tally, Stopwatch.GetElapsedTime(started).TotalMilliseconds, firstTokenMs);
         for (var i = 0; i < meters.Count; i++)
-            meters[i].Finished(call);
+            await meters[i].FinishedAsync(call).ConfigureAwait(false);
     }
 
     private static UsageDetails Estimated(Conversations.TokenUsage usage) =>

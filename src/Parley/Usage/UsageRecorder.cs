@@ -55,10 +55,11 @@ public sealed partial class UsageRecorder : ICallMeter
     {
     }
 
-    void ICallMeter.Finished(CallMeasurement measured)
+    ValueTask ICallMeter.FinishedAsync(CallMeasurement measured)
     {
         ArgumentNullException.ThrowIfNull(measured);
         Record(measured.Caller, measured.Model.Id, measured.AnsweredBy, measured.Usage, measured.Cached, measured.At, measured.DurationMs, measured.FirstTokenMs, measured.Outcome);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>The estimated cost in USD, or null when the answering model has no price.</summary>

@@ -93,6 +93,10 @@ public sealed class MeteringChatClientTests
 
         public void Started(CallMeasurement measured) => Events.Add(("started", measured));
 
-        public void Finished(CallMeasurement measured) => Events.Add(("finished", measured));
+        public ValueTask FinishedAsync(CallMeasurement measured)
+        {
+            Events.Add(("finished", measured));
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -71,7 +71,7 @@ public static class EmbeddingsApi
         }
         var promptTokens = (int)(embeddings.Usage?.InputTokenCount ?? tokens);
         Record(usage, caller, model.Id, promptTokens, started, at, "ok");
-        limiter.ChargeTokens(caller, promptTokens);
+        await limiter.ChargeTokensAsync(caller, promptTokens);
 
         var data = new JsonArray();
         for (var i = 0; i < embeddings.Count; i++)
