@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Parley.Caching;
@@ -20,18 +21,21 @@ public sealed class CachedReplyFidelityTests : IDisposable
 
     public void Dispose() => _services.Dispose();
 
-    private CachingChatClient Create(out MemoryResponseCache cache)
+    /// <summary>A client over the in-process cache, or (<paramref name="asBytes"/>) over one that hands back new arrays as Redis does.</summary>
+    private CachingChatClient Create(bool asBytes, out MemoryResponseCache cache)
     {
         var options = new CacheOptions { Enabled = true };
         cache = new MemoryResponseCache(Options.Create(options), TimeProvider.System);
         var stats = new CacheStatistics(cache, Options.Create(options), new ParleyMetrics(_services.GetRequiredService<IMeterFactory>()));
-        return new CachingChatClient(_provider, "openai/gpt-4o-mini", cache, options, stats);
+        return new CachingChatClient(_provider, "openai/gpt-4o-mini", asBytes ? new CopyingCache(cache) : cache, options, stats);
     }
 
-    [Fact]
-    public async Task A_replayed_stream_carries_the_relayed_bytes_of_each_chunk_and_the_fallback_that_answered()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_replayed_stream_carries_the_relayed_bytes_of_each_chunk_and_the_fallback_that_answered(bool asBytes)
     {
-        var client = Create(out var cache);
+        var client = Create(asBytes, out var cache);
         _provider.StreamingTurns.Add((_, _) => Relayed("data: {\"a\":1}\n\n", "data: {\"b\":2}\n\n"));
 
         var live = await Collect(client.GetStreamingResponseAsync([new(ChatRole.User, "hi")], new ChatOptions { Temperature = 0 }));
@@ -45,10 +49,12 @@ public sealed class CachedReplyFidelityTests : IDisposable
         Assert.All(replay, u => Assert.True(u.IsCached()));
     }
 
-    [Fact]
-    public async Task A_replayed_plain_reply_carries_the_relayed_body()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_replayed_plain_reply_carries_the_relayed_body(bool asBytes)
     {
-        var client = Create(out _);
+        var client = Create(asBytes, out _);
         var body = new RelayPayload(Encoding.UTF8.GetBytes("{\"id\":\"chatcmpl-1\"}"), Streamed: false);
         _provider.Then((_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hi") { RawRepresentation = body })
         {
@@ -81,6 +87,26 @@ public sealed class CachedReplyFidelityTests : IDisposable
 
     private static string Bytes(IEnumerable<ChatResponseUpdate> updates) =>
         string.Concat(updates.Select(u => RelayPayload.Of(u.RawRepresentation, streamed: true) is { } raw ? Encoding.UTF8.GetString(raw.Span) : ""));
+
+    private sealed class CopyingCache(MemoryResponseCache inner) : IDistributedCache
+    {
+        public byte[]? Get(string key) => inner.Get(key)?.ToArray();
+
+        public async Task<byte[]?> GetAsync(string key, CancellationToken token = default) => (await inner.GetAsync(key, token))?.ToArray();
+
+        public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => inner.Set(key, value.ToArray(), options);
+
+        public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
+            inner.SetAsync(key, value.ToArray(), options, token);
+
+        public void Refresh(string key) => inner.Refresh(key);
+
+        public Task RefreshAsync(string key, CancellationToken token = default) => inner.RefreshAsync(key, token);
+
+        public void Remove(string key) => inner.Remove(key);
+
+        public Task RemoveAsync(string key, CancellationToken token = default) => inner.RemoveAsync(key, token);
+    }
 
     private static async Task<List<ChatResponseUpdate>> Collect(IAsyncEnumerable<ChatResponseUpdate> updates)
     {
