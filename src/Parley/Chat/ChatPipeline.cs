@@ -36,9 +36,9 @@ public sealed class ChatPipeline(
 
     /// <summary>
     /// First is outermost. Telemetry's span covers the whole call; metering measures it once (every tool round's
-    /// usage included) for the caller in the options and feeds metrics, budgets and usage; the cache answers each
-    /// round (a hit skips the provider); resilience is innermost, so each round gets its own retries, breaker and
-    /// fallbacks.
+    /// usage included) for the caller in the options and feeds metrics, budgets and usage; the cache answers the
+    /// whole call, tool rounds included (a hit skips them and the provider); resilience is innermost, so each tool
+    /// round gets its own retries, breaker and fallbacks.
     /// </summary>
     public IChatClient Build(IChatClient provider, ModelEntry model)
     {
