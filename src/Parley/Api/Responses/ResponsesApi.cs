@@ -9,6 +9,7 @@ using Parley.Chat;
 using Parley.Configuration;
 using Parley.Errors;
 using Parley.Limits;
+using Parley.Providers;
 using Parley.Streaming;
 
 namespace Parley.Api.Responses;
@@ -35,7 +36,7 @@ public static class ResponsesApi
     }
 
     public static async Task CreateResponse(
-        HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, ResponseStore store, IOptions<ParleyOptions> options,
+        HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, ModelCatalog catalog, ResponseStore store, IOptions<ParleyOptions> options,
         Documents.FileParts files, TimeProvider time)
     {
         var caller = Callers.Of(context, "responses");
@@ -58,6 +59,7 @@ public static class ResponsesApi
         messages.AddRange(history);
 
         var model = turns.ResolveModel(request.Model ?? previous?.ModelId, caller, VisionRouting.HasImages(messages));
+        TranslationLimits.Enforce(context, model, catalog.Providers.GetValueOrDefault(model.Provider), [.. request.OpenAIOnly, .. OpenAI.OpenAIMessages.ImageDetails(input)]);
         var turn = new ChatTurn(model, messages, request.Options, caller);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
         var draft = new ResponseDraft(ResponsesInput.NewId("resp"), time.GetUtcNow().ToUnixTimeSeconds(), model.Id, request.Echo);

@@ -10,7 +10,8 @@ namespace Parley.Api.Responses;
 /// its <c>function_call_output</c> items may answer) is loaded; <see cref="Echo"/> holds the settings the response object repeats.
 /// </summary>
 internal sealed record ResponsesRequest(
-    string? Model, string? Instructions, JsonElement Input, ChatOptions Options, bool Stream, bool Store, string? PreviousResponseId, JsonObject Echo)
+    string? Model, string? Instructions, JsonElement Input, ChatOptions Options, bool Stream, bool Store, string? PreviousResponseId, JsonObject Echo,
+    IReadOnlyList<string> OpenAIOnly)
 {
     /// <summary>Accepted without effect on the answer: identifiers for the caller's own bookkeeping and which extra output fields to include.</summary>
     private static readonly HashSet<string> Known =
@@ -34,6 +35,7 @@ internal sealed record ResponsesRequest(
         if (truncation is not (null or "auto" or "disabled"))
             throw Invalid("truncation", "must be 'auto' or 'disabled'");
         var metadata = Metadata(body);
+        var openAIOnly = new List<string>();
 
         var options = new ChatOptions
         {
@@ -41,10 +43,10 @@ internal sealed record ResponsesRequest(
             Temperature = (float?)Number(body, "temperature", "", 0, 2),
             TopP = (float?)Number(body, "top_p", "", 0, 1),
             AllowMultipleToolCalls = Bool(body, "parallel_tool_calls", ""),
-            ResponseFormat = ResponsesTools.Format(body),
             Reasoning = Reasoning(body),
         };
-        var tools = ResponsesTools.Read(body);
+        options.ResponseFormat = ResponsesTools.Format(body, options, openAIOnly);
+        var tools = ResponsesTools.Read(body, openAIOnly);
         options.Tools = tools.Count > 0 ? tools : null;
         options.ToolMode = ResponsesTools.Choice(body);
 
@@ -68,7 +70,7 @@ internal sealed record ResponsesRequest(
         };
         return new ResponsesRequest(
             String(body, "model", ""), String(body, "instructions", ""), input.Clone(), options,
-            Bool(body, "stream", "") ?? false, Bool(body, "store", "") ?? true, String(body, "previous_response_id", ""), echo);
+            Bool(body, "stream", "") ?? false, Bool(body, "store", "") ?? true, String(body, "previous_response_id", ""), echo, openAIOnly);
     }
 
     private static JsonObject Metadata(JsonElement body)

@@ -101,6 +101,15 @@ internal sealed class OpenAIChatClient : IChatClient
     {
     }
 
+    /// <summary>Microsoft.Extensions.AI's <c>strictJsonSchema</c> convention, on a tool or on the options (for the response format).</summary>
+    private static bool? Strict(IReadOnlyDictionary<string, object?>? properties) =>
+        properties?.TryGetValue("strictJsonSchema", out var value) == true && value is bool strict ? strict : null;
+
+    private static OpenAIChat.ChatImageDetailLevel? Detail(AIContent image) =>
+        image.AdditionalProperties?.TryGetValue("detail", out var value) == true && value is string { Length: > 0 } detail
+            ? new OpenAIChat.ChatImageDetailLevel(detail)
+            : null;
+
     private (OpenAIChat.ChatClient Client, OpenAIChat.ChatCompletionOptions Options) ToCompletionOptions(ChatOptions? options)
     {
         var result = new OpenAIChat.ChatCompletionOptions();
@@ -121,7 +130,7 @@ internal sealed class OpenAIChatClient : IChatClient
         foreach (var function in (options.Tools ?? []).OfType<AIFunctionDeclaration>())
         {
             result.Tools.Add(OpenAIChat.ChatTool.CreateFunctionTool(
-                function.Name, function.Description, BinaryData.FromString(function.JsonSchema.GetRawText())));
+                function.Name, function.Description, BinaryData.FromString(function.JsonSchema.GetRawText()), Strict(function.AdditionalProperties)));
         }
 
         if (result.Tools.Count > 0)
@@ -140,7 +149,7 @@ internal sealed class OpenAIChatClient : IChatClient
         result.ResponseFormat = options.ResponseFormat switch
         {
             ChatResponseFormatJson { Schema: { } schema } json => OpenAIChat.ChatResponseFormat.CreateJsonSchemaFormat(
-                json.SchemaName ?? "response", BinaryData.FromString(schema.GetRawText()), json.SchemaDescription),
+                json.SchemaName ?? "response", BinaryData.FromString(schema.GetRawText()), json.SchemaDescription, Strict(options.AdditionalProperties)),
             ChatResponseFormatJson => OpenAIChat.ChatResponseFormat.CreateJsonObjectFormat(),
             ChatResponseFormatText => OpenAIChat.ChatResponseFormat.CreateTextFormat(),
             _ => null,
@@ -187,10 +196,10 @@ internal sealed class OpenAIChatClient : IChatClient
                     parts.Add(OpenAIChat.ChatMessageContentPart.CreateTextPart(text.Text));
                     break;
                 case DataContent data when data.HasTopLevelMediaType("image"):
-                    parts.Add(OpenAIChat.ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(data.Data), data.MediaType));
+                    parts.Add(OpenAIChat.ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(data.Data), data.MediaType, Detail(data)));
                     break;
                 case UriContent uri when uri.HasTopLevelMediaType("image"):
-                    parts.Add(OpenAIChat.ChatMessageContentPart.CreateImagePart(uri.Uri));
+                    parts.Add(OpenAIChat.ChatMessageContentPart.CreateImagePart(uri.Uri, Detail(uri)));
                     break;
             }
         }
