@@ -7,7 +7,8 @@ namespace Parley.Api.Responses;
 /// <summary>The Responses API's function tools (flat <c>{type, name, description, parameters}</c>), <c>tool_choice</c> and <c>text.format</c>.</summary>
 internal static class ResponsesTools
 {
-    public static List<AITool> Read(JsonElement body, List<string> openAIOnly)
+    /// <param name="untranslatable">Gets a sentence per hosted tool: only an upstream serving the Responses API runs those.</param>
+    public static List<AITool> Read(JsonElement body, List<string> openAIOnly, List<string> untranslatable)
     {
         if (!body.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
             return [];
@@ -21,7 +22,10 @@ internal static class ResponsesTools
             RequireObject(tool, where);
             var type = RequireString(tool, "type", where);
             if (type != "function")
-                throw Invalid(Path(where, "type"), $"'{type}' is a hosted tool, which Parley does not run; only 'function' tools are supported");
+            {
+                untranslatable.Add(Invalid(Path(where, "type"), $"'{type}' is a hosted tool, which Parley does not run; only 'function' tools are supported").Message);
+                continue;
+            }
             result.Add(FunctionTools.Read(tool, where, FunctionTools.Shape.Responses, openAIOnly));
         }
         return result;
