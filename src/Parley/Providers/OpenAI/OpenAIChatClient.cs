@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OpenAIChat = OpenAI.Chat;
 
+#pragma warning disable SCME0001 // the SDK's JsonPatch (unknown response fields) is marked experimental
+
 namespace Parley.Providers.OpenAI;
 
 /// <summary>An <see cref="IChatClient"/> over the OpenAI SDK's chat completions client.</summary>
@@ -105,10 +107,17 @@ internal sealed class OpenAIChatClient : IChatClient
     private static bool? Strict(IReadOnlyDictionary<string, object?>? properties) =>
         properties?.TryGetValue("strictJsonSchema", out var value) == true && value is bool strict ? strict : null;
 
+    /// <summary>
+    /// The <c>reasoning_content</c> OpenAI-compatible reasoning servers (DeepSeek, vLLM, llama.cpp) send beside the content;
+    /// the SDK keeps such unknown fields in the model's patch.
+    /// </summary>
+    private static string? Reasoning(System.ClientModel.Primitives.JsonPatch patch, ReadOnlySpan<byte> path) =>
+        patch.TryGetValue(path, out string? value) && !string.IsNullOrEmpty(value) ? value : null;
+
     private static OpenAIChat.ChatImageDetailLevel? Detail(AIContent image) =>
         image.AdditionalProperties?.TryGetValue("detail", out var value) == true && value is string { Length: > 0 } detail
             ? new OpenAIChat.ChatImageDetailLevel(detail)
-            : null;
+            : default(OpenAIChat.ChatImageDetailLevel?);
 
     private (OpenAIChat.ChatClient Client, OpenAIChat.ChatCompletionOptions Options) ToCompletionOptions(ChatOptions? options)
     {
@@ -238,6 +247,8 @@ internal sealed class OpenAIChatClient : IChatClient
     private static ChatResponse FromCompletion(OpenAIChat.ChatCompletion completion)
     {
         var contents = new List<AIContent>();
+        if (Reasoning(completion.Patch, "$.choices[0].message.reasoning_content"u8) is { } reasoning)
+            contents.Add(new TextReasoningContent(reasoning));
         foreach (var part in completion.Content)
         {
             if (part.Kind == OpenAIChat.ChatMessageContentPartKind.Text && !string.IsNullOrEmpty(part.Text))
@@ -264,6 +275,8 @@ internal sealed class OpenAIChatClient : IChatClient
     private static ChatResponseUpdate FromStreamingUpdate(OpenAIChat.StreamingChatCompletionUpdate update, StreamingToolCalls toolCalls)
     {
         var contents = new List<AIContent>();
+        if (Reasoning(update.Patch, "$.choices[0].delta.reasoning_content"u8) is { } reasoning)
+            contents.Add(new TextReasoningContent(reasoning));
         foreach (var part in update.ContentUpdate)
         {
             if (!string.IsNullOrEmpty(part.Text))
