@@ -1,5 +1,5 @@
 // A fake hosted-LLM upstream on 127.0.0.1 for the SDK conformance suite: OpenAI chat completions (`/v1/chat/completions`)
-// and Anthropic Messages (`/anthropic/v1/messages`), streamed (real SSE framing) and not. It records every body it
+// OpenAI Responses (`/v1/responses`) and Anthropic Messages (`/anthropic/v1/messages`), streamed (real SSE framing) and not. It records every body it
 // receives and answers by what the request holds: a response_format gets JSON, tools get a tool call, a tool result gets
 // a sentence quoting it, anything else a fixed greeting. The model `*-missing` gets the API's own 404 error.
 import { createServer } from 'node:http';
@@ -51,6 +51,7 @@ export class FakeUpstream {
     this.requests.push({ path, body, headers: req.headers });
     if (req.method === 'POST' && path === '/v1/chat/completions') return chatCompletions(body, res);
     if (req.method === 'POST' && path === '/anthropic/v1/messages') return anthropicMessages(body, res);
+    if (req.method === 'POST' && path === '/v1/responses') return responses(body, res);
     return json(res, 404, { error: { message: `no route ${path}` } });
   }
 }
@@ -130,5 +131,33 @@ function anthropicMessages(body, res) {
   send('content_block_stop', { type: 'content_block_stop', index: 0 });
   send('message_delta', { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: 6 } });
   send('message_stop', { type: 'message_stop' });
+  res.end();
+}
+
+function responses(body, res) {
+  if (String(body.model).endsWith('-missing'))
+    return json(res, 404, { error: { message: `The model '${body.model}' does not exist`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' } });
+  const text = 'Hello from the Responses upstream';
+  const id = `resp_upstream_${Date.now()}`;
+  const usage = { input_tokens: 9, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 1 }, total_tokens: 14 };
+  const message = (status, t) => ({ id: 'msg_up_1', type: 'message', status, role: 'assistant', content: t === null ? [] : [{ type: 'output_text', text: t, annotations: [] }] });
+  const response = (status, output, u) => ({
+    id, object: 'response', created_at: 1764900000, status, error: null, incomplete_details: null, model: body.model, output,
+    parallel_tool_calls: true, previous_response_id: body.previous_response_id ?? null, store: true, tools: body.tools ?? [], usage: u,
+  });
+  if (!body.stream) return json(res, 200, response('completed', [message('completed', text)], usage));
+  const send = sse(res);
+  let sequence = 0;
+  const event = (type, data) => send(type, { type, sequence_number: sequence++, ...data });
+  event('response.created', { response: response('in_progress', [], null) });
+  event('response.in_progress', { response: response('in_progress', [], null) });
+  event('response.output_item.added', { output_index: 0, item: message('in_progress', null) });
+  event('response.content_part.added', { item_id: 'msg_up_1', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+  for (const delta of text.match(/\S+\s*/g))
+    event('response.output_text.delta', { item_id: 'msg_up_1', output_index: 0, content_index: 0, delta, logprobs: [] });
+  event('response.output_text.done', { item_id: 'msg_up_1', output_index: 0, content_index: 0, text, logprobs: [] });
+  event('response.content_part.done', { item_id: 'msg_up_1', output_index: 0, content_index: 0, part: { type: 'output_text', text, annotations: [] } });
+  event('response.output_item.done', { output_index: 0, item: message('completed', text) });
+  event('response.completed', { response: response('completed', [message('completed', text)], usage) });
   res.end();
 }

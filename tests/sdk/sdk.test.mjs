@@ -33,6 +33,13 @@ before(async () => {
       Parley__Providers__lenient__BaseUrl: `${upstream.origin}/anthropic`,
       Parley__Providers__lenient__Models__0: 'claude-fake',
       Parley__Providers__lenient__DropUnsupportedParams: 'true',
+      // The same OpenAI-compatible upstream, known to serve the Responses API: /v1/responses is relayed to it.
+      Parley__Providers__relay__Kind: 'openai',
+      Parley__Providers__relay__ApiKey: 'sk-fake-openai',
+      Parley__Providers__relay__BaseUrl: `${upstream.origin}/v1`,
+      Parley__Providers__relay__Models__0: 'gpt-fake',
+      Parley__Providers__relay__Models__1: 'gpt-fake-missing',
+      Parley__Providers__relay__ServesResponses: 'true',
       Mock__TokensPerSecond: '0',
     },
   });
@@ -141,6 +148,36 @@ describe('openai responses', { timeout: TEST_TIMEOUT }, () => {
     await assert.rejects(
       openai.responses.create({ model: 'mock/echo', input: 'x', previous_response_id: 'resp_nope' }),
       (e) => e instanceof OpenAI.BadRequestError && /previous_response_id/.test(e.message),
+    );
+  });
+});
+
+describe('openai responses relayed to an upstream serving the Responses API', { timeout: TEST_TIMEOUT }, () => {
+  test('stream: the upstream events arrive as sent, hosted tools included', async () => {
+    const stream = await openai.responses.create({ model: 'relay/gpt-fake', input: 'hi', stream: true, tools: [{ type: 'web_search' }] });
+    const events = [];
+    for await (const event of stream) events.push(event);
+    assert.equal(events.map((e) => e.type === 'response.output_text.delta' ? e.delta : '').join(''), 'Hello from the Responses upstream');
+    assert.deepEqual(events.map((e) => e.sequence_number), events.map((_, i) => i));
+    const completed = events.at(-1);
+    assert.equal(completed.type, 'response.completed');
+    assert.equal(completed.response.usage.output_tokens_details.reasoning_tokens, 1);
+    const sent = upstream.last('/v1/responses');
+    assert.equal(sent.model, 'gpt-fake');
+    assert.deepEqual(sent.tools, [{ type: 'web_search' }]);
+    const stored = await openai.responses.retrieve(completed.response.id);
+    assert.equal(stored.output_text, 'Hello from the Responses upstream');
+  });
+
+  test('create, previous_response_id and an upstream 404', async () => {
+    const first = await openai.responses.create({ model: 'relay/gpt-fake', input: 'hi' });
+    assert.match(first.id, /^resp_upstream_/);
+    const second = await openai.responses.create({ model: 'relay/gpt-fake', input: 'again', previous_response_id: first.id });
+    assert.equal(second.previous_response_id, first.id);
+    assert.equal(upstream.last('/v1/responses').previous_response_id, first.id);
+    await assert.rejects(
+      openai.responses.create({ model: 'relay/gpt-fake-missing', input: 'x' }),
+      (e) => e instanceof OpenAI.NotFoundError && /gpt-fake-missing' does not exist/.test(e.message),
     );
   });
 });
