@@ -7,7 +7,7 @@ namespace Parley.Providers.OpenAI;
 
 /// <summary>
 /// Reads relayed Responses API events and bodies. Deltas (the bulk of a stream) are read with a <see cref="Utf8JsonReader"/>
-/// for their type, sequence number and text only; the few events that carry a whole item or the final response are
+/// for their type, sequence number and size only, without allocating; the few events that carry a whole item or the final response are
 /// parsed for tool calls, usage, status and the response itself (kept for <c>GET /v1/responses/{id}</c>).
 /// An <c>error</c> event throws and is not forwarded (the surface writes its own, numbered after the last one relayed).
 /// </summary>
@@ -15,6 +15,7 @@ internal sealed class OpenAIResponsesRelayReader(string providerName) : IRelayRe
 {
     private List<FunctionCallContent>? _toolCalls;
     private StringBuilder? _text;
+    private bool _streamed;
 
     public bool Complete { get; private set; }
 
@@ -42,39 +43,35 @@ internal sealed class OpenAIResponsesRelayReader(string providerName) : IRelayRe
     {
         try
         {
-            var (type, delta) = Scan(data);
-            switch (type)
+            switch (Scan(data, out var deltaBytes))
             {
-                case "response.output_text.delta":
-                    OutputBytes += delta?.Length ?? 0;
-                    (_text ??= new StringBuilder()).Append(delta);
+                case Kind.Delta:
+                    _streamed = true;
+                    OutputBytes += deltaBytes;
                     break;
-                case "response.function_call_arguments.delta" or "response.reasoning_summary_text.delta" or "response.reasoning_text.delta" or "response.refusal.delta":
-                    OutputBytes += delta?.Length ?? 0;
-                    break;
-                case "response.created" or "response.in_progress" when ResponseId is null:
+                case Kind.Started when ResponseId is null:
                     using (var created = JsonDocument.Parse(data.ToArray()))
                     {
                         if (created.RootElement.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object)
                             ReadIdentity(response);
                     }
                     break;
-                case "response.output_item.done":
+                case Kind.ItemDone:
                     using (var done = JsonDocument.Parse(data.ToArray()))
                     {
                         if (done.RootElement.TryGetProperty("item", out var item))
                             ReadToolCall(item);
                     }
                     break;
-                case "response.completed" or "response.incomplete" or "response.failed":
+                case Kind.Finished:
                     using (var final = JsonDocument.Parse(data.ToArray()))
                     {
                         if (final.RootElement.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object)
-                            ReadFinal(response, collectOutput: false);
+                            ReadFinal(response, inStream: true);
                     }
                     Complete = true;
                     break;
-                case "error":
+                case Kind.Error:
                     using (var error = JsonDocument.Parse(data.ToArray()))
                         throw Error(error.RootElement);
             }
@@ -97,7 +94,7 @@ internal sealed class OpenAIResponsesRelayReader(string providerName) : IRelayRe
             using var json = JsonDocument.Parse(body.ToArray());
             if (json.RootElement.ValueKind != JsonValueKind.Object)
                 throw new JsonException("Not a JSON object.");
-            ReadFinal(json.RootElement, collectOutput: true);
+            ReadFinal(json.RootElement, inStream: false);
             Complete = true;
         }
         catch (JsonException ex)
@@ -106,25 +103,44 @@ internal sealed class OpenAIResponsesRelayReader(string providerName) : IRelayRe
         }
     }
 
-    /// <summary>An event's <c>type</c>, <c>sequence_number</c> and <c>delta</c>, reading nothing else.</summary>
-    private (string? Type, string? Delta) Scan(ReadOnlySpan<byte> data)
+    private enum Kind
     {
+        Other,
+        Delta,
+        Started,
+        ItemDone,
+        Finished,
+        Error,
+    }
+
+    /// <summary>An event's kind, <c>sequence_number</c> and the size of its <c>delta</c>, reading nothing else and allocating nothing.</summary>
+    private Kind Scan(ReadOnlySpan<byte> data, out int deltaBytes)
+    {
+        deltaBytes = 0;
         var reader = new Utf8JsonReader(data);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             throw new JsonException("Not a JSON object.");
-        string? type = null, delta = null;
+        var kind = Kind.Other;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("type"u8))
             {
                 reader.Read();
-                type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                kind = reader.TokenType != JsonTokenType.String ? Kind.Other
+                    : reader.ValueTextEquals("response.output_text.delta"u8) || reader.ValueTextEquals("response.function_call_arguments.delta"u8)
+                        || reader.ValueTextEquals("response.reasoning_summary_text.delta"u8) || reader.ValueTextEquals("response.reasoning_text.delta"u8)
+                        || reader.ValueTextEquals("response.refusal.delta"u8) ? Kind.Delta
+                    : reader.ValueTextEquals("response.created"u8) || reader.ValueTextEquals("response.in_progress"u8) ? Kind.Started
+                    : reader.ValueTextEquals("response.output_item.done"u8) ? Kind.ItemDone
+                    : reader.ValueTextEquals("response.completed"u8) || reader.ValueTextEquals("response.incomplete"u8) || reader.ValueTextEquals("response.failed"u8) ? Kind.Finished
+                    : reader.ValueTextEquals("error"u8) ? Kind.Error
+                    : Kind.Other;
             }
             else if (reader.ValueTextEquals("delta"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
-                    delta = reader.GetString();
+                    deltaBytes = reader.ValueSpan.Length;
                 else
                     reader.Skip();
             }
@@ -142,7 +158,7 @@ internal sealed class OpenAIResponsesRelayReader(string providerName) : IRelayRe
         }
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
             throw new JsonException("Trailing data after the JSON object.");
-        return (type, delta);
+        return kind;
     }
 
     private void ReadIdentity(JsonElement response)
@@ -153,9 +169,10 @@ internal sealed class OpenAIResponsesRelayReader(string providerName) : IRelayRe
             ModelId = model.GetString();
     }
 
-    private void ReadFinal(JsonElement response, bool collectOutput)
+    private void ReadFinal(JsonElement response, bool inStream)
     {
-        if (response.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object && collectOutput)
+        // A failed response in a stream is its terminal event (the client gets it as sent); a whole body with an error is an error.
+        if (response.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object && !inStream)
             throw Error(error);
         ReadIdentity(response);
         Response = response.Clone();
@@ -170,19 +187,22 @@ internal sealed class OpenAIResponsesRelayReader(string providerName) : IRelayRe
                 ReasoningTokenCount = usage.TryGetProperty("output_tokens_details", out var output) ? Count(output, "reasoning_tokens") : null,
             };
         }
-        if (collectOutput && response.TryGetProperty("output", out var items) && items.ValueKind == JsonValueKind.Array)
+        if (response.TryGetProperty("output", out var items) && items.ValueKind == JsonValueKind.Array)
         {
+            var streamedCalls = _toolCalls is { Count: > 0 };
             foreach (var item in items.EnumerateArray())
             {
-                ReadToolCall(item);
+                if (!streamedCalls)
+                    ReadToolCall(item);
                 if (Str(item, "type") == "message" && item.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
                 {
                     foreach (var part in content.EnumerateArray())
                     {
                         if (Str(part, "type") == "output_text" && Str(part, "text") is { } text)
                         {
-                            OutputBytes += text.Length;
                             (_text ??= new StringBuilder()).Append(text);
+                            if (!_streamed)
+                                OutputBytes += text.Length;
                         }
                     }
                 }
@@ -205,7 +225,8 @@ internal sealed class OpenAIResponsesRelayReader(string providerName) : IRelayRe
         if (item.ValueKind != JsonValueKind.Object || Str(item, "type") != "function_call")
             return;
         var arguments = Str(item, "arguments") ?? "";
-        OutputBytes += arguments.Length;
+        if (!_streamed)
+            OutputBytes += arguments.Length;
         var call = OpenAIChatClient.FromToolCall(Str(item, "call_id") ?? "", Str(item, "name") ?? "", arguments);
         call.InformationalOnly = true;
         (_toolCalls ??= []).Add(call);
