@@ -76,6 +76,9 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                         completion?.Append(text.Text);
                         yield return new TextDelta(text.Text, update.MessageId);
                         break;
+                    case TextReasoningContent reasoning when reasoning.Text.Length > 0 || reasoning.ProtectedData is { Length: > 0 }:
+                        yield return new ReasoningDelta(reasoning.Text, reasoning.ProtectedData);
+                        break;
                     case FunctionCallContent call when announced.TryAdd(call.CallId, call.Name):
                         yield return ToolStarted(call, options);
                         break;
