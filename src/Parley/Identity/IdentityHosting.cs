@@ -15,6 +15,7 @@ public static class IdentityHosting
         services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
         services.TryAddSingleton(defaultStore);
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<VerifiedKeyCache>();
         services.AddSingleton<IdentityService>();
         services.AddHostedService<AdminBootstrap>();
         services.AddAuthentication(ParleyAuthentication.SchemeName)

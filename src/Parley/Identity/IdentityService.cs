@@ -11,7 +11,8 @@ namespace Parley.Identity;
 /// Every input is checked here, so each surface answers the same errors.
 /// </summary>
 public sealed class IdentityService(
-    IIdentityStore store, ModelCatalog catalog, SignInThrottle throttle, IOptions<AuthOptions> options, TimeProvider time, Retention.DataDeletion data)
+    IIdentityStore store, ModelCatalog catalog, SignInThrottle throttle, IOptions<AuthOptions> options, TimeProvider time, Retention.DataDeletion data,
+    VerifiedKeyCache verified)
 {
     /// <summary>How often a key's <c>last_used_at</c> is written at most, so using a key is not a write per request.</summary>
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
@@ -20,7 +21,7 @@ public sealed class IdentityService(
     private static readonly Lazy<string> DummyHash = new(() => Passwords.Hash(Guid.NewGuid().ToString()));
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
-    private readonly VerifiedKeyCache _verified = new(time);
+    private readonly VerifiedKeyCache _verified = verified;
     private readonly Func<string, CancellationToken, Task<ApiKey?>> _readKey = store.GetKeyAsync;
     private readonly Func<string, CancellationToken, Task<bool>> _readIsAdmin = async (name, ct) => (await store.GetUserAsync(name, ct))?.IsAdmin == true;
 

@@ -5,10 +5,10 @@ namespace Parley.Identity;
 /// <summary>
 /// Keys and administrator flags read from the store in the last few seconds, so a request with an API key costs no
 /// database round trip (two point reads per request before, each one a connection from the pool and a query). Every
-/// change made through <see cref="IdentityService"/> clears it at once; a change made by another instance or the CLI
+/// change made through <see cref="IdentityService"/> or <see cref="Retention.DataDeletion"/> clears it at once; a change made by another instance or the CLI
 /// applies here within <see cref="Lifetime"/>.
 /// </summary>
-internal sealed class VerifiedKeyCache(TimeProvider time)
+public sealed class VerifiedKeyCache(TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
 
@@ -18,7 +18,7 @@ internal sealed class VerifiedKeyCache(TimeProvider time)
     private readonly ConcurrentDictionary<string, (ApiKey Key, long At)> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (bool IsAdmin, long At)> _admins = new(StringComparer.Ordinal);
 
-    public async ValueTask<ApiKey?> GetKeyAsync(string id, Func<string, CancellationToken, Task<ApiKey?>> read, CancellationToken cancellationToken)
+    internal async ValueTask<ApiKey?> GetKeyAsync(string id, Func<string, CancellationToken, Task<ApiKey?>> read, CancellationToken cancellationToken)
     {
         if (_keys.TryGetValue(id, out var cached) && Fresh(cached.At))
             return cached.Key;
@@ -28,7 +28,7 @@ internal sealed class VerifiedKeyCache(TimeProvider time)
         return key;
     }
 
-    public async ValueTask<bool> IsAdminAsync(string owner, Func<string, CancellationToken, Task<bool>> read, CancellationToken cancellationToken)
+    internal async ValueTask<bool> IsAdminAsync(string owner, Func<string, CancellationToken, Task<bool>> read, CancellationToken cancellationToken)
     {
         if (_admins.TryGetValue(owner, out var cached) && Fresh(cached.At))
             return cached.IsAdmin;

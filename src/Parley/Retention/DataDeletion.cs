@@ -9,7 +9,8 @@ public sealed record DeletedData(int Conversations, int Messages, int Images, in
 
 /// <summary>"Delete all my data": the owner's conversations (messages, images, files), share links, usage rows, API keys and web sessions.</summary>
 public sealed class DataDeletion(
-    IConversationStore conversations, IUsageStore usage, UsageRecorder usageRecorder, IIdentityStore identity, Sharing.IShareStore shares)
+    IConversationStore conversations, IUsageStore usage, UsageRecorder usageRecorder, IIdentityStore identity, Sharing.IShareStore shares,
+    VerifiedKeyCache verifiedKeys)
 {
     public async Task<DeletedData> DeleteAllAsync(string owner, CancellationToken cancellationToken = default)
     {
@@ -18,6 +19,7 @@ public sealed class DataDeletion(
         var deleted = await conversations.DeleteConversationsOfAsync(owner, null, cancellationToken);
         var usageRows = await usage.DeleteOwnerAsync(owner, cancellationToken);
         var keys = await identity.DeleteKeysOfAsync(owner, cancellationToken);
+        verifiedKeys.Clear();
         await identity.DeleteSessionsOfAsync(owner, cancellationToken);
         await shares.DeleteOfOwnerAsync(owner, cancellationToken);
         return new DeletedData(deleted.Conversations, deleted.Messages, deleted.Images, usageRows, keys);
