@@ -8,7 +8,14 @@ using OpenAIChat = OpenAI.Chat;
 
 namespace Parley.Providers.OpenAI;
 
-/// <summary>An <see cref="IChatClient"/> over the OpenAI SDK's chat completions client.</summary>
+/// <summary>
+/// An <see cref="IChatClient"/> over the OpenAI SDK's chat completions client, used when a request is translated (the
+/// relay path forwards OpenAI-compatible requests without it). Kept instead of Microsoft.Extensions.AI.OpenAI's
+/// AsIChatClient because it is faster on the same stream (bench micro ExtensionsAdapterStream50 against
+/// AdapterStream50, 50 tokens, two runs on a loaded 2-core machine: 2.54 and 3.85 ms against 2.08 and 1.87 ms; the
+/// library allocates 132 KB against 146 KB) and it carries what that adapter drops: the upstream's reasoning_content,
+/// tool arguments that are not valid JSON (kept verbatim) and the per-request model.
+/// </summary>
 internal sealed class OpenAIChatClient : IChatClient
 {
     /// <summary>Where a tool call's arguments are kept verbatim when they are not valid JSON.</summary>
