@@ -14,7 +14,7 @@ namespace Parley.Providers.OpenAI;
 /// AsIChatClient because it is faster on the same stream (bench micro ExtensionsAdapterStream50 against
 /// AdapterStream50, 50 tokens, two runs on a loaded 2-core machine: 2.54 and 3.85 ms against 2.08 and 1.87 ms; the
 /// library allocates 132 KB against 146 KB) and it carries what that adapter drops: the upstream's reasoning_content,
-/// tool arguments that are not valid JSON (kept verbatim) and the per-request model.
+/// and tool arguments that are not valid JSON (kept verbatim).
 /// </summary>
 internal sealed class OpenAIChatClient : IChatClient
 {
