@@ -33,7 +33,7 @@ export default function webapp(ctx) {
     }
   });
 
-  test('a send refused with 429 stays once with the server\'s sentence and Retry; Enter cannot send it twice', { timeout: 60_000, skip: 'regression after merging the resume and web-app branches: the unsent text after a 429 is not shown (see the session 3 note)' }, async () => {
+  test('a send refused with 429 stays once with the server\'s sentence and Retry; Enter cannot send it twice', { timeout: 60_000 }, async () => {
     const page = await ctx.page();
     try {
       await openApp(page);

@@ -2,7 +2,8 @@
 import type { ContentPart, Conversation, ConversationSettings, Message, SendBody, StreamEvent } from '../api/types';
 import type { TreeNode } from '../lib/tree';
 
-export type RetryPlan = { kind: 'send'; body: SendBody } | { kind: 'regenerate'; messageId: string };
+/** How a failed turn is tried again. An edit is a send too, but its text is never offered back as an unsent message. */
+export type RetryPlan = { kind: 'send'; body: SendBody; edit?: boolean } | { kind: 'regenerate'; messageId: string };
 
 export interface Failure {
   message: string;
@@ -31,8 +32,12 @@ export interface ChatState {
 
 export type ChatAction =
   | { type: 'reset'; conversationId: string | null }
-  | { type: 'loaded'; conversation: Conversation }
-  | { type: 'load_failed'; message: string; missing: boolean }
+  /**
+   * A conversation read from the server. It applies to the conversation in view only: a late answer for one the user
+   * has left is dropped. `adopt` makes it the conversation in view (a new chat's first send, a ?sid= session found).
+   */
+  | { type: 'loaded'; conversation: Conversation; adopt?: boolean }
+  | { type: 'load_failed'; conversationId: string; message: string; missing: boolean }
   | { type: 'conversation'; conversation: Conversation }
   | { type: 'draft'; patch: ConversationSettings }
   | { type: 'stream_started' }
@@ -157,6 +162,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         draft: action.conversationId ? {} : state.draft,
       };
     case 'loaded': {
+      if (!action.adopt && action.conversation.id !== state.conversationId) return state;
       const { messages = [], ...conversation } = action.conversation;
       const sorted = [...messages].sort(byCreated);
       const record: Record<string, Message> = {};
@@ -183,8 +189,10 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       };
     }
     case 'load_failed':
+      if (action.conversationId !== state.conversationId) return state;
       return { ...state, status: action.missing ? 'missing' : 'error', loadError: action.message };
     case 'conversation':
+      if (action.conversation.id !== state.conversationId) return state;
       return { ...state, conversation: { ...state.conversation, ...action.conversation, messages: undefined } };
     case 'draft':
       return { ...state, draft: { ...state.draft, ...action.patch } };

@@ -308,4 +308,86 @@ describe('useChat', () => {
     expect(result.current.state.failure?.message).toMatch(/bad.txt/);
     expect(calls).not.toContain('POST /api/conversations/c1/messages');
   });
+
+  // Every send carries the parent it follows, so "has a parent" no longer tells an edit from a new message.
+  it('a 429 on a follow-up keeps its unsent text with the failure; a refused edit does not offer its text as unsent', async () => {
+    stored = [user, reply];
+    stream = () => json(429, { code: 'rate_limited', detail: 'Try again in 12 seconds.' });
+    const { result } = renderHook(() => useChat('c1', { onListChanged: () => undefined }));
+    await waitFor(() => expect(result.current.path).toEqual(['u1', 'a1']));
+    await act(async () => {
+      await result.current.send('send me exactly once');
+    });
+    expect(JSON.parse(bodies[0])).toEqual({ content: 'send me exactly once', parentId: 'a1' });
+    expect(result.current.state.failure).toMatchObject({
+      message: 'Try again in 12 seconds.',
+      unsent: 'send me exactly once',
+      retry: { kind: 'send', body: { content: 'send me exactly once', parentId: 'a1' } },
+    });
+    act(() => result.current.dismissFailure());
+    await act(async () => {
+      await result.current.edit('u1', 'hi, edited');
+    });
+    expect(JSON.parse(bodies[1])).toEqual({ content: 'hi, edited', parentId: null });
+    expect(result.current.state.failure).toMatchObject({ message: 'Try again in 12 seconds.', retry: { kind: 'send', edit: true } });
+    expect(result.current.state.failure?.unsent).toBeUndefined();
+  });
+
+  it('a reload of the conversation left for a new chat, answering late, does not take the new chat\'s first send', async () => {
+    stored = [user, reply];
+    let release: () => void = () => undefined;
+    let holdReload = false;
+    let held = false;
+    const realFetch = fetch as unknown as ReturnType<typeof vi.fn>;
+    vi.stubGlobal('fetch', vi.fn(async (url: string, init?: RequestInit) => {
+      const method = init?.method ?? 'GET';
+      if (method === 'POST' && url === '/api/conversations') {
+        calls.push(`${method} ${url}`);
+        return json(201, { ...conv, id: 'c2' });
+      }
+      if (method === 'GET' && url === '/api/conversations/c2') return json(200, { ...conv, id: 'c2', messages: [] });
+      if (method === 'GET' && url === '/api/conversations/c1' && holdReload) {
+        held = true;
+        await new Promise<void>((r) => { release = r; });
+      }
+      return realFetch(url, init);
+    }));
+    stream = () => sse(['[DONE]']);
+    const { result, rerender } = renderHook(({ id }) => useChat(id, { onListChanged: () => undefined }), { initialProps: { id: 'c1' as string | null } });
+    await waitFor(() => expect(result.current.state.status).toBe('ready'));
+    // Another tab renamed c1: the open tab reloads it, and the answer is slow.
+    holdReload = true;
+    act(() => result.current.notice({ type: 'conversation_updated', conversationId: 'c1' }));
+    await waitFor(() => expect(held).toBe(true));
+    rerender({ id: null });
+    expect(result.current.state.conversationId).toBeNull();
+    await act(async () => {
+      release();
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    expect(result.current.state.conversationId).toBeNull();
+    expect(result.current.state.conversation).toBeNull();
+    await act(async () => {
+      await result.current.send('a second chat');
+    });
+    expect(calls).toContain('POST /api/conversations');
+    expect(calls).toContain('POST /api/conversations/c2/messages');
+    expect(calls).not.toContain('POST /api/conversations/c1/messages');
+    expect(window.location.pathname).toBe('/c/c2');
+  });
+
+  it('a new chat under ?sid= starts its session on the first send and replaces the URL with /c/{id}', async () => {
+    stream = () => sse([{ type: 'user_message', message: user }, { type: 'assistant_end', message: reply }, '[DONE]']);
+    window.history.replaceState(null, '', '/c/c0');
+    window.history.pushState(null, '', '/?sid=abc123def456');
+    const before = window.history.length;
+    const { result } = renderHook(() => useChat('abc123def456', { onListChanged: () => undefined }));
+    await waitFor(() => expect(calls).toContain('GET /api/sessions/abc123def456'));
+    await act(async () => {
+      await result.current.send('hello');
+    });
+    expect(calls).toContain('PUT /api/sessions/abc123def456');
+    expect(window.location.pathname + window.location.search).toBe('/c/s_bound');
+    expect(window.history.length).toBe(before);
+  });
 });

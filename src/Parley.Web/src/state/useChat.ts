@@ -38,9 +38,9 @@ function imageUrls(m: Message): string[] {
   return m.content.flatMap((p) => (p.type === 'image' ? [p.url] : []));
 }
 
-/** A send whose user message the server never stored: its text stays with the failure. */
-function unsentText(userId: string | null, plan: RetryPlan): string | undefined {
-  return !userId && plan.kind === 'send' && !plan.body.parentId ? plan.body.content : undefined;
+/** A send (not an edit) whose user message the server never stored: its text stays with the failure. */
+export function unsentText(userId: string | null, plan: RetryPlan): string | undefined {
+  return !userId && plan.kind === 'send' && !plan.edit ? plan.body.content : undefined;
 }
 
 async function toDataUrl(url: string): Promise<string> {
@@ -67,7 +67,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     } catch (e) {
       if ((e as Error).name === 'AbortError') return false;
       const err = e as ApiError;
-      dispatch({ type: 'load_failed', message: err.message, missing: err.status === 404 });
+      dispatch({ type: 'load_failed', conversationId: id, message: err.message, missing: err.status === 404 });
       return false;
     }
   }, []);
@@ -82,8 +82,8 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     const ctl = new AbortController();
     if (sid) {
       void findSession(sid, ctl.signal).then((found) => {
-        if (!found) return;
-        dispatch({ type: 'loaded', conversation: found });
+        if (!found || ctl.signal.aborted) return;
+        dispatch({ type: 'loaded', conversation: found, adopt: true });
         stateRef.current = { ...stateRef.current, conversationId: found.id };
         navigate(found.id, { replace: true });
       }, () => undefined);
@@ -190,25 +190,27 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     if (s.conversationId && (s.conversation || (s.status !== 'missing' && s.status !== 'idle'))) return s.conversationId;
     const sid = sessionIdFromUrl();
     const created = sid ? await startSession(sid, { ...defaults.current, ...s.draft }) : await api.createConversation({ ...defaults.current, ...s.draft });
-    dispatch({ type: 'loaded', conversation: { ...created, messages: [] } });
+    dispatch({ type: 'loaded', conversation: { ...created, messages: [] }, adopt: true });
     stateRef.current = { ...stateRef.current, conversationId: created.id };
-    navigate(created.id);
+    // The session's URL becomes the conversation's own; Back then leads to the page before this chat.
+    navigate(created.id, { replace: !!sid });
     listChanged.current();
     return created.id;
   }, []);
 
   const sendBody = useCallback(
-    async (body: SendBody): Promise<boolean> => {
+    async (body: SendBody, edit = false): Promise<boolean> => {
       if (stateRef.current.streaming) return false;
+      const plan: RetryPlan = { kind: 'send', body, edit };
       let id: string;
       try {
         id = await ensureConversation();
       } catch (e) {
         const err = e as ApiError;
-        dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry: { kind: 'send', body }, unsent: body.content } });
+        dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry: plan, unsent: unsentText(null, plan) } });
         return false;
       }
-      return run(id, (signal, cursor) => api.sendMessage(id, body, signal, cursor), { kind: 'send', body });
+      return run(id, (signal, cursor) => api.sendMessage(id, body, signal, cursor), plan);
     },
     [ensureConversation, run],
   );
@@ -274,7 +276,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
       if (images.length) body.images = images;
       const attachments = attachmentIds(m);
       if (attachments.length) body.attachments = attachments;
-      return sendBody(body);
+      return sendBody(body, true);
     },
     [sendBody],
   );
@@ -315,7 +317,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     const plan = stateRef.current.failure?.retry;
     dispatch({ type: 'dismiss_failure' });
     if (!plan) return Promise.resolve(false);
-    return plan.kind === 'send' ? sendBody(plan.body) : regenerateFrom(plan.messageId);
+    return plan.kind === 'send' ? sendBody(plan.body, plan.edit) : regenerateFrom(plan.messageId);
   }, [sendBody, regenerateFrom]);
 
   const switchVersion = useCallback(
