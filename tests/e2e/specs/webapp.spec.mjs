@@ -1,7 +1,7 @@
 // Math and diagrams, failed sends that stay once, drafts that survive a reload.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiJson, composer, conversationIdOf, lastAssistant, newChat, openApp, send, sendAndWait, users, waitIdle } from '../lib/helpers.mjs';
+import { apiJson, composer, conversationIdOf, lastAssistant, newChat, openApp, send, sendAndWait, users, waitFor, waitIdle } from '../lib/helpers.mjs';
 
 const shots = new URL('../../../docs/screenshots/', import.meta.url).pathname;
 
@@ -64,6 +64,29 @@ export default function webapp(ctx) {
       const stored = await apiJson(page, `/api/conversations/${id}`);
       assert.equal(stored.messages.filter((m) => m.role === 'user' && m.text === typed).length, 1, 'stored once');
     } finally {
+      await page.context().close();
+    }
+  });
+
+  test('after the first reply a model writes the title, which reaches this tab and another open tab as a rename', { timeout: 60_000 }, async () => {
+    const page = await ctx.page();
+    const other = await ctx.page();
+    try {
+      await openApp(other);
+      await openApp(page);
+      // Titles come from the reply's model; the markdown sample's answer starts with "## A markdown sample".
+      await page.locator('#model-picker').selectOption('mock/markdown');
+      await sendAndWait(page, 'hello, please title me');
+      const id = conversationIdOf(page);
+      for (const p of [page, other]) {
+        await p.locator(`nav#sidebar li[data-conversation-id="${id}"]`, { hasText: 'A markdown sample' }).waitFor({ timeout: 15_000 });
+      }
+      await page.waitForFunction(() => document.title.startsWith('A markdown sample'), null, { timeout: 10_000 });
+      await waitFor(async () => (await apiJson(page, '/api/usage?groupBy=surface')).groups.some((g) => g.key === 'titles' && g.requests >= 1),
+        'the title call in usage under "titles"', 15_000);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await other.context().close();
       await page.context().close();
     }
   });
