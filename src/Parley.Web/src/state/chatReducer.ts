@@ -28,6 +28,17 @@ export interface ChatState {
   failure: Failure | null;
   /** Settings chosen before the conversation exists. */
   draft: ConversationSettings;
+  /** Only part of a long conversation is loaded: its active branch from the server, with versions of those messages. */
+  paged: boolean;
+  /** Cursor for the older turns of the branch (GET …/messages?before=); null when they are all loaded. */
+  older: string | null;
+}
+
+/** How a page of GET /api/conversations/{id}/messages was cut. */
+export interface PageInfo {
+  complete: boolean;
+  olderCursor: string | null;
+  leafId: string | null;
 }
 
 export type ChatAction =
@@ -36,7 +47,9 @@ export type ChatAction =
    * A conversation read from the server. It applies to the conversation in view only: a late answer for one the user
    * has left is dropped. `adopt` makes it the conversation in view (a new chat's first send, a ?sid= session found).
    */
-  | { type: 'loaded'; conversation: Conversation; adopt?: boolean }
+  | { type: 'loaded'; conversation: Conversation; adopt?: boolean; page?: PageInfo }
+  /** Older turns of the branch in view, put before what is loaded. */
+  | { type: 'older_loaded'; conversationId: string; messages: Message[]; olderCursor: string | null }
   | { type: 'load_failed'; conversationId: string; message: string; missing: boolean }
   | { type: 'conversation'; conversation: Conversation }
   | { type: 'draft'; patch: ConversationSettings }
@@ -61,6 +74,8 @@ export const initialChatState: ChatState = {
   streaming: null,
   failure: null,
   draft: {},
+  paged: false,
+  older: null,
 };
 
 function byCreated(a: Message, b: Message): number {
@@ -174,11 +189,16 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         record[sid] = state.messages[sid];
         nodes.push({ id: sid, parentId: state.messages[sid].parentId });
       }
-      // The branch on screen stays; a conversation opened afresh shows the branch saved with it.
+      // The branch on screen stays; a conversation opened afresh shows the branch saved with it. A partial page
+      // holds one branch, the one the server resolved.
       const saved = conversation.selectedLeafId;
-      const leafId = state.leafId && record[state.leafId] ? state.leafId : saved && record[saved] ? saved : null;
+      const paged = !!action.page && !action.page.complete;
+      const leafId = paged ? action.page!.leafId
+        : state.leafId && record[state.leafId] ? state.leafId : saved && record[saved] ? saved : null;
       return {
         ...state,
+        paged,
+        older: paged ? action.page!.olderCursor : null,
         conversationId: conversation.id,
         conversation,
         messages: record,
@@ -186,6 +206,18 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         leafId,
         status: 'ready',
         loadError: null,
+      };
+    }
+    case 'older_loaded': {
+      if (action.conversationId !== state.conversationId) return state;
+      const fresh = [...action.messages].sort(byCreated).filter((m) => !(m.id in state.messages));
+      const record = { ...state.messages };
+      for (const m of fresh) record[m.id] = m;
+      return {
+        ...state,
+        messages: record,
+        nodes: [...fresh.map((m) => ({ id: m.id, parentId: m.parentId })), ...state.nodes],
+        older: action.olderCursor,
       };
     }
     case 'load_failed':

@@ -59,10 +59,12 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
   const defaults = useRef(newChatDefaults);
   defaults.current = newChatDefaults;
 
-  const load = useCallback(async (id: string, signal?: AbortSignal): Promise<boolean> => {
+  /** Loads the newest page of the conversation's branch (through `leaf` when given; a short conversation comes whole). */
+  const load = useCallback(async (id: string, signal?: AbortSignal, leaf?: string): Promise<boolean> => {
     try {
-      const conversation = await api.getConversation(id, signal);
-      dispatch({ type: 'loaded', conversation });
+      const page = await api.getMessagePage(id, { leaf }, signal);
+      if (!page.conversation) return false;
+      dispatch({ type: 'loaded', conversation: { ...page.conversation, messages: page.messages }, page });
       return true;
     } catch (e) {
       if ((e as Error).name === 'AbortError') return false;
@@ -327,11 +329,35 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
       dispatch({ type: 'select_leaf', leafId: leaf });
       // Saved with the conversation, so a reload (or another device) shows the same branch.
       const id = stateRef.current.conversationId;
-      if (id && stateRef.current.conversation)
-        api.updateConversation(id, { selectedLeafId: leaf }).then((c) => dispatch({ type: 'conversation', conversation: c }), () => undefined);
+      if (!id || !stateRef.current.conversation) return;
+      const save = (selectedLeafId: string) =>
+        api.updateConversation(id, { selectedLeafId }).then((c) => dispatch({ type: 'conversation', conversation: c }), () => undefined);
+      // A long conversation holds only the branch on screen: the server brings the chosen version's branch.
+      if (stateRef.current.paged)
+        api.getMessagePage(id, { leaf }).then((page) => {
+          if (page.conversation) dispatch({ type: 'loaded', conversation: { ...page.conversation, messages: page.messages }, page });
+          if (page.leafId) void save(page.leafId);
+        }, () => undefined);
+      else void save(leaf);
     },
     [index],
   );
+
+  /** Loads the older turns of a long conversation's branch (before what is loaded); resolves when they are in. */
+  const loadingOlder = useRef(false);
+  const loadOlder = useCallback(async () => {
+    const { conversationId: id, older, leafId } = stateRef.current;
+    if (!id || !older || loadingOlder.current) return;
+    loadingOlder.current = true;
+    try {
+      const page = await api.getMessagePage(id, { before: older, leaf: leafId ?? undefined });
+      dispatch({ type: 'older_loaded', conversationId: id, messages: page.messages, olderCursor: page.olderCursor });
+    } catch (e) {
+      dispatch({ type: 'failed', failure: { message: (e as ApiError).message, code: (e as ApiError).code, retry: null } });
+    } finally {
+      loadingOlder.current = false;
+    }
+  }, []);
 
   /** Saves settings (a draft until the conversation exists); throws ApiError when the server refuses them. */
   const saveSettings = useCallback(async (patch: ConversationSettings) => {
@@ -378,6 +404,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     regenerate,
     edit,
     switchVersion,
+    loadOlder,
     saveSettings,
     updateSettings,
     clear,
