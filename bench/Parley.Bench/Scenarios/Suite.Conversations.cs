@@ -7,6 +7,7 @@ using Parley.Bench.Load;
 using Parley.Bench.Processes;
 using Parley.Bench.Reporting;
 using Parley.Conversations;
+using Parley.Storage;
 using Parley.Storage.Sqlite;
 
 namespace Parley.Bench.Scenarios;
@@ -26,7 +27,7 @@ public sealed partial class Suite
         var started = Stopwatch.GetTimestamp();
         var seedDirectory = Directory.Exists("/dev/shm") ? Path.Combine("/dev/shm", $"parley-bench-seed-{Guid.NewGuid():N}") : dataDirectory;
         Directory.CreateDirectory(seedDirectory);
-        var store = SqliteConversationStore.ForFile(Path.Combine(seedDirectory, "parley.db"));
+        var store = new SqlConversationStore(SqliteDatabase.ForFile(Path.Combine(seedDirectory, "parley.db")));
         await store.InitializeAsync();
         var now = DateTimeOffset.UtcNow.AddDays(-1);
         var conversation = new Conversation

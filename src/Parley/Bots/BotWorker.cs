@@ -78,7 +78,7 @@ public sealed partial class BotWorker(
         try
         {
             // The bot user's limits, before anything is stored: a refusal is answered in the chat like any other failure.
-            if (limiter?.TryStart(BotOwners.Of(item.Bot, item.UserId)) is { } refused)
+            if (limiter is not null && await limiter.TryStartAsync(BotOwners.Of(item.Bot, item.UserId)) is { } refused)
                 throw refused;
             var prepared = await engine.PrepareSendAsync(
                 caller, item.ConversationId, new SendMessage(item.Text, [], null, false, bot.Model), stoppingToken);

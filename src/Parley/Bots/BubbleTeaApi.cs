@@ -75,7 +75,7 @@ public static partial class BubbleTeaApi
 
         var owner = BotOwners.Of(name, userId);
         var caller = new Usage.Caller(owner, "bot");
-        if (services.Limiter.TryStart(owner) is { } refused)
+        if (await services.Limiter.TryStartAsync(owner) is { } refused)
             throw refused;
         var conversation = await BotThreads.EnsureConversationAsync(services.Bots, services.Conversations, name, bot, userId, threadId, now, cancellationToken);
         var prepared = await services.Engine.PrepareSendAsync(caller, conversation, new SendMessage(request.Message!, images, null, false, bot.Model), cancellationToken);

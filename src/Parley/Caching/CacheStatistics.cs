@@ -29,12 +29,13 @@ public sealed class CacheStatistics(IResponseCache cache, IOptions<CacheOptions>
         metrics.CacheStores.Add(1, new KeyValuePair<string, object?>("model", model));
     }
 
-    public CacheStats Snapshot()
+    public async ValueTask<CacheStats> SnapshotAsync()
     {
+        var entries = await cache.CountAsync();
         var hits = Interlocked.Read(ref _hits);
         var misses = Interlocked.Read(ref _misses);
         var lookups = hits + misses;
-        return new CacheStats(options.Value.Enabled, cache.Count, hits, misses, Interlocked.Read(ref _stores),
+        return new CacheStats(options.Value.Enabled, entries, hits, misses, Interlocked.Read(ref _stores),
             lookups == 0 ? 0 : Math.Round((double)hits / lookups, 4));
     }
 }

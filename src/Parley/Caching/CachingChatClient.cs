@@ -32,7 +32,7 @@ public sealed class CachingChatClient(IChatClient innerClient, string model, IRe
         if (key is null)
             return await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
 
-        if (cache.Find(key) is { } cached)
+        if (await cache.FindAsync(key).ConfigureAwait(false) is { } cached)
         {
             statistics.Hit(model);
             var hit = Replay(cached).ToChatResponse();
@@ -41,7 +41,7 @@ public sealed class CachingChatClient(IChatClient innerClient, string model, IRe
         }
         statistics.Miss(model);
         var response = await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
-        Store(key, response.ToChatResponseUpdates());
+        await StoreAsync(key, response.ToChatResponseUpdates()).ConfigureAwait(false);
         return response;
     }
 
@@ -57,7 +57,7 @@ public sealed class CachingChatClient(IChatClient innerClient, string model, IRe
             yield break;
         }
 
-        if (cache.Find(key) is { } cached)
+        if (await cache.FindAsync(key).ConfigureAwait(false) is { } cached)
         {
             statistics.Hit(model);
             foreach (var update in Replay(cached))
@@ -77,7 +77,7 @@ public sealed class CachingChatClient(IChatClient innerClient, string model, IRe
         }
         // Reached only when the stream completed: a failure throws past this line, and a caller that stops early never resumes here.
         if (!cancellationToken.IsCancellationRequested)
-            Store(key, updates);
+            await StoreAsync(key, updates).ConfigureAwait(false);
     }
 
     private string? KeyOf(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
@@ -91,12 +91,12 @@ public sealed class CachingChatClient(IChatClient innerClient, string model, IRe
         return ResponseCacheKey.Compute(model, messages, options);
     }
 
-    private void Store(string key, IReadOnlyList<ChatResponseUpdate> updates)
+    private async Task StoreAsync(string key, IReadOnlyList<ChatResponseUpdate> updates)
     {
         var reply = CachedReply.From(updates);
         if (reply.Bytes > settings.MaxEntryBytes)
             return;
-        cache.Store(key, reply);
+        await cache.StoreAsync(key, reply).ConfigureAwait(false);
         statistics.Stored(model);
     }
 

@@ -4,11 +4,11 @@ namespace Parley.Caching;
 public interface IResponseCache
 {
     /// <summary>The reply stored under <paramref name="key"/>, or null when there is none or it expired.</summary>
-    CachedReply? Find(string key);
+    ValueTask<CachedReply?> FindAsync(string key);
 
     /// <summary>Stores <paramref name="reply"/> under <paramref name="key"/>, evicting older entries to stay within bounds.</summary>
-    void Store(string key, CachedReply reply);
+    ValueTask StoreAsync(string key, CachedReply reply);
 
     /// <summary>Replies stored right now.</summary>
-    int Count { get; }
+    ValueTask<int> CountAsync();
 }

@@ -22,6 +22,16 @@ public sealed class MemoryResponseCache(IOptions<CacheOptions> options, TimeProv
         }
     }
 
+    public ValueTask<int> CountAsync() => ValueTask.FromResult(Count);
+
+    public ValueTask<CachedReply?> FindAsync(string key) => ValueTask.FromResult(Find(key));
+
+    public ValueTask StoreAsync(string key, CachedReply reply)
+    {
+        Store(key, reply);
+        return ValueTask.CompletedTask;
+    }
+
     public CachedReply? Find(string key)
     {
         var now = time.GetUtcNow();

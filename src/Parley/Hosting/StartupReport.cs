@@ -11,7 +11,7 @@ internal sealed partial class StartupReport(ModelCatalog catalog, IConversationS
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var providers = string.Join(", ", catalog.Providers.Keys);
-        LogModels(logger, catalog.Default.Id, providers, store is Storage.Postgres.PostgresConversationStore postgres ? $"postgres ({postgres.Target})" : store.Kind);
+        LogModels(logger, catalog.Default.Id, providers, store is Storage.SqlConversationStore { Kind: "postgres" } sql ? $"postgres ({sql.Target})" : store.Kind);
         if (!catalog.HasRealProvider)
             LogMock(logger, catalog.Default.Id);
         return Task.CompletedTask;

@@ -4,7 +4,7 @@ using Parley.Storage;
 
 namespace Parley.Identity;
 
-/// <summary>How the SQL identity stores (SQLite, PostgreSQL) read their rows: same columns, same order.</summary>
+/// <summary>How <see cref="SqlIdentityStore"/> reads its rows (columns in this order).</summary>
 internal static class IdentityRows
 {
     public const string UserColumns = "name, password_hash, is_admin, created_at";
@@ -14,15 +14,15 @@ internal static class IdentityRows
     public const string SessionColumns = "token_hash, user_name, created_at, expires_at";
 
     // is_admin is an INTEGER in SQLite and a BOOLEAN in PostgreSQL.
-    public static UserAccount User(DbDataReader r) => new(r.GetString(0), r.GetString(1), Convert.ToBoolean(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture), DbCommands.Time(r, 3)!.Value);
+    public static UserAccount User(DbDataReader r) => new(r.GetString(0), r.GetString(1), Convert.ToBoolean(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture), SqlValues.Time(r, 3)!.Value);
 
     public static ApiKey Key(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
         JsonSerializer.Deserialize<string[]>(r.GetString(4)) ?? [],
         r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetInt64(6), r.IsDBNull(7) ? null : r.GetInt32(7),
-        DbCommands.Time(r, 8), DbCommands.Time(r, 9)!.Value, DbCommands.Time(r, 10), DbCommands.Time(r, 11));
+        SqlValues.Time(r, 8), SqlValues.Time(r, 9)!.Value, SqlValues.Time(r, 10), SqlValues.Time(r, 11));
 
-    public static UserSession Session(DbDataReader r) => new(r.GetString(0), r.GetString(1), DbCommands.Time(r, 2)!.Value, DbCommands.Time(r, 3)!.Value);
+    public static UserSession Session(DbDataReader r) => new(r.GetString(0), r.GetString(1), SqlValues.Time(r, 2)!.Value, SqlValues.Time(r, 3)!.Value);
 
     public static string Models(ApiKey key) => JsonSerializer.Serialize(key.Models);
 }

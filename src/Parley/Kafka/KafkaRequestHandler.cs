@@ -50,7 +50,7 @@ internal sealed partial class KafkaRequestHandler(
             var requested = string.IsNullOrWhiteSpace(request.Model) ? options.Model : request.Model;
             var model = turns.ResolveModel(requested, caller);
             modelName = requested ?? model.Id;
-            if (request.UserEmail is { Length: > 0 } user && limiter.TryStart(user) is { } refused)
+            if (request.UserEmail is { Length: > 0 } user && await limiter.TryStartAsync(user) is { } refused)
                 return Fail(refused.Code, refused.Message, modelName, started, deadLetter: false);
 
             var turn = turns.Create(model, caller, SystemPrompt(request), History(request, parley),

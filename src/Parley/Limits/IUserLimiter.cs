@@ -9,19 +9,19 @@ namespace Parley.Limits;
 public interface IUserLimiter
 {
     /// <summary>Counts one request for <paramref name="user"/> under the configured limits; returns why it is refused (<c>rate_limited</c>, <c>budget_exhausted</c>) or null.</summary>
-    LimitExceededException? TryStart(string user);
+    ValueTask<LimitExceededException?> TryStartAsync(string user);
 
-    /// <summary>As <see cref="TryStart(string)"/>, under the given limits (an API key's own).</summary>
-    LimitExceededException? TryStart(string user, UserLimitOptions limits);
+    /// <summary>As <see cref="TryStartAsync(string)"/>, under the given limits (an API key's own).</summary>
+    ValueTask<LimitExceededException?> TryStartAsync(string user, UserLimitOptions limits);
 
     /// <summary>Takes one concurrent-stream slot; null (and nothing taken) when the caller already has the maximum open. Dispose to release.</summary>
-    IDisposable? TryOpenStream(string user);
+    ValueTask<IDisposable?> TryOpenStreamAsync(string user);
 
-    /// <summary>As <see cref="TryOpenStream(string)"/>, under the given limits (an API key's own).</summary>
-    IDisposable? TryOpenStream(string user, UserLimitOptions limits);
+    /// <summary>As <see cref="TryOpenStreamAsync(string)"/>, under the given limits (an API key's own).</summary>
+    ValueTask<IDisposable?> TryOpenStreamAsync(string user, UserLimitOptions limits);
 
     /// <summary>Adds the tokens a request used to the user's daily budget.</summary>
-    void RecordTokens(string user, long tokens);
+    ValueTask RecordTokensAsync(string user, long tokens);
 }
 
 public static class UserLimitCodes

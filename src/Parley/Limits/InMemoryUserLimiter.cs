@@ -25,6 +25,14 @@ public sealed class InMemoryUserLimiter(IOptions<UserLimitOptions> options, Time
         get { lock (_users) return _users.Count; }
     }
 
+    public ValueTask<LimitExceededException?> TryStartAsync(string user) => ValueTask.FromResult(TryStart(user, options.Value));
+
+    public ValueTask<LimitExceededException?> TryStartAsync(string user, UserLimitOptions limits) => ValueTask.FromResult(TryStart(user, limits));
+
+    public ValueTask<IDisposable?> TryOpenStreamAsync(string user) => ValueTask.FromResult(TryOpenStream(user, options.Value));
+
+    public ValueTask<IDisposable?> TryOpenStreamAsync(string user, UserLimitOptions limits) => ValueTask.FromResult(TryOpenStream(user, limits));
+
     public LimitExceededException? TryStart(string user) => TryStart(user, options.Value);
 
     public LimitExceededException? TryStart(string user, UserLimitOptions limits)
@@ -75,6 +83,12 @@ public sealed class InMemoryUserLimiter(IOptions<UserLimitOptions> options, Time
             usage.Streams++;
             return new StreamSlot(this, usage);
         }
+    }
+
+    public ValueTask RecordTokensAsync(string user, long tokens)
+    {
+        RecordTokens(user, tokens);
+        return ValueTask.CompletedTask;
     }
 
     public void RecordTokens(string user, long tokens)

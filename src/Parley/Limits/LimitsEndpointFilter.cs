@@ -28,11 +28,11 @@ public sealed class LimitsEndpointFilter : IEndpointFilter
         {
             RequestsPerMinute = key.RequestsPerMinute, DailyTokenLimit = key.DailyTokenLimit, MaxConcurrentStreams = key.MaxConcurrentStreams,
         };
-        using var keySlot = key is null ? null : limiter.TryOpenStream(KeyCaller(key.Id), keyLimits!) ?? throw TooManyStreams($"The API key {key.Prefix}…");
-        using var slot = limiter.TryOpenStream(owner) ?? throw TooManyStreams(owner);
-        if (key is not null && limiter.TryStart(KeyCaller(key.Id), keyLimits!) is { } keyRefused)
+        using var keySlot = key is null ? null : await limiter.TryOpenStreamAsync(KeyCaller(key.Id), keyLimits!) ?? throw TooManyStreams($"The API key {key.Prefix}…");
+        using var slot = await limiter.TryOpenStreamAsync(owner) ?? throw TooManyStreams(owner);
+        if (key is not null && await limiter.TryStartAsync(KeyCaller(key.Id), keyLimits!) is { } keyRefused)
             throw keyRefused;
-        if (limiter.TryStart(owner) is { } refused)
+        if (await limiter.TryStartAsync(owner) is { } refused)
             throw refused;
         return await next(context);
     }

@@ -27,7 +27,7 @@ public sealed class TokenBudgetChatClient(IChatClient innerClient, IUserLimiter 
         }
         finally
         {
-            Charge(options.GetCaller(), tally);
+            await ChargeAsync(options.GetCaller(), tally).ConfigureAwait(false);
         }
     }
 
@@ -47,19 +47,19 @@ public sealed class TokenBudgetChatClient(IChatClient innerClient, IUserLimiter 
         finally
         {
             tally.ObserveRelay(options);
-            Charge(options.GetCaller(), tally);
+            await ChargeAsync(options.GetCaller(), tally).ConfigureAwait(false);
         }
     }
 
-    private void Charge(Caller caller, UsageTally tally)
+    private async ValueTask ChargeAsync(Caller caller, UsageTally tally)
     {
         if (tally.Cached)
             return;
         var tokens = tally.Total().TotalTokens;
         if (tokens <= 0)
             return;
-        limiter.RecordTokens(caller.Owner, tokens);
+        await limiter.RecordTokensAsync(caller.Owner, tokens).ConfigureAwait(false);
         if (caller.KeyId is { } key)
-            limiter.RecordTokens(LimitsEndpointFilter.KeyCaller(key), tokens);
+            await limiter.RecordTokensAsync(LimitsEndpointFilter.KeyCaller(key), tokens).ConfigureAwait(false);
     }
 }

@@ -16,12 +16,6 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
 
     private const int Unknown = 0, Up = 1, Down = 2;
 
-    // The limiter's admission and token recording still call Redis synchronously on the request path; a burst of 20
-    // requests over two instances then blocks pool threads faster than the pool grows, a call times out, falls back to
-    // the in-memory limiter and the cross-instance limit overshoots by one (ScaleOutTests). Until those calls are
-    // awaited, a higher minimum of pool threads keeps them from queueing.
-    private const int MinPoolThreads = 64;
-
     private readonly Lock _gate = new();
     private ConnectionMultiplexer? _multiplexer;
     private DateTimeOffset _nextAttempt = DateTimeOffset.MinValue;
@@ -76,8 +70,6 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
                 return _multiplexer;
             try
             {
-                ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-                ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), Math.Max(completionPorts, MinPoolThreads));
                 var settings = RedisUrl.Parse(options.Value.Url!);
                 settings.AbortOnConnectFail = false;
                 settings.ConnectTimeout = options.Value.ConnectTimeoutMs;

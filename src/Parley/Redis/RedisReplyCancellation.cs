@@ -21,7 +21,7 @@ public sealed class RedisReplyCancellation(RedisConnection redis) : IReplyCancel
             return;
         try
         {
-            redis.Subscriber()?.Publish(Channel, conversationId);
+            redis.Subscriber()?.Publish(Channel, conversationId, CommandFlags.FireAndForget);
         }
         catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
         {

@@ -16,32 +16,29 @@ public sealed class RedisResponseCache(RedisConnection redis, MemoryResponseCach
 {
     private static readonly JsonSerializerOptions Json = AIJsonUtilities.DefaultOptions;
 
-    public int Count
+    public async ValueTask<int> CountAsync()
     {
-        get
+        if (redis.Database() is not { } database)
+            return fallback.Count;
+        try
         {
-            if (redis.Database() is not { } database)
-                return fallback.Count;
-            try
-            {
-                database.SortedSetRemoveRangeByScore(Index, double.NegativeInfinity, time.GetUtcNow().ToUnixTimeMilliseconds());
-                return (int)database.SortedSetLength(Index);
-            }
-            catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
-            {
-                redis.Failed(error);
-                return fallback.Count;
-            }
+            await database.SortedSetRemoveRangeByScoreAsync(Index, double.NegativeInfinity, time.GetUtcNow().ToUnixTimeMilliseconds());
+            return (int)await database.SortedSetLengthAsync(Index);
+        }
+        catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
+        {
+            redis.Failed(error);
+            return fallback.Count;
         }
     }
 
-    public CachedReply? Find(string key)
+    public async ValueTask<CachedReply?> FindAsync(string key)
     {
         if (redis.Database() is not { } database)
             return fallback.Find(key);
         try
         {
-            var json = database.StringGet(Entry(key));
+            var json = await database.StringGetAsync(Entry(key));
             if (json.IsNullOrEmpty)
                 return null;
             var updates = JsonSerializer.Deserialize<List<ChatResponseUpdate>>((string)json!, Json);
@@ -59,7 +56,7 @@ public sealed class RedisResponseCache(RedisConnection redis, MemoryResponseCach
         }
     }
 
-    public void Store(string key, CachedReply reply)
+    public async ValueTask StoreAsync(string key, CachedReply reply)
     {
         ArgumentNullException.ThrowIfNull(reply);
         var limits = options.Value;
@@ -74,14 +71,14 @@ public sealed class RedisResponseCache(RedisConnection redis, MemoryResponseCach
         {
             var json = JsonSerializer.Serialize(reply.Updates, Json);
             var ttl = TimeSpan.FromSeconds(limits.TtlSeconds);
-            database.StringSet(Entry(key), json, ttl);
-            database.SortedSetAdd(Index, key, time.GetUtcNow().Add(ttl).ToUnixTimeMilliseconds());
-            var excess = database.SortedSetLength(Index) - limits.MaxEntries;
+            await database.StringSetAsync(Entry(key), json, ttl);
+            await database.SortedSetAddAsync(Index, key, time.GetUtcNow().Add(ttl).ToUnixTimeMilliseconds());
+            var excess = await database.SortedSetLengthAsync(Index) - limits.MaxEntries;
             if (excess > 0)
             {
-                var evicted = database.SortedSetRangeByRank(Index, 0, excess - 1);
-                database.SortedSetRemove(Index, evicted);
-                database.KeyDelete([.. evicted.Select(k => Entry((string)k!))]);
+                var evicted = await database.SortedSetRangeByRankAsync(Index, 0, excess - 1);
+                await database.SortedSetRemoveAsync(Index, evicted);
+                await database.KeyDeleteAsync([.. evicted.Select(k => Entry((string)k!))]);
             }
         }
         catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))

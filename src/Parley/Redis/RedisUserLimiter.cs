@@ -58,9 +58,9 @@ public sealed class RedisUserLimiter(
         return 0
         """;
 
-    public LimitExceededException? TryStart(string user) => TryStart(user, options.Value);
+    public ValueTask<LimitExceededException?> TryStartAsync(string user) => TryStartAsync(user, options.Value);
 
-    public LimitExceededException? TryStart(string user, UserLimitOptions limits)
+    public async ValueTask<LimitExceededException?> TryStartAsync(string user, UserLimitOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         if (redis.Database() is not { } database)
@@ -69,10 +69,10 @@ public sealed class RedisUserLimiter(
         var day = DateOnly.FromDateTime(now.UtcDateTime);
         try
         {
-            var result = (RedisResult[])database.ScriptEvaluate(StartScript,
+            var result = (RedisResult[])(await database.ScriptEvaluateAsync(StartScript,
                 [Key(user, "requests"), TokensKey(user, day)],
                 [now.ToUnixTimeMilliseconds(), (long)Window.TotalMilliseconds, limits.RequestsPerMinute ?? 0, limits.DailyTokenLimit ?? 0,
-                 $"{now.ToUnixTimeMilliseconds()}:{Guid.NewGuid():N}"])!;
+                 $"{now.ToUnixTimeMilliseconds()}:{Guid.NewGuid():N}"]))!;
             return (int)result[0] switch
             {
                 1 => Rejected(new LimitExceededException(UserLimitCodes.RateLimited,
@@ -91,9 +91,9 @@ public sealed class RedisUserLimiter(
         }
     }
 
-    public IDisposable? TryOpenStream(string user) => TryOpenStream(user, options.Value);
+    public ValueTask<IDisposable?> TryOpenStreamAsync(string user) => TryOpenStreamAsync(user, options.Value);
 
-    public IDisposable? TryOpenStream(string user, UserLimitOptions limits)
+    public async ValueTask<IDisposable?> TryOpenStreamAsync(string user, UserLimitOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         if (redis.Database() is not { } database)
@@ -101,7 +101,7 @@ public sealed class RedisUserLimiter(
         var key = Key(user, "streams");
         try
         {
-            var taken = (int)database.ScriptEvaluate(OpenStreamScript, [key],
+            var taken = (int)await database.ScriptEvaluateAsync(OpenStreamScript, [key],
                 [limits.MaxConcurrentStreams ?? 0, (long)StreamSlotLifetime.TotalMilliseconds]);
             if (taken == 1)
                 return new StreamSlot(this, key.ToString());
@@ -115,7 +115,7 @@ public sealed class RedisUserLimiter(
         }
     }
 
-    public void RecordTokens(string user, long tokens)
+    public async ValueTask RecordTokensAsync(string user, long tokens)
     {
         if (tokens <= 0)
             return;
@@ -128,8 +128,8 @@ public sealed class RedisUserLimiter(
         try
         {
             var key = TokensKey(user, day);
-            database.StringIncrement(key, tokens);
-            database.KeyExpire(key, TimeSpan.FromDays(2));
+            await database.StringIncrementAsync(key, tokens);
+            await database.KeyExpireAsync(key, TimeSpan.FromDays(2));
         }
         catch (Exception error) when (IsRedisFailure(error))
         {
@@ -144,7 +144,7 @@ public sealed class RedisUserLimiter(
     {
         try
         {
-            redis.Database()?.ScriptEvaluate(CloseStreamScript, [key]);
+            redis.Database()?.ScriptEvaluate(CloseStreamScript, [key], flags: CommandFlags.FireAndForget);
         }
         catch (Exception error) when (IsRedisFailure(error))
         {

@@ -11,8 +11,8 @@ using Parley.Usage;
 namespace Parley.Storage;
 
 /// <summary>
-/// Picks the stores at first use: PostgreSQL when <c>Parley:Database:ConnectionString</c> (DATABASE_URL) is set, the SQLite
-/// file otherwise. Decided when resolved, not when registered, so configuration added after <c>AddParley</c> still counts.
+/// Picks the database at first use: PostgreSQL when <c>Parley:Database:ConnectionString</c> (DATABASE_URL) is set, the
+/// SQLite file otherwise; every SQL store shares it. Decided when resolved, not when registered, so configuration added after <c>AddParley</c> still counts.
 /// </summary>
 public static class StoreSelection
 {
@@ -20,31 +20,23 @@ public static class StoreSelection
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>());
-        services.TryAddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!));
+        services.TryAddSingleton<SqlDatabase>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value is { UsesPostgres: true } database
+            ? new PostgresDatabase(database.ConnectionString!)
+            : SqliteDatabase.ForFile(ParleyHosting.DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
         return services;
     }
 
-    public static IConversationStore ConversationStore(IServiceProvider services) =>
-        Postgres(services) is { } database ? new PostgresConversationStore(database) : SqliteConversationStore.ForFile(SqlitePath(services));
+    public static IConversationStore ConversationStore(IServiceProvider services) => new SqlConversationStore(Database(services));
 
-    public static IUsageStore UsageStore(IServiceProvider services) =>
-        Postgres(services) is { } database ? new PostgresUsageStore(database) : SqliteUsageStore.ForFile(SqlitePath(services));
+    public static IUsageStore UsageStore(IServiceProvider services) => new SqlUsageStore(Database(services));
 
-    public static IBotStore BotStore(IServiceProvider services) =>
-        Postgres(services) is { } database ? new PostgresBotStore(database) : SqliteBotStore.ForFile(SqlitePath(services));
+    public static IBotStore BotStore(IServiceProvider services) => new SqlBotStore(Database(services));
 
-    public static Identity.IIdentityStore IdentityStore(IServiceProvider services) =>
-        Postgres(services) is { } database ? new PostgresIdentityStore(database) : Identity.SqliteIdentityStore.ForFile(SqlitePath(services));
+    public static Identity.IIdentityStore IdentityStore(IServiceProvider services) => new Identity.SqlIdentityStore(Database(services));
 
-    public static Audit.IAuditStore AuditStore(IServiceProvider services) =>
-        Postgres(services) is { } database ? new PostgresAuditStore(database) : Audit.SqliteAuditStore.ForFile(SqlitePath(services));
+    public static Audit.IAuditStore AuditStore(IServiceProvider services) => new Audit.SqlAuditStore(Database(services));
 
-    public static Sharing.IShareStore ShareStore(IServiceProvider services) =>
-        Postgres(services) is { } database ? new PostgresShareStore(database) : Sharing.SqliteShareStore.ForFile(SqlitePath(services));
+    public static Sharing.IShareStore ShareStore(IServiceProvider services) => new Sharing.SqlShareStore(Database(services));
 
-    private static PostgresDatabase? Postgres(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<DatabaseOptions>>().Value.UsesPostgres ? services.GetRequiredService<PostgresDatabase>() : null;
-
-    private static string SqlitePath(IServiceProvider services) =>
-        ParleyHosting.DatabasePath(services.GetRequiredService<IOptions<ParleyOptions>>().Value);
+    private static SqlDatabase Database(IServiceProvider services) => services.GetRequiredService<SqlDatabase>();
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Parley.Audit;
+using Parley.Storage.Sqlite;
 
 namespace Parley.Tests.Audit;
 
@@ -99,7 +100,7 @@ public sealed class SqliteAuditStoreTests : AuditStoreContract
     protected override IAuditStore CreateStore()
     {
         Directory.CreateDirectory(_folder);
-        return SqliteAuditStore.ForFile(DatabasePath);
+        return new SqlAuditStore(SqliteDatabase.ForFile(DatabasePath));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Parley.Bots;
+using Parley.Storage.Sqlite;
 
 namespace Parley.Tests.Bots;
 
@@ -83,7 +84,7 @@ public sealed class SqliteBotStoreTests : BotStoreContract
     protected override Task<IBotStore> CreateStoreAsync()
     {
         Directory.CreateDirectory(_folder);
-        return Task.FromResult<IBotStore>(SqliteBotStore.ForFile(Path.Combine(_folder, "test.db")));
+        return Task.FromResult<IBotStore>(new SqlBotStore(SqliteDatabase.ForFile(Path.Combine(_folder, "test.db"))));
     }
 
     public override Task DisposeAsync()

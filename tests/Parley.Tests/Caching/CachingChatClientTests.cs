@@ -52,7 +52,7 @@ public sealed class CachingChatClientTests : IDisposable
         Assert.True(Parley.Chat.ReplyOrigin.IsCached(second.AdditionalProperties));
         Assert.Equal(25, second.Usage?.TotalTokenCount);
         Assert.Equal(1, cache.Count);
-        Assert.Equal(new CacheStats(true, 1, 1, 1, 1, 0.5), stats.Snapshot());
+        Assert.Equal(new CacheStats(true, 1, 1, 1, 1, 0.5), (await stats.SnapshotAsync()));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class CachingChatClientTests : IDisposable
         await other.GetResponseAsync(Ask("a"), Deterministic());
 
         Assert.Equal(8, _provider.Requests.Count);
-        Assert.Equal(0, stats.Snapshot().Hits);
+        Assert.Equal(0, (await stats.SnapshotAsync()).Hits);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class CachingChatClientTests : IDisposable
         await client.GetResponseAsync(Ask(), new ChatOptions());
         await client.GetResponseAsync(Ask());
         Assert.Equal(4, _provider.Requests.Count);
-        Assert.Equal(0, stats.Snapshot().Misses);
+        Assert.Equal(0, (await stats.SnapshotAsync()).Misses);
 
         var (forced, _, _) = Create(new CacheOptions { Enabled = true, Force = true });
         _provider.ThenText("y");

@@ -1,4 +1,5 @@
 using Parley.Identity;
+using Parley.Storage.Sqlite;
 
 namespace Parley.Tests.Identity;
 
@@ -166,7 +167,7 @@ public sealed class SqliteIdentityStoreTests : IdentityStoreContract
     protected override Task<IIdentityStore> CreateStoreAsync()
     {
         Directory.CreateDirectory(_folder);
-        return Task.FromResult<IIdentityStore>(SqliteIdentityStore.ForFile(Path.Combine(_folder, "parley.db")));
+        return Task.FromResult<IIdentityStore>(new SqlIdentityStore(SqliteDatabase.ForFile(Path.Combine(_folder, "parley.db"))));
     }
 
     public override Task DisposeAsync()

@@ -12,110 +12,112 @@ public abstract class UserLimiterContract
     protected abstract IUserLimiter Create(UserLimitOptions options, TimeProvider clock);
 
     [Fact]
-    public void The_window_resets_a_minute_after_the_oldest_request_and_retry_after_counts_down_to_it()
+    public async Task The_window_resets_a_minute_after_the_oldest_request_and_retry_after_counts_down_to_it()
     {
         var clock = new ManualClock(Noon);
         var limiter = Create(new UserLimitOptions { RequestsPerMinute = 2 }, clock);
 
-        Assert.Null(limiter.TryStart("local"));
+        Assert.Null(await limiter.TryStartAsync("local"));
         clock.Advance(TimeSpan.FromSeconds(20));
-        Assert.Null(limiter.TryStart("local"));
-        var refused = limiter.TryStart("local");
+        Assert.Null(await limiter.TryStartAsync("local"));
+        var refused = await limiter.TryStartAsync("local");
         Assert.Equal("rate_limited", refused?.Code);
         Assert.Equal(429, refused?.Status);
         Assert.Equal(40, refused?.RetryAfterSeconds);
-        Assert.Null(limiter.TryStart("someone-else"));
+        Assert.Null(await limiter.TryStartAsync("someone-else"));
 
         clock.Advance(TimeSpan.FromSeconds(40));
-        Assert.Null(limiter.TryStart("local"));
-        Assert.NotNull(limiter.TryStart("local"));
+        Assert.Null(await limiter.TryStartAsync("local"));
+        Assert.NotNull(await limiter.TryStartAsync("local"));
     }
 
     [Fact]
-    public void A_concurrent_burst_lets_exactly_the_limit_through()
+    public async Task A_concurrent_burst_lets_exactly_the_limit_through()
     {
         var limiter = Create(new UserLimitOptions { RequestsPerMinute = 4 }, TimeProvider.System);
         var accepted = 0;
-        Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 16 }, _ =>
+        await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, _) =>
         {
-            if (limiter.TryStart("local") is null)
+            if (await limiter.TryStartAsync("local") is null)
                 Interlocked.Increment(ref accepted);
         });
         Assert.Equal(4, accepted);
     }
 
     [Fact]
-    public void The_budget_renews_at_utc_midnight_and_retry_after_points_there()
+    public async Task The_budget_renews_at_utc_midnight_and_retry_after_points_there()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 23, 0, 0, TimeSpan.Zero));
         var limiter = Create(new UserLimitOptions { DailyTokenLimit = 100 }, clock);
 
-        Assert.Null(limiter.TryStart("local"));
-        limiter.RecordTokens("local", 60);
-        Assert.Null(limiter.TryStart("local"));
-        limiter.RecordTokens("local", 60);
-        var refused = limiter.TryStart("local");
+        Assert.Null(await limiter.TryStartAsync("local"));
+        await limiter.RecordTokensAsync("local", 60);
+        Assert.Null(await limiter.TryStartAsync("local"));
+        await limiter.RecordTokensAsync("local", 60);
+        var refused = await limiter.TryStartAsync("local");
         Assert.Equal("budget_exhausted", refused?.Code);
         Assert.Equal(3600, refused?.RetryAfterSeconds);
-        Assert.Null(limiter.TryStart("other"));
+        Assert.Null(await limiter.TryStartAsync("other"));
 
         clock.Advance(TimeSpan.FromMinutes(61));
-        Assert.Null(limiter.TryStart("local"));
+        Assert.Null(await limiter.TryStartAsync("local"));
     }
 
     [Fact]
-    public void Stream_slots_are_taken_and_released_once()
+    public async Task Stream_slots_are_taken_and_released_once()
     {
         var limiter = Create(new UserLimitOptions { MaxConcurrentStreams = 1 }, TimeProvider.System);
 
-        var first = limiter.TryOpenStream("local");
+        var first = await limiter.TryOpenStreamAsync("local");
         Assert.NotNull(first);
-        Assert.Null(limiter.TryOpenStream("local"));
-        Assert.NotNull(limiter.TryOpenStream("other"));
+        Assert.Null(await limiter.TryOpenStreamAsync("local"));
+        Assert.NotNull(await limiter.TryOpenStreamAsync("other"));
         first!.Dispose();
         first.Dispose();
-        using var second = limiter.TryOpenStream("local");
+        using var second = await limiter.TryOpenStreamAsync("local");
         Assert.NotNull(second);
-        Assert.Null(limiter.TryOpenStream("local"));
+        Assert.Null(await limiter.TryOpenStreamAsync("local"));
     }
 
     [Fact]
-    public void A_concurrent_burst_of_streams_takes_exactly_the_maximum()
+    public async Task A_concurrent_burst_of_streams_takes_exactly_the_maximum()
     {
         var limiter = Create(new UserLimitOptions { MaxConcurrentStreams = 3 }, TimeProvider.System);
         var slots = new System.Collections.Concurrent.ConcurrentBag<IDisposable>();
-        Parallel.For(0, 50, new ParallelOptions { MaxDegreeOfParallelism = 16 }, _ =>
+        await Parallel.ForAsync(0, 50, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, _) =>
         {
-            if (limiter.TryOpenStream("local") is { } slot)
+            if (await limiter.TryOpenStreamAsync("local") is { } slot)
                 slots.Add(slot);
         });
         Assert.Equal(3, slots.Count);
         foreach (var slot in slots)
             slot.Dispose();
-        Assert.NotNull(limiter.TryOpenStream("local"));
+        Assert.NotNull(await limiter.TryOpenStreamAsync("local"));
     }
 
     [Fact]
-    public void Explicit_limits_an_api_keys_own_apply_instead_of_the_configured_ones()
+    public async Task Explicit_limits_an_api_keys_own_apply_instead_of_the_configured_ones()
     {
         var limiter = Create(new UserLimitOptions { RequestsPerMinute = 100 }, new ManualClock(Noon));
         var key = new UserLimitOptions { RequestsPerMinute = 1, MaxConcurrentStreams = 1 };
 
-        Assert.Null(limiter.TryStart("key:k1", key));
-        Assert.Equal("rate_limited", limiter.TryStart("key:k1", key)?.Code);
-        Assert.Null(limiter.TryStart("key:k1"));
-        using var slot = limiter.TryOpenStream("key:k1", key);
+        Assert.Null(await limiter.TryStartAsync("key:k1", key));
+        Assert.Equal("rate_limited", (await limiter.TryStartAsync("key:k1", key))?.Code);
+        Assert.Null(await limiter.TryStartAsync("key:k1"));
+        using var slot = await limiter.TryOpenStreamAsync("key:k1", key);
         Assert.NotNull(slot);
-        Assert.Null(limiter.TryOpenStream("key:k1", key));
+        Assert.Null(await limiter.TryOpenStreamAsync("key:k1", key));
     }
 
     [Fact]
-    public void No_limits_by_default()
+    public async Task No_limits_by_default()
     {
         var limiter = Create(new UserLimitOptions(), TimeProvider.System);
         for (var i = 0; i < 200; i++)
-            Assert.Null(limiter.TryStart("local"));
-        var slots = Enumerable.Range(0, 50).Select(_ => limiter.TryOpenStream("local")).ToList();
+            Assert.Null(await limiter.TryStartAsync("local"));
+        var slots = new List<IDisposable?>();
+        for (var i = 0; i < 50; i++)
+            slots.Add(await limiter.TryOpenStreamAsync("local"));
         Assert.All(slots, Assert.NotNull);
     }
 

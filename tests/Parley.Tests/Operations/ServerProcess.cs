@@ -74,8 +74,9 @@ public sealed class ServerProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
+        var output = server.Output;
         await server.DisposeAsync();
-        throw new TimeoutException("Parley.Server did not answer /health/live within 30 s.");
+        throw new TimeoutException($"Parley.Server did not answer /health/live within 30 s. Its output:\n{output}");
     }
 
     /// <summary>Sends SIGTERM, as a container runtime or systemd does.</summary>

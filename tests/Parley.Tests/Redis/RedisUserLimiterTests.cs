@@ -20,31 +20,31 @@ public sealed class RedisUserLimiterTests(RedisFixture redis) : UserLimiterContr
     }
 
     [Fact]
-    public void Two_instances_share_one_window_and_a_burst_over_both_does_not_overshoot()
+    public async Task Two_instances_share_one_window_and_a_burst_over_both_does_not_overshoot()
     {
         var options = new UserLimitOptions { RequestsPerMinute = 7 };
         var instances = new[] { Create(options, TimeProvider.System), Create(options, TimeProvider.System) };
         var accepted = 0;
-        Parallel.For(0, 100, new ParallelOptions { MaxDegreeOfParallelism = 16 }, i =>
+        await Parallel.ForAsync(0, 100, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
-            if (instances[i % 2].TryStart("local") is null)
+            if (await instances[i % 2].TryStartAsync("local") is null)
                 Interlocked.Increment(ref accepted);
         });
         Assert.Equal(7, accepted);
     }
 
     [Fact]
-    public void Tokens_recorded_on_one_instance_count_against_the_budget_on_another()
+    public async Task Tokens_recorded_on_one_instance_count_against_the_budget_on_another()
     {
         var options = new UserLimitOptions { DailyTokenLimit = 50, MaxConcurrentStreams = 1 };
         var a = Create(options, TimeProvider.System);
         var b = Create(options, TimeProvider.System);
-        a.RecordTokens("local", 80);
-        Assert.Equal("budget_exhausted", b.TryStart("local")?.Code);
+        await a.RecordTokensAsync("local", 80);
+        Assert.Equal("budget_exhausted", (await b.TryStartAsync("local"))?.Code);
 
-        using var slot = a.TryOpenStream("local");
+        using var slot = await a.TryOpenStreamAsync("local");
         Assert.NotNull(slot);
-        Assert.Null(b.TryOpenStream("local"));
+        Assert.Null(await b.TryOpenStreamAsync("local"));
     }
 
     public void Dispose()

@@ -21,8 +21,8 @@ public sealed class RetentionJobTests : IAsyncLifetime
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "parley-retention-tests", Guid.NewGuid().ToString("N"));
     private readonly ManualTimeProvider _clock = new(Now);
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private SqliteConversationStore _conversations = null!;
-    private SqliteIdentityStore _identity = null!;
+    private SqlConversationStore _conversations = null!;
+    private SqlIdentityStore _identity = null!;
     private AuditLog _audit = null!;
 
     private string Database => Path.Combine(_folder, "parley.db");
@@ -30,8 +30,8 @@ public sealed class RetentionJobTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
-        _conversations = SqliteConversationStore.ForFile(Database);
-        _identity = SqliteIdentityStore.ForFile(Database);
+        _conversations = new SqlConversationStore(SqliteDatabase.ForFile(Database));
+        _identity = new SqlIdentityStore(SqliteDatabase.ForFile(Database));
         await _conversations.InitializeAsync();
         _audit = new AuditLog(Options.Create(new AuditOptions()), _clock,
             new ParleyMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),

@@ -85,7 +85,7 @@ public sealed class SqliteShareStoreTests : ShareStoreContract
     protected override Task<IShareStore> CreateStoreAsync()
     {
         Directory.CreateDirectory(_folder);
-        return Task.FromResult<IShareStore>(SqliteShareStore.ForFile(Path.Combine(_folder, "parley.db")));
+        return Task.FromResult<IShareStore>(new SqlShareStore(Parley.Storage.Sqlite.SqliteDatabase.ForFile(Path.Combine(_folder, "parley.db"))));
     }
 
     public override Task DisposeAsync()

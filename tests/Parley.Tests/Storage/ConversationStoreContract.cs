@@ -1,5 +1,6 @@
 using Parley.Conversations;
 using Parley.Storage;
+using Parley.Storage.Sqlite;
 
 namespace Parley.Tests.Storage;
 
@@ -42,6 +43,51 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         Assert.Equal("m_chosen", (await Store.ListConversationsAsync("alice", new ConversationQuery())).Items.Single().Conversation.SelectedLeafId);
         Assert.True(await Store.UpdateConversationAsync(conversation with { SelectedLeafId = null }));
         Assert.Null((await Store.GetConversationAsync("alice", conversation.Id))!.SelectedLeafId);
+    }
+
+    [Fact]
+    public async Task Adding_whole_conversations_stores_all_of_them_in_order()
+    {
+        var first = NewConversation(title: "First");
+        var second = NewConversation(minutes: 1, title: "Second");
+        var question = NewMessage(first.Id, null, "question");
+        var answer = NewMessage(first.Id, question.Id, "answer", 2, MessageRoles.Assistant);
+        var image = new StoredImage("i_" + first.Id, first.Id, "image/png", [4, 5, 6]);
+
+        await Store.AddConversationsAsync([
+            new WholeConversation(first with { UpdatedAt = T0.AddMinutes(5) }, [image], [question, answer]),
+            new WholeConversation(second, [], [NewMessage(second.Id, null, "hello", 3)]),
+        ]);
+
+        Assert.Equal(["question", "answer"], (await Store.GetMessagesAsync(first.Id)).Select(m => m.Text));
+        Assert.Equal(T0.AddMinutes(5), (await Store.GetConversationAsync("alice", first.Id))!.UpdatedAt);
+        Assert.Equal([4, 5, 6], (await Store.GetImageAsync(first.Id, image.Id))!.Data);
+        Assert.Equal(["hello"], (await Store.GetMessagesAsync(second.Id)).Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Adding_whole_conversations_that_fails_half_way_leaves_none_of_them()
+    {
+        var existing = NewConversation(title: "Existing");
+        await Store.CreateConversationAsync(existing);
+        await Store.AddMessageAsync(NewMessage(existing.Id, null, "kept"));
+        var imported = NewConversation(minutes: 1, title: "Imported");
+        var question = NewMessage(imported.Id, null, "imported question", 2);
+        var image = new StoredImage("i_" + imported.Id, imported.Id, "image/png", [1, 2, 3]);
+        // The second conversation reuses an id already stored: its insert fails after the first one's rows were written.
+        var clash = existing with { Title = "Clash", UpdatedAt = T0.AddMinutes(9) };
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.AddConversationsAsync([
+            new WholeConversation(imported, [image], [question, NewMessage(imported.Id, question.Id, "imported answer", 3, MessageRoles.Assistant)]),
+            new WholeConversation(clash, [], [NewMessage(clash.Id, null, "never", 4)]),
+        ]));
+
+        Assert.Null(await Store.GetConversationAsync("alice", imported.Id));
+        Assert.Empty(await Store.GetMessagesAsync(imported.Id));
+        Assert.Null(await Store.GetImageAsync(imported.Id, image.Id));
+        var list = await Store.ListConversationsAsync("alice", new ConversationQuery());
+        Assert.Equal([(existing.Id, "Existing")], list.Items.Select(i => (i.Conversation.Id, i.Conversation.Title)));
+        Assert.Equal(["kept"], (await Store.GetMessagesAsync(existing.Id)).Select(m => m.Text));
     }
 
     [Fact]
@@ -278,7 +324,7 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
     protected override Task<IConversationStore> CreateStoreAsync()
     {
         Directory.CreateDirectory(_folder);
-        return Task.FromResult<IConversationStore>(Parley.Storage.Sqlite.SqliteConversationStore.ForFile(Path.Combine(_folder, "test.db")));
+        return Task.FromResult<IConversationStore>(new SqlConversationStore(SqliteDatabase.ForFile(Path.Combine(_folder, "test.db"))));
     }
 
     [Fact]
@@ -316,7 +362,7 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
             command.ExecuteNonQuery();
         }
 
-        var store = Parley.Storage.Sqlite.SqliteConversationStore.ForFile(path);
+        var store = new SqlConversationStore(SqliteDatabase.ForFile(path));
         await store.InitializeAsync();
 
         var old = await store.GetConversationAsync("o", "c_old");

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Parley.Audit;
 using Parley.Identity;
 using Parley.Storage.Sqlite;
+using Parley.Storage;
 using Parley.Usage;
 
 namespace Parley.Tests.Storage;
@@ -20,10 +21,10 @@ public sealed class SqliteSchemaTests : IDisposable
         var path = DatabasePath;
         Func<Task>[] initialisers =
         [
-            () => SqliteConversationStore.ForFile(path).InitializeAsync(),
-            () => SqliteUsageStore.ForFile(path).InitializeAsync(),
-            () => SqliteIdentityStore.ForFile(path).InitializeAsync(),
-            () => SqliteAuditStore.ForFile(path).InitializeAsync(),
+            () => new SqlConversationStore(SqliteDatabase.ForFile(path)).InitializeAsync(),
+            () => new SqlUsageStore(SqliteDatabase.ForFile(path)).InitializeAsync(),
+            () => new SqlIdentityStore(SqliteDatabase.ForFile(path)).InitializeAsync(),
+            () => new SqlAuditStore(SqliteDatabase.ForFile(path)).InitializeAsync(),
         ];
 
         // Released together, so the stores race for the empty file the way a server's start-up tasks can.

@@ -1,4 +1,6 @@
 using Parley.Usage;
+using Parley.Storage;
+using Parley.Storage.Sqlite;
 
 namespace Parley.Tests.Usage;
 
@@ -121,15 +123,15 @@ public sealed class SqliteUsageStoreTests : UsageStoreContract
     protected override IUsageStore CreateStore()
     {
         Directory.CreateDirectory(_folder);
-        return SqliteUsageStore.ForFile(Path.Combine(_folder, "test.db"));
+        return new SqlUsageStore(SqliteDatabase.ForFile(Path.Combine(_folder, "test.db")));
     }
 
     [Fact]
     public async Task Shares_the_conversation_database_and_its_migrations()
     {
         var path = Path.Combine(_folder, "shared.db");
-        await Parley.Storage.Sqlite.SqliteConversationStore.ForFile(path).InitializeAsync();
-        var usage = SqliteUsageStore.ForFile(path);
+        await new SqlConversationStore(SqliteDatabase.ForFile(path)).InitializeAsync();
+        var usage = new SqlUsageStore(SqliteDatabase.ForFile(path));
         await usage.InitializeAsync();
         await usage.AddAsync([Record(Day1)]);
         Assert.Single(await usage.QueryAsync(new UsageQuery(null, null, UsageGroupBy.Owner, null)));

@@ -13,7 +13,7 @@ public static class CacheApi
     public static RouteHandlerBuilder MapCacheApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/cache", Get).WithTags("Health");
 
-    public static Ok<CacheStats> Get(CacheStatistics statistics) => TypedResults.Ok(statistics.Snapshot());
+    public static async Task<Ok<CacheStats>> Get(CacheStatistics statistics) => TypedResults.Ok(await statistics.SnapshotAsync());
 
     /// <summary>True when the request says <c>Cache-Control: no-cache</c> or <c>no-store</c>.</summary>
     public static bool OptsOut(HttpRequest request)

@@ -31,7 +31,7 @@ public static class AttachmentsApi
     {
         await RequireConversationAsync(context, store, id, cancellationToken);
         var owner = Owners.Of(context);
-        if (limiter.TryStart(owner) is { } refused)
+        if (await limiter.TryStartAsync(owner) is { } refused)
             throw refused;
         using var slot = work.EnterUpload(owner);
         var limit = reader.Options.MaxBytes;

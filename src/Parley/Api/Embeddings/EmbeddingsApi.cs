@@ -71,9 +71,9 @@ public static class EmbeddingsApi
         }
         var promptTokens = (int)(embeddings.Usage?.InputTokenCount ?? tokens);
         Record(usage, caller, model.Id, promptTokens, started, at, "ok");
-        limiter.RecordTokens(caller.Owner, promptTokens);
+        await limiter.RecordTokensAsync(caller.Owner, promptTokens);
         if (caller.KeyId is { } key)
-            limiter.RecordTokens(LimitsEndpointFilter.KeyCaller(key), promptTokens);
+            await limiter.RecordTokensAsync(LimitsEndpointFilter.KeyCaller(key), promptTokens);
 
         var data = new JsonArray();
         for (var i = 0; i < embeddings.Count; i++)

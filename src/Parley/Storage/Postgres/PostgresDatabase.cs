@@ -1,16 +1,15 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace Parley.Storage.Postgres;
 
 /// <summary>
-/// One PostgreSQL database shared by the conversation, usage and bot stores: one connection pool, and the schema
-/// migrated once per process (every store's InitializeAsync asks; the first does the work).
+/// One PostgreSQL database shared by every SQL store: one connection pool, and the schema migrated once per process
+/// (every store's InitializeAsync asks; the first does the work).
 /// </summary>
-public sealed class PostgresDatabase : IAsyncDisposable
+public sealed class PostgresDatabase : SqlDatabase
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly SemaphoreSlim _migrateOnce = new(1, 1);
-    private bool _migrated;
 
     public PostgresDatabase(string connectionStringOrUrl)
     {
@@ -19,35 +18,32 @@ public sealed class PostgresDatabase : IAsyncDisposable
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
+    public override string Kind => "postgres";
+
     /// <summary><c>host:port/database</c>: safe to log (no user, no password).</summary>
-    public string Target { get; }
+    public override string Target { get; }
 
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        await _migrateOnce.WaitAsync(cancellationToken);
-        try
-        {
-            if (_migrated)
-                return;
-            await using var connection = await OpenAsync(cancellationToken);
-            await PostgresSchema.MigrateAsync(connection, cancellationToken);
-            _migrated = true;
-        }
-        finally
-        {
-            _migrateOnce.Release();
-        }
-    }
-
-    public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    public static NpgsqlCommand Command(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null) =>
-        new(sql, connection, transaction);
+    public override string DayOf(string column) => $"to_char(to_timestamp({column} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
 
-    public async ValueTask DisposeAsync()
+    public override string Bytewise(string column) => $"{column} COLLATE \"C\"";
+
+    public override string LikeIgnoringCase => "ILIKE";
+
+    // Unique indexes on lower(column) (migrations 4 and 5).
+    public override string CaseInsensitiveKey(string column) => $"((lower({column})))";
+
+    // messages.seq is an identity column.
+    public override string NextMessageSeq => "DEFAULT";
+
+    protected override Task ApplyMigrationsAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        PostgresSchema.MigrateAsync((NpgsqlConnection)connection, cancellationToken);
+
+    public override async ValueTask DisposeAsync()
     {
         await _dataSource.DisposeAsync();
-        _migrateOnce.Dispose();
+        await base.DisposeAsync();
     }
 }

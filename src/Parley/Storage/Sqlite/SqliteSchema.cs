@@ -149,6 +149,20 @@ internal static class SqliteSchema
         """
         ALTER TABLE conversations ADD COLUMN selected_leaf TEXT;
         """,
+        // 9: bots: user threads, the inbox of acknowledged messages and the outbox of answers (see Parley.Bots). IF NOT
+        // EXISTS: files from before this migration may already hold them.
+        """
+        CREATE TABLE IF NOT EXISTS bot_threads (
+            bot TEXT NOT NULL, user_id TEXT NOT NULL, thread_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
+            PRIMARY KEY (bot, user_id, thread_id));
+        CREATE TABLE IF NOT EXISTS bot_inbox (
+            id TEXT PRIMARY KEY, bot TEXT NOT NULL, user_id TEXT NOT NULL, thread_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
+            text TEXT NOT NULL, reply_to TEXT NOT NULL, created_at INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE IF NOT EXISTS bot_outbox (
+            id TEXT PRIMARY KEY, inbox_id TEXT NOT NULL UNIQUE, bot TEXT NOT NULL, url TEXT NOT NULL, payload TEXT NOT NULL,
+            attempts INTEGER NOT NULL, next_attempt_at INTEGER, created_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT);
+        CREATE INDEX IF NOT EXISTS ix_bot_outbox_due ON bot_outbox(next_attempt_at) WHERE delivered_at IS NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -3,6 +3,9 @@ using Parley.Storage;
 using Parley.Storage.Postgres;
 using Parley.Tests.Bots;
 using Parley.Tests.Usage;
+using Parley.Audit;
+using Parley.Bots;
+using Parley.Identity;
 using Parley.Usage;
 
 // The test classes dispose their database in IAsyncLifetime.DisposeAsync, which CA1001 does not know about.
@@ -19,13 +22,13 @@ public sealed class PostgresConversationStoreTests(PostgresFixture fixture) : Co
     protected override async Task<IConversationStore> CreateStoreAsync()
     {
         _database = new PostgresDatabase(await fixture.Cluster.CreateDatabaseAsync());
-        return new PostgresConversationStore(_database);
+        return new SqlConversationStore(_database);
     }
 
     [Fact]
     public async Task Reports_its_kind_and_target_without_credentials()
     {
-        var store = (PostgresConversationStore)Store;
+        var store = (SqlConversationStore)Store;
         Assert.Equal("postgres", store.Kind);
         Assert.StartsWith($"127.0.0.1:{fixture.Cluster.Port}/t_", store.Target, StringComparison.Ordinal);
         Assert.True(await store.IsHealthyAsync());
@@ -60,13 +63,13 @@ public sealed class PostgresUsageStoreTests(PostgresFixture fixture) : UsageStor
     protected override IUsageStore CreateStore()
     {
         _database = new PostgresDatabase(Task.Run(() => fixture.Cluster.CreateDatabaseAsync()).GetAwaiter().GetResult());
-        return new PostgresUsageStore(_database);
+        return new SqlUsageStore(_database);
     }
 
     [Fact]
     public async Task Shares_the_conversation_database_and_its_migrations()
     {
-        await new PostgresConversationStore(_database!).InitializeAsync();
+        await new SqlConversationStore(_database!).InitializeAsync();
         await Store.AddAsync([Record(Day1)]);
         Assert.Single(await Store.QueryAsync(new UsageQuery(null, null, UsageGroupBy.Owner, null)));
     }
@@ -86,7 +89,7 @@ public sealed class PostgresBotStoreTests(PostgresFixture fixture) : BotStoreCon
     protected override async Task<Parley.Bots.IBotStore> CreateStoreAsync()
     {
         _database = new PostgresDatabase(await fixture.Cluster.CreateDatabaseAsync());
-        return new PostgresBotStore(_database);
+        return new SqlBotStore(_database);
     }
 
     public override async Task DisposeAsync()
@@ -112,16 +115,16 @@ public sealed class PostgresMigrationTests(PostgresFixture fixture)
             var starts = databases.Select(d => Task.Run(async () =>
             {
                 go.Wait(TimeSpan.FromSeconds(10));
-                await new PostgresConversationStore(d).InitializeAsync();
-                await new PostgresUsageStore(d).InitializeAsync();
+                await new SqlConversationStore(d).InitializeAsync();
+                await new SqlUsageStore(d).InitializeAsync();
             })).ToList();
             go.Set();
             await Task.WhenAll(starts).WaitAsync(TimeSpan.FromSeconds(60));
 
             Assert.Equal(Enumerable.Range(1, PostgresSchema.LatestVersion).ToList(), await VersionsAsync(connectionString));
-            var store = new PostgresConversationStore(databases[0]);
+            var store = new SqlConversationStore(databases[0]);
             await store.CreateConversationAsync(new Parley.Conversations.Conversation { Id = "c_1", Owner = "o", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch });
-            Assert.NotNull(await new PostgresConversationStore(databases[3]).GetConversationAsync("o", "c_1"));
+            Assert.NotNull(await new SqlConversationStore(databases[3]).GetConversationAsync("o", "c_1"));
         }
         finally
         {
@@ -137,13 +140,13 @@ public sealed class PostgresMigrationTests(PostgresFixture fixture)
         await using (var first = new PostgresDatabase(connectionString))
         {
             await first.MigrateAsync();
-            await new PostgresConversationStore(first).CreateConversationAsync(
+            await new SqlConversationStore(first).CreateConversationAsync(
                 new Parley.Conversations.Conversation { Id = "c_1", Owner = "o", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch });
         }
         await using (var second = new PostgresDatabase(connectionString))
         {
             await second.MigrateAsync();
-            Assert.NotNull(await new PostgresConversationStore(second).GetConversationAsync("o", "c_1"));
+            Assert.NotNull(await new SqlConversationStore(second).GetConversationAsync("o", "c_1"));
         }
         Assert.Equal(Enumerable.Range(1, PostgresSchema.LatestVersion), await VersionsAsync(connectionString));
 
@@ -179,7 +182,7 @@ public sealed class PostgresIdentityStoreTests(PostgresFixture fixture) : Parley
     protected override async Task<Parley.Identity.IIdentityStore> CreateStoreAsync()
     {
         _database = new PostgresDatabase(await fixture.Cluster.CreateDatabaseAsync());
-        return new PostgresIdentityStore(_database);
+        return new SqlIdentityStore(_database);
     }
 
     public override async Task DisposeAsync()
@@ -197,7 +200,7 @@ public sealed class PostgresShareStoreTests(PostgresFixture fixture) : Parley.Te
     protected override async Task<Parley.Sharing.IShareStore> CreateStoreAsync()
     {
         _database = new PostgresDatabase(await fixture.Cluster.CreateDatabaseAsync());
-        return new PostgresShareStore(_database);
+        return new Parley.Sharing.SqlShareStore(_database);
     }
 
     public override async Task DisposeAsync()
@@ -218,7 +221,7 @@ public sealed class PostgresAuditStoreTests(PostgresFixture fixture) : Parley.Te
     {
         _connectionString = Task.Run(() => fixture.Cluster.CreateDatabaseAsync()).GetAwaiter().GetResult();
         _database = new PostgresDatabase(_connectionString);
-        return new PostgresAuditStore(_database);
+        return new SqlAuditStore(_database);
     }
 
     [Theory]
