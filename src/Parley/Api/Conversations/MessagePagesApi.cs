@@ -33,14 +33,17 @@ public static class MessagePagesApi
         if (size is < 1 or > MaxLimit)
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, $"limit must be 1 to {MaxLimit}, not {size}.");
         var conversation = await ConversationsApi.Require(store, context, id, cancellationToken);
-        var messages = await store.GetMessagesAsync(id, cancellationToken);
-        if (leaf is not null && !messages.Any(m => m.Id == leaf))
+        var nodes = await store.GetMessageTreeAsync(id, cancellationToken);
+        if (leaf is not null && !nodes.Any(m => m.Id == leaf))
             throw new ParleyException(ErrorCodes.MessageNotFound, 404, $"leaf names no message of this conversation: there is no message '{leaf}'.");
-        var leafId = BranchPage.ResolveLeaf(messages, leaf, conversation.SelectedLeafId);
-        var page = BranchPage.Of(messages, leafId, before, size)
+        var leafId = BranchPage.ResolveLeaf(nodes, leaf, conversation.SelectedLeafId);
+        var page = BranchPage.Of(nodes, leafId, before, size)
             ?? throw new ParleyException(ErrorCodes.InvalidRequest, 400, $"before must be an olderCursor of this branch; '{before}' is not on it.");
+        var read = page.Complete ? await store.GetMessagesAsync(id, cancellationToken) : await store.GetMessagesAsync(id, page.Ids, cancellationToken);
+        var byId = read.ToDictionary(m => m.Id, StringComparer.Ordinal);
+        var messages = page.Ids.Where(byId.ContainsKey).Select(i => ConversationMapping.ToDto(byId[i])).ToList();
         // The conversation (settings, totals) comes with the first page only.
-        var header = before is null ? ConversationMapping.ToDto(conversation, messages, includeMessages: false) : null;
-        return TypedResults.Ok(new MessagePageDto(header, page.LeafId, [.. page.Messages.Select(ConversationMapping.ToDto)], page.OlderCursor, page.Complete));
+        var header = before is null ? ConversationMapping.ToHeader(conversation, nodes) : null;
+        return TypedResults.Ok(new MessagePageDto(header, page.LeafId, messages, page.OlderCursor, page.Complete));
     }
 }
