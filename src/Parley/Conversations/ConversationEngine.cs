@@ -159,16 +159,20 @@ public sealed class ConversationEngine(
             {
                 if (prepared.NoCache)
                     Caching.CachingChatClient.OptOut(turn.Options);
-                var lastSave = time.GetTimestamp();
-                await foreach (var chatEvent in runner.StreamAsync(turn, linked.Token))
+                var unsaved = false;
+                await foreach (var chatEvent in SaveTicks.WithTicks(token => runner.StreamAsync(turn, token), SaveInterval, time, linked.Token))
                 {
-                    accumulator.Add(chatEvent);
-                    if (chatEvent is ToolCallStarted or ToolCallCompleted || time.GetElapsedTime(lastSave) >= SaveInterval)
+                    if (chatEvent is not null)
+                    {
+                        accumulator.Add(chatEvent);
+                        unsaved = true;
+                    }
+                    if (unsaved && chatEvent is null or ToolCallStarted or ToolCallCompleted)
                     {
                         await store.UpdateMessageAsync(reply with { Parts = [.. contextParts, .. accumulator.Snapshot()] }, CancellationToken.None);
-                        lastSave = time.GetTimestamp();
+                        unsaved = false;
                     }
-                    if (chatEvent is not ReplyFinished)
+                    if (chatEvent is not null and not ReplyFinished)
                         yield return chatEvent;
                 }
             }

@@ -75,6 +75,36 @@ public sealed class ReplyResumeTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Text_shown_before_the_provider_goes_quiet_is_saved_within_a_second_of_the_silence()
+    {
+        var id = await _server.CreateConversationAsync();
+        await using var stream = await LiveEvents.OpenAsync(Client, HttpMethod.Post, $"/api/conversations/{id}/messages",
+            new { content = "one two three four five six seven [[mock:stall-after 5]]" });
+        await stream.ReadTextsAsync(5);
+        var shown = stream.Text;
+        Assert.Equal("one two three four five", shown.Trim());
+
+        // No event arrives after the fifth token, so only the engine's own tick can save what the client shows.
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        string stored;
+        do
+        {
+            await Task.Delay(250);
+            var reply = (await Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}")).GetProperty("messages")[1];
+            Assert.Equal("streaming", reply.GetProperty("status").GetString());
+            stored = reply.GetProperty("text").GetString()!;
+        }
+        while (stored != shown && DateTime.UtcNow < deadline);
+        Assert.Equal(shown, stored);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.PostAsync($"/api/conversations/{id}/cancel", null)).StatusCode);
+        await stream.ReadToEndAsync();
+        var end = stream.Only("assistant_end").GetProperty("message");
+        Assert.Equal("incomplete", end.GetProperty("status").GetString());
+        Assert.Equal(shown, end.GetProperty("text").GetString());
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Bad_resume_requests_get_a_sentence_and_leave_the_reply_alone()
     {
         var id = await _server.CreateConversationAsync();

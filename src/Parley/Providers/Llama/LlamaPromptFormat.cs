@@ -6,7 +6,8 @@ namespace Parley.Providers.Llama;
 
 /// <summary>
 /// Turns a conversation into the text a GGUF model reads: its own chat template (from the file's metadata or named in
-/// configuration, applied by llama.cpp), or a plain "User:"/"Assistant:" transcript for models without one.
+/// configuration, applied by llama.cpp), or a plain "User:"/"Assistant:" transcript for models without one. Tools,
+/// calls and results are written in the template family's own syntax when it has one (<see cref="ToolSyntax"/>).
 /// </summary>
 internal sealed class LlamaPromptFormat
 {
@@ -19,7 +20,11 @@ internal sealed class LlamaPromptFormat
     {
         _template = template;
         Name = name;
+        ToolSyntax = LlamaToolSyntax.For(template);
     }
+
+    /// <summary>How this template writes tool calls, or null when it has none (the plain format, unknown families).</summary>
+    public LlamaToolSyntax? ToolSyntax { get; }
 
     /// <summary>Which format is used: <c>plain</c>, <c>metadata</c> or a llama.cpp template name.</summary>
     public string Name { get; }
@@ -57,14 +62,58 @@ internal sealed class LlamaPromptFormat
         }
     }
 
-    public string Format(IEnumerable<ChatMessage> messages)
+    public string Format(IEnumerable<ChatMessage> messages, IReadOnlyList<AIFunctionDeclaration>? tools = null)
     {
         if (_template is null)
             return FormatPlain(messages);
         var template = new LLamaTemplate(_template) { AddAssistant = true };
-        foreach (var message in messages)
-            template.Add(RoleOf(message), TextOf(message));
+        foreach (var (role, text) in Turns(messages, tools is { Count: > 0 } ? tools : null))
+            template.Add(role, text);
         return LLamaTemplate.Encoding.GetString(template.Apply());
+    }
+
+    /// <summary>The role and text of each turn, with the tools described in the system turn and calls and results in the family's syntax.</summary>
+    private IEnumerable<(string Role, string Text)> Turns(IEnumerable<ChatMessage> messages, IReadOnlyList<AIFunctionDeclaration>? tools)
+    {
+        var syntax = ToolSyntax;
+        var described = tools is null || syntax is null;
+        foreach (var message in messages)
+        {
+            if (!described && message.Role == ChatRole.System)
+            {
+                described = true;
+                yield return ("system", TextOf(message) + "\n\n" + syntax!.DescribeTools(tools!));
+                continue;
+            }
+            if (!described)
+            {
+                described = true;
+                yield return ("system", syntax!.DescribeTools(tools!));
+            }
+            if (syntax is null || !message.Contents.Any(c => c is FunctionCallContent or FunctionResultContent))
+            {
+                yield return (RoleOf(message), TextOf(message));
+                continue;
+            }
+            var text = new StringBuilder();
+            foreach (var content in message.Contents)
+            {
+                switch (content)
+                {
+                    case TextContent t:
+                        text.Append(t.Text);
+                        break;
+                    case FunctionCallContent call:
+                        text.Append(text.Length > 0 ? "\n" : "").Append(syntax.WriteCall(call));
+                        break;
+                    case FunctionResultContent result:
+                        yield return syntax.WriteResult(result);
+                        break;
+                }
+            }
+            if (text.Length > 0)
+                yield return (RoleOf(message), text.ToString());
+        }
     }
 
     private static string FormatPlain(IEnumerable<ChatMessage> messages)

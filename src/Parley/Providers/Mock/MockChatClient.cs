@@ -85,6 +85,11 @@ internal sealed partial class MockChatClient(string model, MockOptions mockOptio
                 break;
             if (script.FailAfterTokens == sent)
                 throw ProviderErrors.FromStatus("mock", 500, "Scripted mock failure in the middle of the reply.");
+            if (script.StallAfterTokens == sent)
+            {
+                await Task.Delay(timeout, cancellationToken);
+                throw ProviderErrors.Timeout("mock");
+            }
             if (interval > TimeSpan.Zero && interval * sent > clock.Elapsed)
                 await Task.Delay(interval * sent - clock.Elapsed, cancellationToken);
             yield return Update(responseId, modelId, new TextContent(token));

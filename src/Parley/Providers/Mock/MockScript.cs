@@ -15,6 +15,9 @@ internal sealed partial record MockScript
 
     public int? FailAfterTokens { get; init; }
 
+    /// <summary>After this many tokens the mock goes quiet until the request is cancelled, like a stalled provider.</summary>
+    public int? StallAfterTokens { get; init; }
+
     public bool Hang { get; init; }
 
     public int? DelayMs { get; init; }
@@ -39,6 +42,7 @@ internal sealed partial record MockScript
             {
                 "error" => script with { ErrorStatus = Int(argument) ?? 500 },
                 "fail-after" => script with { FailAfterTokens = Int(argument) ?? 1 },
+                "stall-after" => script with { StallAfterTokens = Int(argument) ?? 1 },
                 "timeout" => script with { Hang = true },
                 "delay" => script with { DelayMs = Int(argument) },
                 "tps" => script with { TokensPerSecond = double.TryParse(argument, CultureInfo.InvariantCulture, out var tps) ? tps : null },
