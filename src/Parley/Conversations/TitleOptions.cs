@@ -14,7 +14,10 @@ public sealed class TitleOptions
     /// <summary>True lets a model write each new conversation's title; false keeps the first message cut short.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The <c>provider/model</c> that writes titles (a small one); empty: the model that wrote the first reply.</summary>
+    /// <summary>
+    /// The <c>provider/model</c> that writes titles (a small one); empty: the model that wrote the first reply (except a
+    /// library app's handler, which is never asked).
+    /// </summary>
     public string? Model { get; set; }
 
     /// <summary>Most tokens a title may take (the model's output limit for the call).</summary>

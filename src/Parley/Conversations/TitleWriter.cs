@@ -40,6 +40,9 @@ public sealed partial class TitleWriter(
         var settings = options.Value;
         if (!settings.Enabled || string.IsNullOrWhiteSpace(firstMessage))
             return null;
+        // A library app's handler is the developer's code, not a model to ask for titles (a title model can be named).
+        if (string.IsNullOrWhiteSpace(settings.Model) && replyModel.Kind == ProviderKinds.Handler)
+            return null;
 
         string? title;
         var modelId = string.IsNullOrWhiteSpace(settings.Model) ? replyModel.Id : settings.Model;
