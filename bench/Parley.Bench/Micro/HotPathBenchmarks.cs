@@ -34,6 +34,7 @@ public class HotPathBenchmarks
     private IServiceScopeFactory _scopes = null!;
     private IChatClient _adapter = null!;
     private global::OpenAI.Chat.ChatClient _sdk = null!;
+    private IChatClient _extensionsAdapter = null!;
     private global::OpenAI.Chat.ChatMessage[] _sdkMessages = null!;
     private SseWriter _sse = null!;
     private byte[] _streamRequest = null!;
@@ -73,6 +74,7 @@ public class HotPathBenchmarks
             Endpoint = new Uri("http://127.0.0.1:9/v1"),
             Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(new HttpClient(new CannedUpstream())),
         }).GetChatClient("m");
+        _extensionsAdapter = _sdk.AsIChatClient();
         _sdkMessages = [new global::OpenAI.Chat.SystemChatMessage("You are terse."), new global::OpenAI.Chat.UserChatMessage("Say hello to the benchmark.")];
         _messages = [new ChatMessage(ChatRole.System, "You are terse."), new ChatMessage(ChatRole.User, "Say hello to the benchmark.")];
         _streamRequest = Target.Body("bench/m", stream: true);
@@ -111,6 +113,16 @@ public class HotPathBenchmarks
     {
         var count = 0;
         await foreach (var update in _adapter.GetStreamingResponseAsync(_messages))
+            count += update.Contents.Count;
+        return count;
+    }
+
+    /// <summary>Microsoft.Extensions.AI.OpenAI's adapter over the same SDK client and stream, for comparison with Parley's.</summary>
+    [Benchmark]
+    public async Task<int> ExtensionsAdapterStream50()
+    {
+        var count = 0;
+        await foreach (var update in _extensionsAdapter.GetStreamingResponseAsync(_messages))
             count += update.Contents.Count;
         return count;
     }

@@ -21,6 +21,7 @@ public static class BotsServiceCollectionExtensions
         services.AddSingleton<BotPlatformRegistry>();
         services.AddSingleton<BotSignals>();
         services.AddSingleton<BotDeliveryClients>();
+        services.AddSingleton<BotImageFetcher>();
         services.AddHostedService<BotStartup>();
         services.AddHostedService<BotWorker>();
         return services;

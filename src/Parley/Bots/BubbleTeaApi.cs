@@ -58,7 +58,7 @@ public static partial class BubbleTeaApi
         var request = Parse(raw);
         var userId = request.UserUuid ?? request.UserEmail ?? "anonymous";
         var threadId = request.ThreadId ?? request.ConversationUuid ?? Ids.New("t");
-        var images = Images(request);
+        var images = await ImagesAsync(request, services.Images, context.RequestAborted);
         var now = services.Time.UtcNowStored();
         var cancellationToken = context.RequestAborted;
 
@@ -156,7 +156,7 @@ public static partial class BubbleTeaApi
         return request;
     }
 
-    private static List<string> Images(BubbleTeaChatRequest request)
+    private static async Task<List<string>> ImagesAsync(BubbleTeaChatRequest request, BotImageFetcher fetcher, CancellationToken cancellationToken)
     {
         var images = new List<string>();
         for (var i = 0; i < (request.Images?.Count ?? 0); i++)
@@ -164,8 +164,8 @@ public static partial class BubbleTeaApi
             var image = request.Images![i];
             if (image.Base64 is { Length: > 0 } data)
                 images.Add(image.MimeType is { Length: > 0 } mime && !data.StartsWith("data:", StringComparison.Ordinal) ? $"data:{mime};base64,{data}" : data);
-            else if (image.Url is { Length: > 0 })
-                throw Invalid($"images[{i}] is a URL; this bot keeps images with the conversation, so send it as 'base64' with its 'mime_type'.");
+            else if (image.Url is { Length: > 0 } url)
+                images.Add(await fetcher.FetchAsync(url, $"images[{i}].url", cancellationToken));
             else
                 throw Invalid($"images[{i}] needs 'base64' (with 'mime_type') or 'url'.");
         }
@@ -200,8 +200,11 @@ public static partial class BubbleTeaApi
 
 /// <summary>What a BubbleTea <c>/chat</c> call uses (one parameter, so the handler's signature stays readable).</summary>
 public sealed class BotChatServices(
-    IBotStore bots, IConversationStore conversations, ConversationEngine engine, BotSignals signals, IUserLimiter limiter, TimeProvider time)
+    IBotStore bots, IConversationStore conversations, ConversationEngine engine, BotSignals signals, IUserLimiter limiter, TimeProvider time,
+    BotImageFetcher images)
 {
+    public BotImageFetcher Images => images;
+
     public IBotStore Bots => bots;
 
     public IConversationStore Conversations => conversations;

@@ -23,11 +23,11 @@ public sealed class CacheOptions
     [Range(1, 10_000_000)]
     public int MaxEntries { get; set; } = 1000;
 
-    /// <summary>A reply larger than this (estimated bytes) is not cached.</summary>
+    /// <summary>A reply larger than this (bytes of its stored JSON) is not cached.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxEntryBytes { get; set; } = 256 * 1024;
 
-    /// <summary>Most bytes (estimated) all cached replies may take together; the least recently used are evicted first.</summary>
+    /// <summary>Most bytes all cached replies may take together in this process; the least recently used are evicted first.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxTotalBytes { get; set; } = 64L * 1024 * 1024;
 

@@ -20,6 +20,9 @@ public sealed class IdentityService(
     private static readonly Lazy<string> DummyHash = new(() => Passwords.Hash(Guid.NewGuid().ToString()));
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
+    private readonly VerifiedKeyCache _verified = new(time);
+    private readonly Func<string, CancellationToken, Task<ApiKey?>> _readKey = store.GetKeyAsync;
+    private readonly Func<string, CancellationToken, Task<bool>> _readIsAdmin = async (name, ct) => (await store.GetUserAsync(name, ct))?.IsAdmin == true;
 
     public IIdentityStore Store => store;
 
@@ -32,6 +35,7 @@ public sealed class IdentityService(
         var user = new UserAccount(UserNames.Normalize(name!), Passwords.Hash(password!), isAdmin, time.UtcNowStored());
         if (!await store.AddUserAsync(user, cancellationToken))
             throw new ParleyException(ErrorCodes.UserExists, 409, $"A user named '{user.Name}' already exists.");
+        _verified.Clear();
         return user;
     }
 
@@ -44,6 +48,7 @@ public sealed class IdentityService(
         var owner = UserNames.Normalize(name);
         if (!await store.DeleteUserAsync(owner, time.UtcNowStored(), cancellationToken))
             throw new ParleyException(ErrorCodes.UserNotFound, 404, $"There is no user named '{name}'.");
+        _verified.Clear();
         await data.DeleteAllAsync(owner, CancellationToken.None);
         await store.SetRetentionDaysAsync(owner, null, CancellationToken.None);
     }
@@ -90,6 +95,7 @@ public sealed class IdentityService(
         {
             foreach (var key in await store.ListKeysAsync(user.Name, cancellationToken))
                 await store.RevokeKeyAsync(key.Id, time.UtcNowStored(), cancellationToken);
+            _verified.Clear();
         }
     }
 
@@ -144,13 +150,14 @@ public sealed class IdentityService(
         if (key is null || !(caller.IsAdmin || string.Equals(key.Owner, caller.Owner, StringComparison.OrdinalIgnoreCase)))
             throw new ParleyException(ErrorCodes.KeyNotFound, 404, $"There is no API key '{id}'.");
         await store.RevokeKeyAsync(id, time.UtcNowStored(), cancellationToken);
+        _verified.Clear();
     }
 
     /// <summary>The key a bearer token names, or why it cannot be used (<c>invalid_api_key</c>, <c>api_key_revoked</c>, <c>api_key_expired</c>).</summary>
     public async Task<(ApiKey? Key, string? FailureCode, string? Failure)> AuthenticateKeyAsync(string token, CancellationToken cancellationToken = default)
     {
         var id = ApiKeySecret.IdOf(token);
-        var key = id is null ? null : await store.GetKeyAsync(id, cancellationToken);
+        var key = id is null ? null : await _verified.GetKeyAsync(id, _readKey, cancellationToken);
         if (key is null || !ApiKeySecret.Matches(token, key.SecretHash))
             return (null, ErrorCodes.InvalidApiKey, "The API key is not valid. Check that it was copied whole; keys look like pk_…_….");
         var now = time.GetUtcNow();
@@ -169,7 +176,7 @@ public sealed class IdentityService(
     /// <summary>Whether the owner of a key or session is an administrator (the local user always is).</summary>
     public async Task<bool> IsAdminAsync(string owner, CancellationToken cancellationToken = default) =>
         owner == UserNames.Local && !options.Value.IsAccounts
-        || (await store.GetUserAsync(owner, cancellationToken))?.IsAdmin == true;
+        || await _verified.IsAdminAsync(owner, _readIsAdmin, cancellationToken);
 
     private static int? Positive(int? value) => value is > 0 ? value : null;
 

@@ -87,6 +87,35 @@ public sealed class SqliteBotStoreTests : BotStoreContract
         return Task.FromResult<IBotStore>(new SqlBotStore(SqliteDatabase.ForFile(Path.Combine(_folder, "test.db"))));
     }
 
+    [Fact]
+    public async Task A_schema_8_file_whose_bot_tables_the_bot_store_created_upgrades_and_keeps_its_threads()
+    {
+        // Schema 8 files hold the bot tables already: before migration 9 the bot store created them itself, with the same DDL.
+        var path = Path.Combine(_folder, "schema8.db");
+        await new SqlBotStore(SqliteDatabase.ForFile(path)).InitializeAsync();
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO bot_threads (bot, user_id, thread_id, conversation_id) VALUES ('support', 'u1', 't1', 'c_kept');
+                PRAGMA user_version = 8;
+                """;
+            command.ExecuteNonQuery();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        var store = new SqlBotStore(SqliteDatabase.ForFile(path));
+        await store.InitializeAsync();
+
+        Assert.Equal("c_kept", await store.FindThreadAsync("support", "u1", "t1"));
+        using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        check.Open();
+        using var version = check.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        Assert.Equal((long)SqliteSchema.LatestVersion, (long)version.ExecuteScalar()!);
+    }
+
     public override Task DisposeAsync()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

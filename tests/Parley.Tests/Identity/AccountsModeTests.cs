@@ -83,6 +83,30 @@ public sealed class AccountsModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_revoked_by_another_instance_stops_working_within_the_cache_lifetime()
+    {
+        var key = await _server.CreateKeyAsync("alice");
+        using var alice = _server.ClientWithKey(key);
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync("/api/conversations")).StatusCode);
+
+        // Another instance (or the CLI) revokes it in the shared store, without this server's service knowing.
+        await _server.Services.GetRequiredService<IIdentityStore>().RevokeKeyAsync(ApiKeySecret.IdOf(key)!, DateTimeOffset.UtcNow);
+        var revokedAt = System.Diagnostics.Stopwatch.StartNew();
+        HttpResponseMessage response;
+        do
+        {
+            response = await alice.GetAsync("/api/conversations");
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+                break;
+            await Task.Delay(200);
+        }
+        while (revokedAt.Elapsed < TimeSpan.FromSeconds(10));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.True(revokedAt.Elapsed < Parley.Identity.VerifiedKeyCache.Lifetime + TimeSpan.FromSeconds(2), $"still accepted after {revokedAt.Elapsed}");
+    }
+
+    [Fact]
     public async Task An_expired_key_gets_401_expired()
     {
         var store = _server.Services.GetRequiredService<IIdentityStore>();
