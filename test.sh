@@ -2,6 +2,7 @@
 # Runs every Parley test suite on a fresh machine and prints one closing line: "N passed, N failed".
 #   .NET unit + integration tests (real Kestrel on 127.0.0.1, real SQLite, fake provider upstreams)
 #   web app unit tests (Vitest) and browser end-to-end tests (Debian Chromium driven by playwright-core)
+#   the official openai and @anthropic-ai/sdk npm clients against the running server (tests/sdk)
 #   the library package built into a sample, a 30-second smoke run of the benchmark suite, and the
 #   self-contained linux-x64 publish started and asked for /health
 # Installs what the tests need (Debian's chromium, redis-server, ...) when it is missing. Exits non-zero on any failure.
@@ -63,6 +64,17 @@ if [ -n "$line" ]; then
   failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
 else
   echo "e2e suite did not report a result"; failed=$((failed + 1))
+fi
+
+echo "== SDK conformance (official openai and @anthropic-ai/sdk npm clients, Node 22 from npm)"
+sdk_log="$results/sdk.log"
+PARLEY_SERVER_DLL="$root/src/Parley.Server/bin/Release/net10.0/Parley.Server.dll" bash tests/sdk/run.sh 2>&1 | tee "$sdk_log" | tail -12
+line=$(grep -E '^sdk: [0-9]+ passed, [0-9]+ failed' "$sdk_log" | tail -1)
+if [ -n "$line" ]; then
+  passed=$((passed + $(echo "$line" | sed -E 's/^sdk: ([0-9]+) passed.*/\1/')))
+  failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+else
+  echo "sdk suite did not report a result"; failed=$((failed + 1))
 fi
 
 echo "== library package (dotnet pack, sample built against the package)"

@@ -12,8 +12,7 @@ public static class BotsServiceCollectionExtensions
     /// <summary>Registers bots, their SQLite store (the conversations' file) and the worker that answers and delivers.</summary>
     public static IServiceCollection AddParleyBots(this IServiceCollection services)
     {
-        services.AddOptions<BotsOptions>().BindConfiguration(BotsOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BotsOptions>, BotsOptionsValidator>());
+        services.AddValidatedOptions<BotsOptions, BotsOptionsValidator>(BotsOptions.Section);
         services.AddSingleton<BotChatServices>();
         services.TryAddSingleton<IBotStore>(Storage.StoreSelection.BotStore);
         services.AddSingleton<IBotPlatform, BubbleTeaPlatform>();

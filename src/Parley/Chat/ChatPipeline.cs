@@ -30,9 +30,14 @@ public sealed class ChatPipeline(
     // Spans exist only for an OTLP exporter with traces (OtlpTelemetry); the OTEL_* variables live in configuration.
     private readonly bool _traced = OtlpTelemetry.Resolve(telemetry.Value, configuration) is { Traces: true };
 
+    // What each measured call feeds, in this order: the usage record is queued before the budget is charged, so a
+    // request refused for the budget finds every call that spent it in /api/usage; metrics come last.
+    private readonly ICallMeter[] _meters = [usage, new TokenBudgetMeter(limiter), new MetricsMeter(metrics)];
+
     /// <summary>
-    /// First is outermost. Telemetry sees the whole call; budgets and usage charge the caller in the options for
-    /// every tool round; the cache answers each round (a hit skips the provider); resilience is innermost, so each
+    /// First is outermost. Telemetry's span covers the whole call; metering measures it once (every tool round's
+    /// usage included) for the caller in the options and feeds metrics, budgets and usage; the cache answers the
+    /// whole call, tool rounds included (a hit skips them and the provider); resilience is innermost, so each tool
     /// round gets its own retries, breaker and fallbacks.
     /// </summary>
     public IChatClient Build(IChatClient provider, ModelEntry model)
@@ -41,11 +46,10 @@ public sealed class ChatPipeline(
         ArgumentNullException.ThrowIfNull(model);
         var tokens = TokenCounter.For(model.ModelId);
         return provider.AsBuilder()
-            .UseParleyTelemetry(model, metrics, tokens, loggers, _traced)
-            .UseTokenBudgets(limiter, tokens)
-            .UseUsageAccounting(model, usage, tokens, time)
+            .UseParleyTelemetry(loggers, _traced)
+            .UseMetering(model, tokens, time, _meters)
             .UseResponseCache(model, cache, cacheOptions.Value, cacheStatistics)
-            .UseToolInvocation(tools.Value.Loop, loggers)
+            .UseParleyTools(tools.Value.Loop, loggers)
             .UseResilience(model, resilience)
             .Build();
     }

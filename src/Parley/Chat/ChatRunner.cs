@@ -76,6 +76,9 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                         completion?.Append(text.Text);
                         yield return new TextDelta(text.Text, update.MessageId);
                         break;
+                    case TextReasoningContent reasoning when reasoning.Text.Length > 0 || reasoning.ProtectedData is { Length: > 0 }:
+                        yield return new ReasoningDelta(reasoning.Text, reasoning.ProtectedData);
+                        break;
                     case FunctionCallContent call when announced.TryAdd(call.CallId, call.Name):
                         yield return ToolStarted(call, options);
                         break;
@@ -83,7 +86,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                         yield return ToolEvents.Completed(result, announced);
                         break;
                     case UsageContent usage:
-                        yield return new UsageReported(ToUsage(usage.Details));
+                        yield return new UsageReported(TokenUsage.From(usage.Details));
                         break;
                 }
             }
@@ -112,9 +115,6 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
             throw ex as ParleyException ?? new ParleyException(failed.Code, failed.Status, failed.Message, ex);
         }
     }
-
-    /// <summary>The engine's usage type from Microsoft.Extensions.AI's (the one mapping; surfaces map it to their wire shapes).</summary>
-    public static TokenUsage ToUsage(UsageDetails details) => UsageTally.ToUsage(details);
 
     /// <summary>The turn's options for the pipeline: its model's id and its caller, which every layer reads.</summary>
     private static ChatOptions Options(ChatTurn turn)

@@ -9,9 +9,7 @@ internal static class ToolEvents
 {
     public static ToolCallCompleted Completed(FunctionResultContent result, IReadOnlyDictionary<string, string> callNames)
     {
-        var text = ToolContent.ResultText(result.Result);
         var name = callNames.GetValueOrDefault(result.CallId);
-        var isError = result.Exception is not null || text.StartsWith("Error:", StringComparison.Ordinal);
-        return new ToolCallCompleted(result.CallId, name ?? "", text, isError);
+        return new ToolCallCompleted(result.CallId, name ?? "", ToolContent.ResultText(result), ToolContent.IsError(result));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Parley.Configuration;
 
 namespace Parley.Compression;
 
@@ -8,8 +9,7 @@ public static class CompressionServiceCollectionExtensions
     /// <summary>Context compression (<see cref="ContextCompressionOptions"/>, off unless enabled) and the engine's context hook.</summary>
     public static IServiceCollection AddParleyContextCompression(this IServiceCollection services)
     {
-        services.AddOptions<ContextCompressionOptions>().BindConfiguration(ContextCompressionOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ContextCompressionOptions>, ContextCompressionOptionsValidator>();
+        services.AddValidatedOptions<ContextCompressionOptions, ContextCompressionOptionsValidator>(ContextCompressionOptions.Section);
         services.AddSingleton<ContextCompressor>();
         return services;
     }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Parley.Errors;
 using Parley.Providers;
@@ -12,9 +11,7 @@ public sealed class ContextCompressionOptionsValidator(IServiceProvider services
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-            errors.AddRange(results.Select(r => $"{ContextCompressionOptions.Section}: {r.ErrorMessage}"));
+        Configuration.OptionsAnnotations.Check(options, ContextCompressionOptions.Section, errors);
         if (options.KeepRecentPercent >= options.TriggerPercent)
             errors.Add($"{ContextCompressionOptions.Section}:KeepRecentPercent must be below TriggerPercent, or every summary would be redone on the next turn.");
         if (options.Enabled && !string.IsNullOrWhiteSpace(options.Model))

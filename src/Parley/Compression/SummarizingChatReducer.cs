@@ -111,7 +111,7 @@ public sealed class SummarizingChatReducer(IChatClient summarizer, int triggerTo
                 TextContent text => text.Text,
                 DataContent or UriContent => "[image]",
                 FunctionCallContent call => string.Create(CultureInfo.InvariantCulture, $"[called tool {call.Name}]"),
-                FunctionResultContent result => $"[tool result: {Shorten(Tools.ToolContent.ResultText(result.Result))}]",
+                FunctionResultContent result => $"[tool result: {Shorten(Tools.ToolContent.ResultText(result))}]",
                 _ => "",
             });
         }

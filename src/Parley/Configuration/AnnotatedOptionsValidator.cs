@@ -9,9 +9,8 @@ public sealed class AnnotatedOptionsValidator<T>(string section) : IValidateOpti
     public ValidateOptionsResult Validate(string? name, T options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var results = new List<ValidationResult>();
-        return Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(results.Select(r => $"{section}: {r.ErrorMessage}"));
+        var errors = new List<string>();
+        OptionsAnnotations.Check(options, section, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -56,8 +56,21 @@ public static class MessageStatus
 
 public sealed record MessageError(string Code, string Message);
 
+/// <summary>
+/// Tokens of one reply as Parley stores and reports them. Inside the pipeline usage is Microsoft.Extensions.AI's
+/// <see cref="Microsoft.Extensions.AI.UsageDetails"/>; <see cref="From"/> is the one mapping between the two.
+/// </summary>
 public sealed record TokenUsage(long PromptTokens, long CompletionTokens, long TotalTokens)
 {
+    /// <summary>A provider's usage report; a missing total is the sum of the two counts.</summary>
+    public static TokenUsage From(Microsoft.Extensions.AI.UsageDetails details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        var input = details.InputTokenCount ?? 0;
+        var output = details.OutputTokenCount ?? 0;
+        return new TokenUsage(input, output, details.TotalTokenCount ?? input + output);
+    }
+
     public static TokenUsage operator +(TokenUsage a, TokenUsage b) =>
         new(a.PromptTokens + b.PromptTokens, a.CompletionTokens + b.CompletionTokens, a.TotalTokens + b.TotalTokens);
 }

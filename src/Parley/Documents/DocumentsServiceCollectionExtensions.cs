@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Parley.Configuration;
 
 namespace Parley.Documents;
 
@@ -6,7 +7,7 @@ public static class DocumentsServiceCollectionExtensions
 {
     public static IServiceCollection AddParleyDocuments(this IServiceCollection services)
     {
-        services.AddOptions<DocumentOptions>().BindConfiguration(DocumentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<DocumentOptions>(DocumentOptions.Section);
         services.AddSingleton<DocumentReader>();
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<FileParts>();

@@ -40,6 +40,7 @@ using Parley.Api.Identity;
 using Parley.Api.Audit;
 using Parley.Api.Sharing;
 using Parley.Api.YourData;
+using Parley.Replies;
 using Parley.Retention;
 using Parley.Observability;
 using Parley.Providers;
@@ -63,8 +64,7 @@ public static class ParleyHosting
             builder.WebHost.UseUrls(ServerDefaults.Url);
 
         var services = builder.Services;
-        services.AddOptions<ParleyOptions>().BindConfiguration(ParleyOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ParleyOptions>, ParleyOptionsValidator>();
+        services.AddValidatedOptions<ParleyOptions, ParleyOptionsValidator>(ParleyOptions.Section);
         services.AddOptions<MockOptions>().BindConfiguration(MockOptions.Section);
 
         services.AddOptions<KestrelServerOptions>()

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Parley.Configuration;
 
 namespace Parley.Identity;
 
@@ -11,8 +12,7 @@ public static class IdentityHosting
     /// <summary>Registers accounts, keys and the authentication that every endpoint requires unless it allows anonymous calls.</summary>
     public static IServiceCollection AddParleyIdentity(this IServiceCollection services, Func<IServiceProvider, IIdentityStore> defaultStore)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
         services.TryAddSingleton(defaultStore);
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<IdentityService>();

@@ -59,7 +59,7 @@ internal sealed partial class KafkaRequestHandler(
             (turn.Options.AdditionalProperties ??= [])[Resilience.ResilientChatClient.MaxRetriesKey] = 0;
             var response = await CompleteWithRetriesAsync(turn, options, cancellationToken);
 
-            var usage = response.Usage is { } details ? ChatRunner.ToUsage(details) : new TokenUsage(0, 0, 0);
+            var usage = response.Usage is { } details ? TokenUsage.From(details) : new TokenUsage(0, 0, 0);
             return new KafkaOutcome(
                 KafkaResponse.Answer(response.Text, modelName, usage, response.FinishReason?.Value ?? "stop", time.GetUtcNow(), Stopwatch.GetElapsedTime(started)),
                 null, null, DeadLetter: false);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Parley.Limits;
+using Parley.Configuration;
 
 namespace Parley.Kafka;
 
@@ -13,8 +14,7 @@ public static class KafkaServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddParleyKafka(this IServiceCollection services)
     {
-        services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
+        services.AddValidatedOptions<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.Section);
         services.AddParleyLimits();
         services.AddSingleton<KafkaWorkerStatus>();
         services.AddSingleton<KafkaMetrics>();

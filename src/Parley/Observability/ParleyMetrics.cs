@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace Parley.Observability;
 
-/// <summary>Parley's instruments (meter <c>Parley</c>); model calls are measured by the pipeline's <see cref="ParleyMetricsChatClient"/>.</summary>
+/// <summary>Parley's instruments (meter <c>Parley</c>); model calls are measured by the pipeline's metering layer (<see cref="MetricsMeter"/>).</summary>
 public sealed class ParleyMetrics : IDisposable
 {
     public const string MeterName = "Parley";

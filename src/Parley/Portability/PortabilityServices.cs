@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Parley.Configuration;
 
 namespace Parley.Portability;
 
@@ -6,7 +7,7 @@ public static class PortabilityServices
 {
     public static IServiceCollection AddParleyPortability(this IServiceCollection services)
     {
-        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<ImportOptions>(ImportOptions.Section);
         services.AddSingleton<ConversationExporter>();
         services.AddSingleton<ConversationImporter>();
         return services;

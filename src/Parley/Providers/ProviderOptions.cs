@@ -40,6 +40,13 @@ public sealed class ProviderOptions
     public bool Relay { get; set; } = true;
 
     /// <summary>
+    /// For an OpenAI-compatible provider: its upstream also serves OpenAI's Responses API (<c>POST {BaseUrl}/responses</c>), so
+    /// <c>/v1/responses</c> requests are relayed to it like chat completions (when <see cref="Relay"/> is on). Off: they are
+    /// translated to chat completions, which every OpenAI-compatible server speaks.
+    /// </summary>
+    public bool ServesResponses { get; set; }
+
+    /// <summary>
     /// When a request must be translated for this provider, drop what has no translation (listed in the
     /// <c>x-parley-dropped-params</c> response header) instead of refusing the request with a 400.
     /// </summary>

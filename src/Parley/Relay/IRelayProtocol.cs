@@ -12,6 +12,9 @@ public interface IRelayProtocol
     /// <summary>The provider kind (<see cref="ProviderKinds"/>) whose upstreams serve this API.</summary>
     string ProviderKind { get; }
 
+    /// <summary>Whether <paramref name="provider"/> (of <see cref="ProviderKind"/>, with relaying on) serves this API.</summary>
+    bool ServedBy(ProviderOptions provider);
+
     /// <summary>The request path under the provider's base URL, e.g. <c>chat/completions</c>.</summary>
     string Path { get; }
 

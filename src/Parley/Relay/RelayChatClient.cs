@@ -121,6 +121,7 @@ public sealed class RelayChatClient(IChatClient translating, string providerName
 
     private RelayRequest? RelayFor(ChatOptions? options) =>
         RelayRequest.Of(options) is { } relay && string.Equals(relay.Protocol.ProviderKind, provider.Kind, StringComparison.OrdinalIgnoreCase) && provider.Relay
+            && relay.Protocol.ServedBy(provider)
             ? relay
             : null;
 

@@ -1,15 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Parley.Replies;
+using Parley.Configuration;
 
-// The conventional namespace for AddXxx registrations, so AddParley needs no extra using.
-namespace Microsoft.Extensions.DependencyInjection;
+namespace Parley.Replies;
 
 public static class RepliesServiceCollectionExtensions
 {
     /// <summary>Replies as jobs with resumable event logs, the conversation-events feed and the startup sweep of interrupted replies.</summary>
     public static IServiceCollection AddParleyReplies(this IServiceCollection services)
     {
-        services.AddOptions<ReplyOptions>().BindConfiguration(ReplyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<ReplyOptions>(ReplyOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ReplyEventLog>();
         services.AddSingleton<ConversationFeed>();

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Parley.Errors;
 using Parley.Providers;
@@ -12,9 +11,7 @@ public sealed class ResilienceOptionsValidator(ModelCatalog catalog) : IValidate
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-            errors.AddRange(results.Select(r => $"{ResilienceOptions.Section}: {r.ErrorMessage}"));
+        Configuration.OptionsAnnotations.Check(options, ResilienceOptions.Section, errors);
         if (options.BaseDelay <= TimeSpan.Zero)
             errors.Add($"{ResilienceOptions.Section}:BaseDelay must be positive (e.g. 00:00:00.5).");
         if (options.MaxDelay < options.BaseDelay)

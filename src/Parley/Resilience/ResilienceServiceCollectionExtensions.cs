@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Parley.Configuration;
 
 namespace Parley.Resilience;
 
@@ -8,8 +9,7 @@ public static class ResilienceServiceCollectionExtensions
     /// <summary>Retries, breakers and fallbacks (<c>Parley:Resilience</c>, validated at startup).</summary>
     public static IServiceCollection AddParleyResilience(this IServiceCollection services)
     {
-        services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>();
+        services.AddValidatedOptions<ResilienceOptions, ResilienceOptionsValidator>(ResilienceOptions.Section);
         services.AddSingleton<ProviderResilience>();
         return services;
     }

@@ -12,10 +12,8 @@ public static class PrivacyHosting
     /// <summary>The audit trail, retention (job and "delete all my data") and the content-logging switch.</summary>
     public static IServiceCollection AddParleyPrivacy(this IServiceCollection services, Func<IServiceProvider, IAuditStore> defaultAuditStore)
     {
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuditOptions>>(new AnnotatedOptionsValidator<AuditOptions>(AuditOptions.Section));
-        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RetentionOptions>>(new AnnotatedOptionsValidator<RetentionOptions>(RetentionOptions.Section));
+        services.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
+        services.AddValidatedOptions<RetentionOptions>(RetentionOptions.Section);
         services.AddOptions<ContentLoggingOptions>().BindConfiguration(ContentLoggingOptions.Section);
 
         services.TryAddSingleton(defaultAuditStore);

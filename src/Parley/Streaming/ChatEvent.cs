@@ -20,6 +20,12 @@ public sealed record TextDelta(string Text, string? MessageId = null) : ChatEven
 /// </summary>
 public sealed record RawDelta(ReadOnlyMemory<byte> Bytes) : ChatEvent;
 
+/// <summary>
+/// A piece of the model's reasoning (Anthropic's thinking, an OpenAI-compatible server's <c>reasoning_content</c>), in order;
+/// <see cref="Signature"/> is the provider's opaque proof of it (Anthropic's thinking signature), sent once when known.
+/// </summary>
+public sealed record ReasoningDelta(string Text, string? Signature = null) : ChatEvent;
+
 /// <summary>The model asked for a tool; <see cref="Arguments"/> is JSON text.</summary>
 public sealed record ToolCallStarted(string CallId, string Name, string Arguments, string Description, string Action) : ChatEvent;
 

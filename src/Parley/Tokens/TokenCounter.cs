@@ -71,7 +71,7 @@ public sealed class TokenCounter
                 TextContent text => Count(text.Text),
                 DataContent or UriContent => ImageTokens,
                 FunctionCallContent call => 8 + Count(call.Name) + Count(ToolContent.ArgumentsJson(call.Arguments)),
-                FunctionResultContent result => 4 + Count(ToolContent.ResultText(result.Result)),
+                FunctionResultContent result => 4 + Count(ToolContent.ResultText(result)),
                 _ => 0,
             };
         }

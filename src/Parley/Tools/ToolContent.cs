@@ -4,8 +4,9 @@ using Microsoft.Extensions.AI;
 namespace Parley.Tools;
 
 /// <summary>
-/// The one mapping of tool calls and results to text inside the engine: arguments as a JSON object, results as the
-/// text the model (and the tool card) sees. Events, context fitting, summaries and token counts all use it.
+/// The one mapping of tool calls and results to text inside the engine: arguments as a JSON object, results (or the
+/// <see cref="FunctionResultContent.Exception"/> of a failed call) as the text the model and the tool card see.
+/// Provider adapters, events, context fitting, summaries and token counts all use it.
 /// </summary>
 public static class ToolContent
 {
@@ -15,6 +16,29 @@ public static class ToolContent
     /// <summary>A call's arguments as a JSON object (<c>{}</c> when it has none).</summary>
     public static string ArgumentsJson(IDictionary<string, object?>? arguments) =>
         arguments is null ? "{}" : JsonSerializer.Serialize(arguments, Compact);
+
+    private const string HiddenFailure = "the tool failed; the error was logged on the server.";
+
+    /// <summary>A failed call: the exception is the marker, the text is what the model reads.</summary>
+    public static FunctionResultContent Failed(string callId, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return new FunctionResultContent(callId, ErrorText(exception)) { Exception = exception };
+    }
+
+    /// <summary>What the model and the user read for a failed call: a <see cref="ToolException"/>'s message, otherwise a sentence without details.</summary>
+    public static string ErrorText(Exception exception) =>
+        "Error: " + (exception is ToolException ? exception.Message : HiddenFailure);
+
+    /// <summary>Whether <paramref name="result"/> reports a failed call.</summary>
+    public static bool IsError(FunctionResultContent result) => result?.Exception is not null;
+
+    /// <summary>A result as the model and the user read it: the error text of a failed call, otherwise <see cref="ResultText(object?)"/>.</summary>
+    public static string ResultText(FunctionResultContent result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Exception is { } failure ? ErrorText(failure) : ResultText(result.Result);
+    }
 
     /// <summary>A result as text: strings as they are, text contents joined, anything else as compact JSON.</summary>
     public static string ResultText(object? result) => result switch

@@ -1,7 +1,7 @@
 namespace Parley.Tools;
 
 /// <summary>
-/// A tool failed in a way the model should hear about: <see cref="ToolInvokingChatClient"/> feeds the message back
-/// as <c>Error: ...</c>. Other exceptions are logged and reported to the model without their details.
+/// A tool failed with a message the model and the user may read. <see cref="ParleyFunctionInvokingChatClient"/>
+/// turns every other failure into one of these with a message that hides the details (they are logged).
 /// </summary>
 public sealed class ToolException(string message, Exception? inner = null) : Exception(message, inner);

@@ -5,11 +5,11 @@ namespace Parley.Tools;
 
 public static class ToolInvocationChatClientBuilderExtensions
 {
-    /// <summary>Adds <see cref="ToolInvokingChatClient"/>: Parley's tools run between model rounds, client tools pass through.</summary>
-    public static ChatClientBuilder UseToolInvocation(this ChatClientBuilder builder, ToolLoopOptions options, ILoggerFactory loggers)
+    /// <summary>Adds <see cref="ParleyFunctionInvokingChatClient"/>: Parley's tools run between model rounds, client tools pass through.</summary>
+    public static ChatClientBuilder UseParleyTools(this ChatClientBuilder builder, ToolLoopOptions options, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(loggers);
-        return builder.Use(inner => new ToolInvokingChatClient(inner, options, loggers.CreateLogger<ToolInvokingChatClient>()));
+        return builder.Use(inner => new ParleyFunctionInvokingChatClient(inner, options, loggers.CreateLogger<ParleyFunctionInvokingChatClient>()));
     }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Parley.Tools;
 
-/// <summary>Limits of <see cref="ToolInvokingChatClient"/> (section <c>Parley:Tools:Loop</c>).</summary>
+/// <summary>Limits of <see cref="ParleyFunctionInvokingChatClient"/> (section <c>Parley:Tools:Loop</c>).</summary>
 public sealed class ToolLoopOptions
 {
     /// <summary>Rounds of tool execution per request; a model still asking for tools after that is stopped.</summary>

@@ -55,8 +55,6 @@ public sealed class ToolsOptionsValidator : IValidateOptions<ToolsOptions>
 
     private static void Annotations(object section, string path, List<string> errors)
     {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true))
-            errors.AddRange(results.Select(r => $"{ToolsOptions.Section}:{path}: {r.ErrorMessage}"));
+        Configuration.OptionsAnnotations.Check(section, $"{ToolsOptions.Section}:{path}", errors);
     }
 }

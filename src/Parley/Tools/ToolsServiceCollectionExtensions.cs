@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Parley.Configuration;
 
 namespace Parley.Tools;
 
@@ -13,8 +14,7 @@ public static class ToolsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddParleyTools(this IServiceCollection services)
     {
-        services.AddOptions<ToolsOptions>().BindConfiguration(ToolsOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ToolsOptions>, ToolsOptionsValidator>());
+        services.AddValidatedOptions<ToolsOptions, ToolsOptionsValidator>(ToolsOptions.Section);
         services.AddSingleton<McpToolSource>();
         services.AddHostedService(sp => sp.GetRequiredService<McpToolSource>());
         services.AddSingleton(sp => new ToolCatalog(

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Parley.Usage;
@@ -10,9 +9,7 @@ public sealed class UsageOptionsValidator : IValidateOptions<UsageOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-            errors.AddRange(results.Select(r => $"{UsageOptions.Section}: {r.ErrorMessage}"));
+        Configuration.OptionsAnnotations.Check(options, UsageOptions.Section, errors);
         foreach (var (model, price) in options.Prices)
         {
             if (price is null || price.InputPerMillion < 0 || price.OutputPerMillion < 0)

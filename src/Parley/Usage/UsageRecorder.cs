@@ -1,15 +1,17 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Parley.Conversations;
 using Parley.Observability;
 
 namespace Parley.Usage;
 
 /// <summary>
 /// Queues usage records for <see cref="UsageWriter"/> without ever blocking the call: a bounded channel that drops the
-/// oldest record when full (counted in <c>parley.usage.dropped</c> and logged).
+/// oldest record when full (counted in <c>parley.usage.dropped</c> and logged). As an <see cref="ICallMeter"/> it
+/// records every call the chat pipeline measured; the embeddings API records through the same method.
 /// </summary>
-public sealed partial class UsageRecorder
+public sealed partial class UsageRecorder : ICallMeter
 {
     private readonly Channel<UsageRecord> _queue;
     private readonly UsageOptions _options;
@@ -33,15 +35,31 @@ public sealed partial class UsageRecorder
 
     internal ChannelReader<UsageRecord> Reader => _queue.Reader;
 
-    /// <summary>Queues one call, pricing it first; cached replies cost nothing.</summary>
-    public void Record(UsageRecord record)
+    /// <summary>Queues one call of <paramref name="requestedModel"/> for <paramref name="caller"/>, pricing it first; cached replies cost nothing.</summary>
+    /// <param name="outcome"><c>ok</c>, <c>cancelled</c> or the error code.</param>
+    public void Record(Caller caller, string requestedModel, string answeringModel, TokenUsage usage, bool cached,
+        DateTimeOffset at, double latencyMs, double? timeToFirstTokenMs, string outcome)
     {
-        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(usage);
         if (!_options.Enabled)
             return;
+        var record = new UsageRecord(at, caller.Owner, caller.KeyId, caller.Surface, requestedModel, answeringModel,
+            usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, cached, latencyMs, timeToFirstTokenMs, outcome, Cost: null);
         Interlocked.Increment(ref _pending);
         if (!_queue.Writer.TryWrite(record with { Cost = record.Cached ? 0 : Price(record) }))
             Interlocked.Decrement(ref _pending);
+    }
+
+    void ICallMeter.Started(CallMeasurement measured)
+    {
+    }
+
+    ValueTask ICallMeter.FinishedAsync(CallMeasurement measured)
+    {
+        ArgumentNullException.ThrowIfNull(measured);
+        Record(measured.Caller, measured.Model.Id, measured.AnsweredBy, measured.Usage, measured.Cached, measured.At, measured.DurationMs, measured.FirstTokenMs, measured.Outcome);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>The estimated cost in USD, or null when the answering model has no price.</summary>

@@ -11,7 +11,7 @@ namespace Parley.Usage;
 /// <summary>
 /// What one call through a pipeline layer used and how it ended: the usage the provider reported, or, when a reply
 /// ended without a report (cut, cancelled, failed, or a provider that reports none), the prompt sent and the tokens
-/// seen counted with the model's <see cref="TokenCounter"/>. Telemetry, budgets and usage each keep one per call.
+/// seen counted with the model's <see cref="TokenCounter"/>. <see cref="MeteringChatClient"/> keeps one per call.
 /// </summary>
 internal sealed class UsageTally(IEnumerable<ChatMessage> prompt, TokenCounter counter)
 {
@@ -109,16 +109,7 @@ internal sealed class UsageTally(IEnumerable<ChatMessage> prompt, TokenCounter c
 
     private void Add(UsageDetails details)
     {
-        var usage = ToUsage(details);
+        var usage = TokenUsage.From(details);
         _reported = _reported is null ? usage : _reported + usage;
-    }
-
-    /// <summary>The engine's usage type from Microsoft.Extensions.AI's.</summary>
-    public static TokenUsage ToUsage(UsageDetails details)
-    {
-        ArgumentNullException.ThrowIfNull(details);
-        var input = details.InputTokenCount ?? 0;
-        var output = details.OutputTokenCount ?? 0;
-        return new TokenUsage(input, output, details.TotalTokenCount ?? input + output);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Parley.Configuration;
 
 namespace Parley.WebSecurity;
 
@@ -9,8 +10,7 @@ public static class WebSecurityHosting
 {
     public static IServiceCollection AddParleyWebSecurity(this IServiceCollection services)
     {
-        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
+        services.AddValidatedOptions<SecurityOptions, SecurityOptionsValidator>(SecurityOptions.Section);
         services.AddSingleton<HostAllowList>();
         services.AddSingleton<SecurityHeaders>();
         services.AddSingleton<UserWorkGate>();

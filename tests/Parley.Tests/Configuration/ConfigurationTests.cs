@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Parley.Configuration;
+using Parley.Documents;
 using Parley.Errors;
 using Parley.Providers;
+using Parley.Replies;
 
 namespace Parley.Tests.Configuration;
 
@@ -83,6 +86,25 @@ public sealed class ConfigurationTests
         Assert.Equal("mock/echo", catalog.Default.Id);
         Assert.True(catalog.Default.IsMock);
         Assert.Contains("mock", catalog.Default.DisplayName);
+    }
+
+    [Fact]
+    public void Sections_checked_by_their_annotations_name_the_section_in_each_error()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Parley:Replies:MaxSeconds"] = "0",
+            ["Parley:Documents:MaxExtractedChars"] = "0",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddParleyReplies();
+        services.AddParleyDocuments();
+        using var provider = services.BuildServiceProvider();
+
+        var replies = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ReplyOptions>>().Value);
+        Assert.Equal(["Parley:Replies: The field MaxSeconds must be between 1 and 86400."], replies.Failures);
+        var documents = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DocumentOptions>>().Value);
+        Assert.Equal(["Parley:Documents: The field MaxExtractedChars must be between 1 and 100000000."], documents.Failures);
     }
 
     [Fact]

@@ -77,6 +77,12 @@ public sealed class FakeAnthropicServer : FakeUpstreamServer
 
         // Every content chunk, in order, with the block it belongs to; blocks open before their first chunk and close after their last.
         var blocks = new List<(JsonObject Start, List<JsonObject> Deltas)>();
+        if (reply.ThinkingChunks.Count > 0)
+        {
+            blocks.Add((new JsonObject { ["type"] = "thinking", ["thinking"] = "", ["signature"] = "" },
+                [.. reply.ThinkingChunks.Select(text => new JsonObject { ["type"] = "thinking_delta", ["thinking"] = text }),
+                    new JsonObject { ["type"] = "signature_delta", ["signature"] = reply.ThinkingSignature }]));
+        }
         if (reply.TextChunks.Count > 0)
         {
             blocks.Add((new JsonObject { ["type"] = "text", ["text"] = "" },
@@ -141,6 +147,8 @@ public sealed class FakeAnthropicServer : FakeUpstreamServer
     private static JsonObject Message(FakeReply reply, string id, string model, bool withContent = true)
     {
         var content = new JsonArray();
+        if (withContent && reply.ThinkingChunks.Count > 0)
+            content.Add(new JsonObject { ["type"] = "thinking", ["thinking"] = string.Concat(reply.ThinkingChunks), ["signature"] = reply.ThinkingSignature });
         if (withContent && reply.TextChunks.Count > 0)
             content.Add(new JsonObject { ["type"] = "text", ["text"] = reply.FullText });
         if (withContent)

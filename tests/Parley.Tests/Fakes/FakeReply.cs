@@ -14,6 +14,11 @@ public sealed record FakeReply
 
     public IReadOnlyList<FakeToolCall> ToolCalls { get; init; } = [];
 
+    /// <summary>Anthropic only: a thinking block before the text, one <c>thinking_delta</c> per chunk, then a <c>signature_delta</c> with <see cref="ThinkingSignature"/>.</summary>
+    public IReadOnlyList<string> ThinkingChunks { get; init; } = [];
+
+    public string ThinkingSignature { get; init; } = "sig-fake-1";
+
     public int PromptTokens { get; init; } = 11;
 
     public int CompletionTokens { get; init; } = 7;

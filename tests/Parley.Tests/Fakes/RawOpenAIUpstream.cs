@@ -49,6 +49,7 @@ public sealed class RawOpenAIUpstream : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         upstream._app = builder.Build();
         upstream._app.MapPost("/v1/chat/completions", upstream.AnswerAsync);
+        upstream._app.MapPost("/v1/responses", upstream.AnswerAsync);
         await upstream._app.StartAsync();
         var address = upstream._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         upstream.BaseUrl = address.TrimEnd('/') + "/v1";

@@ -34,7 +34,7 @@ public sealed class CalculatorTests
     [InlineData("  17.5 * 3 / 4  ", "13.125")]
     [InlineData("12 × 3 ÷ 4", "9")]
     public void Evaluates(string expression, string expected) =>
-        Assert.Equal(expected, Calculator.Run(expression));
+        Assert.Equal(expected, ToolText.Calculate(expression));
 
     [Theory]
     [InlineData("", "Error: the expression is empty.")]
@@ -53,13 +53,13 @@ public sealed class CalculatorTests
     [InlineData("1.2.3", "Error: '1.2.3' is not a number.")]
     [InlineData("System.IO.File.Delete(\"x\")", "Error: unknown name 'system'.")]
     public void ExplainsBadInput(string expression, string expected) =>
-        Assert.Equal(expected, Calculator.Run(expression));
+        Assert.Equal(expected, ToolText.Calculate(expression));
 
     [Fact]
     public void RefusesDeepNestingAndHugeInputWithoutOverflowingTheStack()
     {
-        Assert.StartsWith("Error: the expression is nested more than", Calculator.Run(new string('(', 400) + "1" + new string(')', 400)), StringComparison.Ordinal);
-        Assert.StartsWith("Error: the expression is nested more than", Calculator.Run(new string('-', 500) + "1"), StringComparison.Ordinal);
-        Assert.Equal("Error: the expression is longer than 1000 characters.", Calculator.Run(string.Join("+", Enumerable.Repeat("1", 600))));
+        Assert.StartsWith("Error: the expression is nested more than", ToolText.Calculate(new string('(', 400) + "1" + new string(')', 400)), StringComparison.Ordinal);
+        Assert.StartsWith("Error: the expression is nested more than", ToolText.Calculate(new string('-', 500) + "1"), StringComparison.Ordinal);
+        Assert.Equal("Error: the expression is longer than 1000 characters.", ToolText.Calculate(string.Join("+", Enumerable.Repeat("1", 600))));
     }
 }

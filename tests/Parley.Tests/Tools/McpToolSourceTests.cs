@@ -41,7 +41,7 @@ public sealed class McpToolSourceTests
         Assert.Equal("Returns the text in upper case.", tool.Description);
 
         var model = new ScriptedChatClient().ThenCall(Call("test__echo_upper", "c1", new { text = "hello mcp" })).ThenText("done");
-        using var loop = new ToolInvokingChatClient(model);
+        using var loop = new ParleyFunctionInvokingChatClient(model);
         var response = await loop.GetResponseAsync([new(ChatRole.User, "shout")], new ChatOptions { Tools = [.. source.Tools] }).WaitAsync(Bound);
 
         var result = Assert.IsType<FunctionResultContent>(Assert.Single(response.Messages[1].Contents));

@@ -45,7 +45,7 @@ public sealed class SearchThenReadTests
                 return Task.FromResult(Response(new ChatMessage(ChatRole.Assistant, [Call("read_web_page", "c2", new { url })]), 10, 2));
             })
             .ThenText("Parley 1.0 ships tools.");
-        using var client = new ToolInvokingChatClient(model);
+        using var client = new ParleyFunctionInvokingChatClient(model);
 
         var updates = new List<ChatResponseUpdate>();
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));

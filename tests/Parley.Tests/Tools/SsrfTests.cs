@@ -36,7 +36,7 @@ public sealed class SsrfTests
         await using var server = await LocalServer.StartAsync(Secret, ipv6: true);
         var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, server.Port);
 
-        var text = await Reader(new AddressPolicy()).ReadAsync(url);
+        var text = await Reader(new AddressPolicy()).ReadTextAsync(url);
 
         Assert.StartsWith("Error: ", text, StringComparison.Ordinal);
         Assert.Contains("restricted network", text, StringComparison.Ordinal);
@@ -51,8 +51,8 @@ public sealed class SsrfTests
         await using var other = await LocalServer.StartAsync(Secret);
         var reader = Reader(new AddressPolicy([$"127.0.0.1:{allowed.Port}"]));
 
-        Assert.EndsWith("internal secret", await reader.ReadAsync(allowed.Url().ToString()), StringComparison.Ordinal);
-        Assert.Contains("restricted network", await reader.ReadAsync(other.Url().ToString()), StringComparison.Ordinal);
+        Assert.EndsWith("internal secret", await reader.ReadTextAsync(allowed.Url().ToString()), StringComparison.Ordinal);
+        Assert.Contains("restricted network", await reader.ReadTextAsync(other.Url().ToString()), StringComparison.Ordinal);
         Assert.Equal(1, allowed.Hits);
         Assert.Equal(0, other.Hits);
     }
@@ -71,7 +71,7 @@ public sealed class SsrfTests
             return Task.CompletedTask;
         });
 
-        var text = await Reader(new AddressPolicy([$"127.0.0.1:{allowed.Port}"])).ReadAsync(allowed.Url("/go").ToString());
+        var text = await Reader(new AddressPolicy([$"127.0.0.1:{allowed.Port}"])).ReadTextAsync(allowed.Url("/go").ToString());
 
         Assert.StartsWith("Error: ", text, StringComparison.Ordinal);
         Assert.Contains("restricted network", text, StringComparison.Ordinal);
@@ -85,9 +85,9 @@ public sealed class SsrfTests
         await using var server = await LocalServer.StartAsync(Secret);
         var reader = Reader(new AddressPolicy([$"localhost:{server.Port}"]));
 
-        Assert.EndsWith("internal secret", await reader.ReadAsync($"http://localhost:{server.Port}/"), StringComparison.Ordinal);
+        Assert.EndsWith("internal secret", await reader.ReadTextAsync($"http://localhost:{server.Port}/"), StringComparison.Ordinal);
         // The host entry does not make the address itself allowed under another name.
-        Assert.Contains("restricted network", await reader.ReadAsync(server.Url().ToString()), StringComparison.Ordinal);
+        Assert.Contains("restricted network", await reader.ReadTextAsync(server.Url().ToString()), StringComparison.Ordinal);
         Assert.Equal(1, server.Hits);
     }
 }

@@ -46,7 +46,7 @@ public sealed class WebPageReaderTests
     {
         await using var server = await LocalServer.StartAsync(Respond("text/html; charset=utf-8", Page));
 
-        var text = await Reader(Allow(server)).ReadAsync(server.Url("/docs/start").ToString());
+        var text = await Reader(Allow(server)).ReadTextAsync(server.Url("/docs/start").ToString());
 
         Assert.StartsWith($"Title: Parley Docs\nURL: {server.Url("/docs/start")}\n\n# Getting started\n\nParley is a self-hosted chat server.\n\n## Features\n\n- Tools\n- Streaming with [SSE]({server.Url("/docs/sse?x=1")})", text, StringComparison.Ordinal);
         Assert.Contains("See [the spec](https://example.org/x) and this.", text, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class WebPageReaderTests
     {
         await using var server = await LocalServer.StartAsync(Respond("text/plain", "line one\n<b>not html</b>\n"));
 
-        var text = await Reader(Allow(server)).ReadAsync(server.Url("/notes.txt").ToString());
+        var text = await Reader(Allow(server)).ReadTextAsync(server.Url("/notes.txt").ToString());
 
         Assert.Equal($"URL: {server.Url("/notes.txt")}\n\nline one\n<b>not html</b>", text);
     }
@@ -72,7 +72,7 @@ public sealed class WebPageReaderTests
     {
         await using var server = await LocalServer.StartAsync(Respond(contentType, "%PDF-1.7 binary"));
 
-        var text = await Reader(Allow(server)).ReadAsync(server.Url("/file").ToString());
+        var text = await Reader(Allow(server)).ReadTextAsync(server.Url("/file").ToString());
 
         Assert.StartsWith("Error: ", text, StringComparison.Ordinal);
         Assert.Contains(expected, text, StringComparison.Ordinal);
@@ -99,7 +99,7 @@ public sealed class WebPageReaderTests
         });
 
         var text = await Reader(Allow(server), new ReadWebPageToolOptions { MaxBytes = 20_000, TimeoutSeconds = 5 })
-            .ReadAsync(server.Url("/endless").ToString());
+            .ReadTextAsync(server.Url("/endless").ToString());
 
         Assert.EndsWith("[Page truncated: only the first 20000 bytes were read.]", text, StringComparison.Ordinal);
         Assert.Equal(20_000, text[..text.IndexOf("\n\n[Page truncated", StringComparison.Ordinal)].Count(c => c == 'a'));
@@ -122,10 +122,10 @@ public sealed class WebPageReaderTests
         });
         var reader = Reader(Allow(server), new ReadWebPageToolOptions { MaxRedirects = 3, TimeoutSeconds = 5 });
 
-        Assert.EndsWith("arrived", await reader.ReadAsync(server.Url("/r/7").ToString()), StringComparison.Ordinal);
+        Assert.EndsWith("arrived", await reader.ReadTextAsync(server.Url("/r/7").ToString()), StringComparison.Ordinal);
         Assert.Equal(4, server.Hits);
 
-        var refused = await reader.ReadAsync(server.Url("/r/0").ToString());
+        var refused = await reader.ReadTextAsync(server.Url("/r/0").ToString());
         Assert.Equal($"Error: {server.Url("/r/3")} redirected more than 3 times; stopped following.", refused);
         Assert.Equal(8, server.Hits);
     }
@@ -135,7 +135,7 @@ public sealed class WebPageReaderTests
     {
         await using var server = await LocalServer.StartAsync(async context => await Task.Delay(TimeSpan.FromSeconds(8), context.RequestAborted));
 
-        var text = await Reader(Allow(server), new ReadWebPageToolOptions { TimeoutSeconds = 1 }).ReadAsync(server.Url("/slow").ToString());
+        var text = await Reader(Allow(server), new ReadWebPageToolOptions { TimeoutSeconds = 1 }).ReadTextAsync(server.Url("/slow").ToString());
 
         Assert.Equal($"Error: {server.Url("/slow")} did not answer within 1 seconds.", text);
     }
@@ -148,7 +148,7 @@ public sealed class WebPageReaderTests
     [InlineData("")]
     public async Task RefusesNonHttpUrls(string url)
     {
-        var text = await Reader(new AddressPolicy()).ReadAsync(url);
+        var text = await Reader(new AddressPolicy()).ReadTextAsync(url);
 
         Assert.Equal("Error: give an absolute http:// or https:// URL.", text);
     }
@@ -162,7 +162,7 @@ public sealed class WebPageReaderTests
             return Task.CompletedTask;
         });
 
-        var text = await Reader(Allow(server)).ReadAsync(server.Url("/").ToString());
+        var text = await Reader(Allow(server)).ReadTextAsync(server.Url("/").ToString());
 
         Assert.Equal($"Error: {server.Url("/")} redirected to a non-http address (file:), which Parley does not follow.", text);
     }

@@ -119,7 +119,7 @@ public sealed class WebSearchBackendTests
         await using var _s = server;
         var tool = new WebSearchTool(new BraveSearchBackend(Http(server), "bad", new Uri($"http://127.0.0.1:{server.Port}/")));
 
-        Assert.Equal(expected, await tool.SearchAsync("x"));
+        Assert.Equal(expected, await tool.SearchTextAsync("x"));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class WebSearchBackendTests
         var http = GuardedHttp.CreateClient(new AddressPolicy(), TimeSpan.FromSeconds(5));
         var tool = new WebSearchTool(new SearxNGSearchBackend(http, new Uri($"http://127.0.0.1:{server.Port}/")));
 
-        var text = await tool.SearchAsync("x");
+        var text = await tool.SearchTextAsync("x");
 
         Assert.Equal("Error: SearxNG is at a restricted address (loopback); an administrator must allow it in Parley:Tools:AllowedNetworks.", text);
         Assert.Empty(seen);

@@ -84,7 +84,7 @@ public static class CompletionsApi
                 var response = await runner.CompleteAsync(Turn(model, caller, prompts[i], options, context), context.RequestAborted);
                 answeredBy = response.AnsweredBy() ?? answeredBy;
                 if (response.Usage is { } u)
-                    usage += ChatRunner.ToUsage(u);
+                    usage += Parley.Conversations.TokenUsage.From(u);
                 choices.Add(Choice(i, (echo ? prompts[i] : "") + response.Text, FinishReason(response.FinishReason?.Value)));
             }
             await context.Response.WriteAsJsonAsync(Completion(id, created, answeredBy, choices, usage), context.RequestAborted);

@@ -26,8 +26,8 @@ public static class EmbeddingsApi
     public const int MaxInputs = 2048;
 
     private static void Record(UsageRecorder usage, Caller caller, string model, int promptTokens, long started, DateTimeOffset at, string outcome) =>
-        usage.Record(new UsageRecord(at, caller.Owner, caller.KeyId, caller.Surface, model, model, promptTokens, 0, promptTokens, Cached: false,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, TimeToFirstTokenMs: null, outcome, Cost: null));
+        usage.Record(caller, model, model, new Parley.Conversations.TokenUsage(promptTokens, 0, promptTokens), cached: false, at,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, timeToFirstTokenMs: null, outcome);
 
     private static readonly HashSet<string> Known = ["model", "input", "encoding_format", "dimensions", "user"];
     private static readonly Lazy<Microsoft.ML.Tokenizers.Tokenizer> Cl100k = new(() => Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("cl100k_base"));
@@ -71,9 +71,7 @@ public static class EmbeddingsApi
         }
         var promptTokens = (int)(embeddings.Usage?.InputTokenCount ?? tokens);
         Record(usage, caller, model.Id, promptTokens, started, at, "ok");
-        await limiter.RecordTokensAsync(caller.Owner, promptTokens);
-        if (caller.KeyId is { } key)
-            await limiter.RecordTokensAsync(LimitsEndpointFilter.KeyCaller(key), promptTokens);
+        await limiter.ChargeTokensAsync(caller, promptTokens);
 
         var data = new JsonArray();
         for (var i = 0; i < embeddings.Count; i++)

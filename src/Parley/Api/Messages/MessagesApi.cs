@@ -48,7 +48,10 @@ public static class MessagesApi
         var model = turns.ResolveModel(request.Model, caller, VisionRouting.HasImages(request.Messages));
         var relayed = model.Kind == ProviderKinds.Anthropic && catalog.Providers.GetValueOrDefault(model.Provider)?.Relay != false;
         if (!relayed)
+        {
             EnsureSupported(request, model);
+            TranslationLimits.Enforce(context, model, catalog.Providers.GetValueOrDefault(model.Provider), request.OpenAIOnly);
+        }
         var turn = new ChatTurn(model, request.Messages, request.Options, caller);
         new Relay.RelayRequest(Providers.Anthropic.AnthropicMessagesRelay.Instance, body, request.Stream).AttachTo(turn.Options);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);

@@ -7,7 +7,7 @@ namespace Parley.Api.Messages;
 
 /// <summary>
 /// Translates Parley's events into Anthropic's stream: message_start and a ping, then per content block
-/// content_block_start, content_block_delta (text_delta, input_json_delta), content_block_stop, then message_delta with
+/// content_block_start, content_block_delta (thinking_delta and signature_delta, text_delta, input_json_delta), content_block_stop, then message_delta with
 /// the stop reason and usage and message_stop. Nothing is sent before the model's first event, so a failure before it is a
 /// real HTTP error in Anthropic's shape; after it, an <c>error</c> event.
 /// </summary>
@@ -16,6 +16,7 @@ internal sealed class MessagesEventWriter(SseWriter sse, string id, string model
     private bool _started;
     private int _index = -1;
     private bool _textOpen;
+    private bool _thinkingOpen;
     private bool _toolCalls;
     private string? _finishReason;
     private Parley.Conversations.TokenUsage? _usage;
@@ -41,8 +42,26 @@ internal sealed class MessagesEventWriter(SseWriter sse, string id, string model
                 break;
             case not null when _relayed:
                 break;
+            case ReasoningDelta reasoning:
+                await StartAsync();
+                await CloseTextAsync();
+                if (!_thinkingOpen)
+                {
+                    _index++;
+                    _thinkingOpen = true;
+                    await SendAsync("content_block_start", new JsonObject
+                    {
+                        ["index"] = _index, ["content_block"] = new JsonObject { ["type"] = "thinking", ["thinking"] = "", ["signature"] = "" },
+                    });
+                }
+                if (reasoning.Text.Length > 0)
+                    await SendAsync("content_block_delta", new JsonObject { ["index"] = _index, ["delta"] = new JsonObject { ["type"] = "thinking_delta", ["thinking"] = reasoning.Text } });
+                if (reasoning.Signature is { Length: > 0 } signature)
+                    await SendAsync("content_block_delta", new JsonObject { ["index"] = _index, ["delta"] = new JsonObject { ["type"] = "signature_delta", ["signature"] = signature } });
+                break;
             case TextDelta text:
                 await StartAsync();
+                await CloseThinkingAsync();
                 if (!_textOpen)
                 {
                     _index++;
@@ -53,6 +72,7 @@ internal sealed class MessagesEventWriter(SseWriter sse, string id, string model
                 break;
             case ToolCallStarted call:
                 await StartAsync();
+                await CloseThinkingAsync();
                 await CloseTextAsync();
                 _index++;
                 _toolCalls = true;
@@ -81,6 +101,7 @@ internal sealed class MessagesEventWriter(SseWriter sse, string id, string model
         if (_failed || _relayed)
             return;
         await StartAsync();
+        await CloseThinkingAsync();
         await CloseTextAsync();
         var usage = AnthropicMessageJson.Usage(_usage?.PromptTokens ?? estimatedInputTokens, _usage?.CompletionTokens ?? 0);
         await SendAsync("message_delta", new JsonObject
@@ -118,6 +139,14 @@ internal sealed class MessagesEventWriter(SseWriter sse, string id, string model
         if (!_textOpen)
             return;
         _textOpen = false;
+        await SendAsync("content_block_stop", new JsonObject { ["index"] = _index });
+    }
+
+    private async ValueTask CloseThinkingAsync()
+    {
+        if (!_thinkingOpen)
+            return;
+        _thinkingOpen = false;
         await SendAsync("content_block_stop", new JsonObject { ["index"] = _index });
     }
 

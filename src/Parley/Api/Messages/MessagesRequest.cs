@@ -9,7 +9,8 @@ namespace Parley.Api.Messages;
 /// A parsed <c>POST /v1/messages</c> (or <c>/v1/messages/count_tokens</c>) body, as Microsoft.Extensions.AI types.
 /// <see cref="Unknown"/> lists top-level fields Parley does not translate: an Anthropic upstream gets them as sent, any other provider refuses them.
 /// </summary>
-internal sealed record MessagesRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool TopKRequested, IReadOnlyList<string> Unknown)
+internal sealed record MessagesRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool TopKRequested, IReadOnlyList<string> Unknown,
+    IReadOnlyList<string> OpenAIOnly)
 {
     private static readonly HashSet<string> Known =
     [
@@ -35,7 +36,8 @@ internal sealed record MessagesRequest(string Model, List<ChatMessage> Messages,
         if (!messages.Any(m => m.Role != ChatRole.System))
             throw new ParleyException(ErrorCodes.EmptyMessage, 400, "'messages' must contain at least one message.");
 
-        var tools = MessagesTools.Read(body);
+        var openAIOnly = new List<string>();
+        var tools = MessagesTools.Read(body, openAIOnly);
         var options = new ChatOptions
         {
             MaxOutputTokens = maxTokens,
@@ -50,7 +52,7 @@ internal sealed record MessagesRequest(string Model, List<ChatMessage> Messages,
         if (body.TryGetProperty("metadata", out var metadata) && metadata.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
             throw Invalid("metadata", "must be an object");
         var stream = Bool(body, "stream", "") ?? false;
-        return new MessagesRequest(model, messages, options, stream, options.TopK is not null, unknown);
+        return new MessagesRequest(model, messages, options, stream, options.TopK is not null, unknown, openAIOnly);
     }
 
     private static string SystemText(JsonElement system)

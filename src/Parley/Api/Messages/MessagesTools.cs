@@ -7,7 +7,7 @@ namespace Parley.Api.Messages;
 /// <summary>Anthropic's client tools (<c>{name, description, input_schema}</c>) and <c>tool_choice</c>, as declarations the caller runs.</summary>
 internal static class MessagesTools
 {
-    public static List<AITool> Read(JsonElement body)
+    public static List<AITool> Read(JsonElement body, List<string> openAIOnly)
     {
         if (!body.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
             return [];
@@ -21,10 +21,7 @@ internal static class MessagesTools
             RequireObject(tool, where);
             if (String(tool, "type", where) is { } type && type != "custom")
                 throw Invalid(Path(where, "type"), $"'{type}' is an Anthropic server tool, which Parley does not run; declare client tools with name, description and input_schema");
-            var name = RequireString(tool, "name", where);
-            if (!tool.TryGetProperty("input_schema", out var schema) || schema.ValueKind != JsonValueKind.Object)
-                throw Invalid(Path(where, "input_schema"), "is required and must be a JSON schema object");
-            result.Add(AIFunctionFactory.CreateDeclaration(name, String(tool, "description", where) ?? "", schema.Clone()));
+            result.Add(FunctionTools.Read(tool, where, FunctionTools.Shape.Messages, openAIOnly));
         }
         return result;
     }

@@ -58,6 +58,8 @@ public static class OpenAIApi
             }
             context.Response.Headers[DroppedParamsHeader] = string.Join(", ", request.Untranslated);
         }
+        if (!relayed)
+            TranslationLimits.Enforce(context, model, provider, request.OpenAIOnly);
 
         var turn = new ChatTurn(model, request.Messages, request.Options, caller);
         new Relay.RelayRequest(Providers.OpenAI.OpenAIChatRelay.Instance, body, request.Stream).AttachTo(turn.Options);
@@ -94,7 +96,7 @@ public static class OpenAIApi
     }
 
     /// <summary>The header listing what a translation dropped because the operator allowed it.</summary>
-    public const string DroppedParamsHeader = "x-parley-dropped-params";
+    public const string DroppedParamsHeader = TranslationLimits.DroppedParamsHeader;
 
     /// <summary>The upstream's body of a relayed reply (also when it was replayed from the cache).</summary>
     private static ReadOnlyMemory<byte>? RelayedBytes(ChatResponse response) =>

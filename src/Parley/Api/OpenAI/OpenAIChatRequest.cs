@@ -9,7 +9,7 @@ namespace Parley.Api.OpenAI;
 /// only relay (to an OpenAI-compatible upstream, as sent) and not translate for another provider.
 /// </summary>
 public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage, int Choices,
-    IReadOnlyList<string> Untranslated)
+    IReadOnlyList<string> Untranslated, IReadOnlyList<string> OpenAIOnly)
 {
     /// <summary>Top-level fields the translation to Microsoft.Extensions.AI carries, and fields with no effect on the reply.</summary>
     private static readonly HashSet<string> Translated = new(StringComparer.Ordinal)
@@ -32,6 +32,7 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
             throw new ParleyException(ErrorCodes.EmptyMessage, 400, "'messages' must contain at least one message.");
         var choices = (int)(RequestJson.WholeNumber(body, "n", 1, 16) ?? 1);
         var untranslated = new List<string>();
+        var openAIOnly = new List<string>();
         foreach (var property in body.EnumerateObject())
         {
             if (!Translated.Contains(property.Name) && property.Value.ValueKind != JsonValueKind.Null)
@@ -47,9 +48,8 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
             PresencePenalty = (float?)RequestJson.Number(body, "presence_penalty", -2, 2),
             Seed = RequestJson.WholeNumber(body, "seed", long.MinValue, long.MaxValue),
             StopSequences = Stops(body),
-            Tools = Tools(body, untranslated),
+            Tools = Tools(body, untranslated, openAIOnly),
             ToolMode = ToolMode(body),
-            ResponseFormat = ResponseFormat(body),
             AllowMultipleToolCalls = body.TryGetProperty("parallel_tool_calls", out var parallel) && parallel.ValueKind is JsonValueKind.True or JsonValueKind.False
                 ? parallel.GetBoolean()
                 : null,
@@ -58,8 +58,10 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
         var stream = body.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         var includeUsage = body.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
             && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
+        options.ResponseFormat = ResponseFormat(body, options, openAIOnly);
         untranslated.AddRange(OpenAIMessages.Untranslated(messages));
-        return new OpenAIChatRequest(model, messages, options, stream, includeUsage, choices, untranslated);
+        openAIOnly.AddRange(OpenAIMessages.ImageDetails(messages));
+        return new OpenAIChatRequest(model, messages, options, stream, includeUsage, choices, untranslated, openAIOnly);
     }
 
     private static List<string>? Stops(JsonElement body) =>
@@ -72,7 +74,7 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
         };
 
     /// <summary>The client's tools, as declarations only: Parley passes the model's calls back instead of running them.</summary>
-    private static List<AITool>? Tools(JsonElement body, List<string> untranslated)
+    private static List<AITool>? Tools(JsonElement body, List<string> untranslated, List<string> openAIOnly)
     {
         if (!body.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
             return null;
@@ -89,11 +91,7 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
                 untranslated.Add($"tools[{at}] (type '{OpenAIMessages.StringProperty(tool, "type")}')");
                 continue;
             }
-            var name = OpenAIMessages.StringProperty(function, "name") ?? throw Invalid($"tools[{at}] needs function.name.");
-            var schema = function.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object
-                ? p.Clone()
-                : JsonSerializer.SerializeToElement(new { type = "object", properties = new { } });
-            result.Add(AIFunctionFactory.CreateDeclaration(name, OpenAIMessages.StringProperty(function, "description") ?? "", schema));
+            result.Add(FunctionTools.Read(tool, $"tools[{at}]", FunctionTools.Shape.ChatCompletions, openAIOnly));
         }
         return result;
     }
@@ -118,7 +116,7 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
         };
     }
 
-    private static ChatResponseFormat? ResponseFormat(JsonElement body)
+    private static ChatResponseFormat? ResponseFormat(JsonElement body, ChatOptions options, List<string> openAIOnly)
     {
         if (!body.TryGetProperty("response_format", out var format) || format.ValueKind == JsonValueKind.Null)
             return null;
@@ -129,11 +127,22 @@ public sealed record OpenAIChatRequest(string Model, List<ChatMessage> Messages,
             "json_object" => ChatResponseFormat.Json,
             "json_schema" when format.TryGetProperty("json_schema", out var js) =>
                 js.ValueKind == JsonValueKind.Object && js.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object
-                    ? ChatResponseFormat.ForJsonSchema(schema.Clone(), OpenAIMessages.StringProperty(js, "name"))
+                    ? JsonSchema(js, schema, options, openAIOnly)
                     : throw Invalid("'response_format.json_schema' must be an object with a 'schema' object."),
             "json_schema" => throw Invalid("'response_format' of type json_schema needs a 'json_schema' object."),
             _ => ChatResponseFormat.Text,
         };
+    }
+
+    private static ChatResponseFormatJson JsonSchema(JsonElement jsonSchema, JsonElement schema, ChatOptions options, List<string> openAIOnly)
+    {
+        if (WireJson.Bool(jsonSchema, "strict", "response_format.json_schema") is { } strict)
+        {
+            (options.AdditionalProperties ??= [])[FunctionTools.StrictKey] = strict;
+            if (strict)
+                openAIOnly.Add("response_format.json_schema.strict");
+        }
+        return ChatResponseFormat.ForJsonSchema(schema.Clone(), OpenAIMessages.StringProperty(jsonSchema, "name"), OpenAIMessages.StringProperty(jsonSchema, "description"));
     }
 
     private static ParleyException Invalid(string message) => new(ErrorCodes.InvalidRequest, 400, message);

@@ -8,7 +8,7 @@ internal static class OpenAICompletionJson
 {
     public static object Completion(IReadOnlyList<ChatResponse> responses, string id, long created, string model)
     {
-        var usages = responses.Where(r => r.Usage is not null).Select(r => ChatRunner.ToUsage(r.Usage!)).ToList();
+        var usages = responses.Where(r => r.Usage is not null).Select(r => Parley.Conversations.TokenUsage.From(r.Usage!)).ToList();
         return new
         {
             id,

@@ -37,7 +37,7 @@ public static class OpenAIMessages
         if (message.Role == ChatRole.Tool && message.Contents.OfType<FunctionResultContent>().FirstOrDefault() is { } result)
         {
             w.WriteString("tool_call_id", result.CallId);
-            w.WriteString("content", ResultText(result.Result));
+            w.WriteString("content", Parley.Tools.ToolContent.ResultText(result));
             w.WriteEndObject();
             return;
         }
@@ -98,15 +98,6 @@ public static class OpenAIMessages
         w.WriteEndObject();
     }
 
-    public static string ResultText(object? result) => result switch
-    {
-        null => "",
-        string s => s,
-        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? "",
-        JsonElement e => e.GetRawText(),
-        _ => JsonSerializer.Serialize(result),
-    };
-
     private static ChatMessage ReadMessage(JsonElement message, int index, int maxImageBytes, bool allowFiles, int maxImages, bool keepUnknownParts)
     {
         if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("role", out var roleElement) || roleElement.ValueKind != JsonValueKind.String)
@@ -156,8 +147,10 @@ public static class OpenAIMessages
         if (imageCount > maxImages)
             throw new ParleyException(ErrorCodes.InvalidImage, 400, $"messages[{index}] has {imageCount} images; at most {maxImages} are allowed on one message.");
         var parts = new List<AIContent>();
+        var partIndex = -1;
         foreach (var part in content.EnumerateArray())
         {
+            partIndex++;
             var type = StringProperty(part, "type");
             if (type == "text")
             {
@@ -168,7 +161,10 @@ public static class OpenAIMessages
                 var url = part.TryGetProperty("image_url", out var image)
                     ? image.ValueKind == JsonValueKind.String ? image.GetString() : StringProperty(image, "url")
                     : null;
-                parts.Add(Image(url ?? throw Invalid($"messages[{index}] has an image_url part without a url."), maxImageBytes));
+                var picture = Image(url ?? throw Invalid($"messages[{index}] has an image_url part without a url."), maxImageBytes);
+                if (image.ValueKind == JsonValueKind.Object && StringProperty(image, "detail") is { } detail and not "auto")
+                    SetDetail(picture, detail, $"messages[{index}].content[{partIndex}].image_url.detail");
+                parts.Add(picture);
             }
             else if (type == "file" && allowFiles)
             {
@@ -190,6 +186,26 @@ public static class OpenAIMessages
     /// <summary>What <see cref="Read"/> kept only for a relay: content parts no translation carries.</summary>
     public static IEnumerable<string> Untranslated(IEnumerable<ChatMessage> messages) =>
         messages.SelectMany(m => m.Contents).Select(c => c.RawRepresentation).OfType<UntranslatedPart>().Select(p => p.Where);
+
+    /// <summary>The content key of an image's <c>detail</c> (low/high), which only an OpenAI-compatible provider honours.</summary>
+    public const string DetailKey = "detail";
+
+    private const string DetailPathKey = "parley.detail_path";
+
+    /// <summary>Marks an image with the client's <c>detail</c>, and where it was asked for (see <see cref="ImageDetails"/>).</summary>
+    public static void SetDetail(AIContent image, string detail, string where)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        image.AdditionalProperties ??= [];
+        image.AdditionalProperties[DetailKey] = detail;
+        image.AdditionalProperties[DetailPathKey] = where;
+    }
+
+    /// <summary>Where the messages ask for an image <c>detail</c>: a translation to a provider without it must refuse or drop them.</summary>
+    public static IEnumerable<string> ImageDetails(IEnumerable<ChatMessage> messages) =>
+        messages.SelectMany(m => m.Contents)
+            .Select(c => c.AdditionalProperties?.GetValueOrDefault(DetailPathKey) as string)
+            .OfType<string>();
 
     public static AIContent Image(string url, int maxImageBytes)
     {

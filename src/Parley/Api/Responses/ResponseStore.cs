@@ -4,8 +4,13 @@ using Microsoft.Extensions.AI;
 
 namespace Parley.Api.Responses;
 
-/// <summary>A stored response: who owns it, what it answered, and the history a <c>previous_response_id</c> continues.</summary>
-internal sealed record StoredResponse(string Id, string Owner, JsonObject Response, JsonArray InputItems, IReadOnlyList<ChatMessage> History, string ModelId, DateTimeOffset At);
+/// <summary>
+/// A stored response: who owns it, what it answered, and the history a <c>previous_response_id</c> continues.
+/// <see cref="RelayedBy"/>: the provider whose upstream made (and holds) it, when it was relayed.
+/// </summary>
+internal sealed record StoredResponse(
+    string Id, string Owner, JsonObject Response, JsonArray InputItems, IReadOnlyList<ChatMessage> History, string ModelId, DateTimeOffset At,
+    string? RelayedBy = null);
 
 /// <summary>
 /// Responses created with <c>store</c> (the default), kept in this process's memory for <c>GET</c>, <c>DELETE</c>,

@@ -8,7 +8,8 @@ namespace Parley.Api.Responses;
 
 /// <summary>
 /// Builds one Responses API <c>response</c> from Parley's events and, when streaming, writes the real event sequence with a
-/// <c>sequence_number</c> each: response.created, response.in_progress, per output item output_item.added,
+/// <c>sequence_number</c> each: response.created, response.in_progress, per output item output_item.added (a reasoning item
+/// streams reasoning_summary_part.added, reasoning_summary_text.delta/.done and reasoning_summary_part.done),
 /// content_part.added, output_text.delta/.done (or function_call_arguments.delta/.done), content_part.done,
 /// output_item.done, then response.completed, response.incomplete or response.failed. Nothing is sent before the model's
 /// first event, so a failure before it is a real HTTP error. Without a writer it only builds (the non-streamed path).
@@ -19,6 +20,8 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
     private bool _started;
     private JsonObject? _message;
     private System.Text.StringBuilder? _text;
+    private JsonObject? _reasoning;
+    private System.Text.StringBuilder? _reasoningText;
     private string? _finishReason;
     private Parley.Conversations.TokenUsage? _usage;
     private bool _toolCalls;
@@ -30,8 +33,19 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
     {
         switch (chatEvent)
         {
+            case ReasoningDelta { Text.Length: > 0 } reasoning:
+                await StartAsync();
+                await CloseMessageAsync();
+                await OpenReasoningAsync();
+                _reasoningText!.Append(reasoning.Text);
+                await SendAsync("response.reasoning_summary_text.delta", new JsonObject
+                {
+                    ["item_id"] = (string)_reasoning!["id"]!, ["output_index"] = draft.Output.IndexOf(_reasoning), ["summary_index"] = 0, ["delta"] = reasoning.Text,
+                });
+                break;
             case TextDelta text:
                 await StartAsync();
+                await CloseReasoningAsync();
                 await OpenMessageAsync();
                 _text!.Append(text.Text);
                 await SendAsync("response.output_text.delta", new JsonObject
@@ -42,6 +56,7 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
                 break;
             case ToolCallStarted call:
                 await StartAsync();
+                await CloseReasoningAsync();
                 await CloseMessageAsync();
                 await FunctionCallAsync(call.CallId, call.Name, call.Arguments);
                 break;
@@ -55,6 +70,7 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
             case ReplyFailed failed when !_started || sse is null:
                 throw new ParleyException(failed.Code, failed.Status, failed.Message);
             case ReplyFailed failed:
+                await CloseReasoningAsync();
                 await CloseMessageAsync();
                 draft.Status = "failed";
                 draft.Error = new JsonObject { ["code"] = failed.Code == ErrorCodes.RateLimited ? "rate_limit_exceeded" : "server_error", ["message"] = failed.Message };
@@ -74,6 +90,7 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
     public async ValueTask<JsonObject> FinishAsync(UsageDetails? details = null)
     {
         await StartAsync();
+        await CloseReasoningAsync();
         await CloseMessageAsync();
         if (draft.Status != "failed")
         {
@@ -121,6 +138,38 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
         item["arguments"] = arguments;
         item["status"] = "completed";
         await SendAsync("response.output_item.done", new JsonObject { ["output_index"] = index, ["item"] = item.DeepClone() });
+    }
+
+    /// <summary>A <c>reasoning</c> item whose summary streams the model's reasoning text.</summary>
+    private async ValueTask OpenReasoningAsync()
+    {
+        if (_reasoning is not null)
+            return;
+        _reasoningText = new System.Text.StringBuilder();
+        _reasoning = new JsonObject { ["type"] = "reasoning", ["id"] = ResponsesInput.NewId("rs"), ["summary"] = new JsonArray() };
+        draft.Output.Add(_reasoning);
+        var index = draft.Output.Count - 1;
+        await SendAsync("response.output_item.added", new JsonObject { ["output_index"] = index, ["item"] = _reasoning.DeepClone() });
+        await SendAsync("response.reasoning_summary_part.added", new JsonObject
+        {
+            ["item_id"] = (string)_reasoning["id"]!, ["output_index"] = index, ["summary_index"] = 0, ["part"] = new JsonObject { ["type"] = "summary_text", ["text"] = "" },
+        });
+    }
+
+    private async ValueTask CloseReasoningAsync()
+    {
+        if (_reasoning is null)
+            return;
+        var text = _reasoningText!.ToString();
+        var id = (string)_reasoning["id"]!;
+        var index = draft.Output.IndexOf(_reasoning);
+        await SendAsync("response.reasoning_summary_text.done", new JsonObject { ["item_id"] = id, ["output_index"] = index, ["summary_index"] = 0, ["text"] = text });
+        var part = new JsonObject { ["type"] = "summary_text", ["text"] = text };
+        await SendAsync("response.reasoning_summary_part.done", new JsonObject { ["item_id"] = id, ["output_index"] = index, ["summary_index"] = 0, ["part"] = part.DeepClone() });
+        _reasoning["summary"] = new JsonArray(part);
+        await SendAsync("response.output_item.done", new JsonObject { ["output_index"] = index, ["item"] = _reasoning.DeepClone() });
+        _reasoning = null;
+        _reasoningText = null;
     }
 
     private async ValueTask OpenMessageAsync()

@@ -9,6 +9,7 @@ using Parley.Chat;
 using Parley.Configuration;
 using Parley.Errors;
 using Parley.Limits;
+using Parley.Providers;
 using Parley.Streaming;
 
 namespace Parley.Api.Responses;
@@ -34,20 +35,37 @@ public static class ResponsesApi
         return group;
     }
 
+    /// <summary>
+    /// Relays the body to an OpenAI-compatible provider whose upstream serves the Responses API (<c>ServesResponses</c>; only
+    /// <c>model</c> rewritten, the upstream's bytes written back as they come); translates it over the engine otherwise.
+    /// </summary>
     public static async Task CreateResponse(
-        HttpContext context, JsonElement body, ChatRunner runner, TurnFactory turns, ResponseStore store, IOptions<ParleyOptions> options,
+        HttpContext context, ChatRunner runner, TurnFactory turns, ModelCatalog catalog, ResponseStore store, IOptions<ParleyOptions> options,
         Documents.FileParts files, TimeProvider time)
     {
         var caller = Callers.Of(context, "responses");
         var owner = caller.Owner;
-        var request = ResponsesRequest.Parse(body);
+        var body = await OpenAI.RequestBodies.ReadAsync(context.Request, context.RequestAborted);
+        using var document = OpenAI.RequestBodies.Parse(body);
+        var request = ResponsesRequest.Parse(document.RootElement);
         var previous = request.PreviousResponseId is { } previousId
             ? store.Find(previousId, owner) ?? throw new ParleyException(ErrorCodes.InvalidRequest, 400,
                 $"'previous_response_id': no stored response '{previousId}' (it was never stored, was deleted, or belongs to someone else).")
             : null;
         var callIds = new HashSet<string>(
             (previous?.History ?? []).SelectMany(m => m.Contents.OfType<FunctionCallContent>()).Select(c => c.CallId), StringComparer.Ordinal);
-        var (input, items) = ResponsesInput.Read(request.Input, callIds, options.Value.MaxImageBytes);
+        // Input a translation cannot read (other item types) may still be relayed as sent.
+        List<ChatMessage> input;
+        JsonArray items;
+        ParleyException? unreadable = null;
+        try
+        {
+            (input, items) = ResponsesInput.Read(request.Input, callIds, options.Value.MaxImageBytes);
+        }
+        catch (ParleyException ex) when (ex.Status == 400)
+        {
+            (input, items, unreadable) = ([], ResponsesRelay.RawItems(request.Input), ex);
+        }
         await files.ExpandAsync(input, context.RequestAborted);
 
         var history = new List<ChatMessage>(previous?.History ?? []);
@@ -58,16 +76,37 @@ public static class ResponsesApi
         messages.AddRange(history);
 
         var model = turns.ResolveModel(request.Model ?? previous?.ModelId, caller, VisionRouting.HasImages(messages));
+        var provider = catalog.Providers.GetValueOrDefault(model.Provider);
+        var relayed = model.Kind == ProviderKinds.OpenAI && provider is { Relay: true, ServesResponses: true }
+            && (previous is null || previous.RelayedBy == model.Provider);
+        if (!relayed)
+        {
+            if (unreadable is not null)
+                throw unreadable;
+            if (request.Untranslatable.Count > 0)
+                throw new ParleyException(ErrorCodes.InvalidRequest, 400, request.Untranslatable[0]);
+            TranslationLimits.Enforce(context, model, provider, [.. request.OpenAIOnly, .. OpenAI.OpenAIMessages.ImageDetails(input)]);
+        }
         var turn = new ChatTurn(model, messages, request.Options, caller);
+        var relay = relayed ? new Relay.RelayRequest(Providers.OpenAI.OpenAIResponsesRelay.Instance, body, request.Stream) : null;
+        relay?.AttachTo(turn.Options);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
         var draft = new ResponseDraft(ResponsesInput.NewId("resp"), time.GetUtcNow().ToUnixTimeSeconds(), model.Id, request.Echo);
+        var saved = new ResponsesRelay.Saved(store, request, owner, items, history, model.Provider, model.Id, time);
 
         JsonObject response;
         ResponseStream stream;
         if (!request.Stream)
         {
-            stream = new ResponseStream(draft, sse: null, context.RequestAborted);
             var reply = await runner.CompleteAsync(turn, context.RequestAborted);
+            if (ResponsesRelay.RelayedBody(reply) is { } raw)
+            {
+                ResponsesRelay.SaveRelayed(saved, raw, reply);
+                context.Response.ContentType = "application/json";
+                await context.Response.BodyWriter.WriteAsync(raw, context.RequestAborted);
+                return;
+            }
+            stream = new ResponseStream(draft, sse: null, context.RequestAborted);
             foreach (var content in reply.Messages.SelectMany(m => m.Contents))
             {
                 switch (content)
@@ -86,19 +125,40 @@ public static class ResponsesApi
             }
             await stream.WriteAsync(new ReplyFinished(reply.FinishReason?.Value, reply.AnsweredBy() ?? model.Id));
             response = await stream.FinishAsync(reply.Usage);
-            Save(store, request, owner, draft, response, items, history, stream, time);
+            Save(saved, draft, response, stream);
             await context.Response.WriteAsJsonAsync(response, context.RequestAborted);
             return;
         }
 
         using var sse = SseWriter.Begin(context);
         stream = new ResponseStream(draft, sse, context.RequestAborted);
+        var relaying = false;
         await foreach (var chatEvent in runner.StreamAsync(turn, context.RequestAborted))
-            await stream.WriteAsync(chatEvent);
+        {
+            if (chatEvent is RawDelta rawDelta)
+            {
+                relaying = true;
+                await sse.WriteRawAsync(rawDelta.Bytes, context.RequestAborted);
+            }
+            else if (!relaying)
+            {
+                await stream.WriteAsync(chatEvent);
+            }
+            else if (chatEvent is ReplyFailed failed)
+            {
+                await ResponsesRelay.WriteErrorAsync(sse, relay, failed, context.RequestAborted);
+                return;
+            }
+        }
         if (context.RequestAborted.IsCancellationRequested)
             return;
+        if (relaying)
+        {
+            ResponsesRelay.SaveStreamed(saved, relay);
+            return;
+        }
         response = await stream.FinishAsync();
-        Save(store, request, owner, draft, response, items, history, stream, time);
+        Save(saved, draft, response, stream);
     }
 
     public static IResult GetResponse(HttpContext context, string id, ResponseStore store)
@@ -147,15 +207,13 @@ public static class ResponsesApi
     private static StoredResponse Find(HttpContext context, string id, ResponseStore store) =>
         store.Find(id, Owners.Of(context)) ?? throw new ParleyException(ErrorCodes.InvalidRequest, 404, $"Response with id '{id}' not found.");
 
-    private static void Save(
-        ResponseStore store, ResponsesRequest request, string owner, ResponseDraft draft, JsonObject response, JsonArray items,
-        List<ChatMessage> history, ResponseStream stream, TimeProvider time)
+    private static void Save(ResponsesRelay.Saved saved, ResponseDraft draft, JsonObject response, ResponseStream stream)
     {
-        if (!request.Store)
+        if (!saved.Request.Store)
             return;
-        var continued = new List<ChatMessage>(history);
+        var continued = new List<ChatMessage>(saved.History);
         if (stream.AssistantContents.Count > 0)
             continued.Add(new ChatMessage(ChatRole.Assistant, stream.AssistantContents));
-        store.Save(new StoredResponse(draft.Id, owner, response, items, continued, draft.Model, time.GetUtcNow()));
+        saved.Store.Save(new StoredResponse(draft.Id, saved.Owner, response, saved.Items, continued, draft.Model, saved.Time.GetUtcNow()));
     }
 }

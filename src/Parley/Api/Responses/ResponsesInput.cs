@@ -134,8 +134,12 @@ internal static class ResponsesInput
                     if (String(part, "file_id", partWhere) is not null && String(part, "image_url", partWhere) is null)
                         throw Invalid(Path(partWhere, "file_id"), "is not supported (Parley has no Files API); send image_url as a data URL or an http(s) URL");
                     var url = RequireString(part, "image_url", partWhere);
-                    contents.Add(OpenAIMessages.Image(url, maxImageBytes));
-                    parts.Add(new JsonObject { ["type"] = "input_image", ["image_url"] = url, ["detail"] = String(part, "detail", partWhere) ?? "auto" });
+                    var image = OpenAIMessages.Image(url, maxImageBytes);
+                    var detail = String(part, "detail", partWhere) ?? "auto";
+                    if (detail != "auto")
+                        OpenAIMessages.SetDetail(image, detail, Path(partWhere, "detail"));
+                    contents.Add(image);
+                    parts.Add(new JsonObject { ["type"] = "input_image", ["image_url"] = url, ["detail"] = detail });
                     break;
                 case "input_file" when role == ChatRole.User:
                     if (String(part, "file_url", partWhere) is not null)

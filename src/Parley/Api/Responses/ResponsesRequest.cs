@@ -10,7 +10,8 @@ namespace Parley.Api.Responses;
 /// its <c>function_call_output</c> items may answer) is loaded; <see cref="Echo"/> holds the settings the response object repeats.
 /// </summary>
 internal sealed record ResponsesRequest(
-    string? Model, string? Instructions, JsonElement Input, ChatOptions Options, bool Stream, bool Store, string? PreviousResponseId, JsonObject Echo)
+    string? Model, string? Instructions, JsonElement Input, ChatOptions Options, bool Stream, bool Store, string? PreviousResponseId, JsonObject Echo,
+    IReadOnlyList<string> OpenAIOnly, IReadOnlyList<string> Untranslatable)
 {
     /// <summary>Accepted without effect on the answer: identifiers for the caller's own bookkeeping and which extra output fields to include.</summary>
     private static readonly HashSet<string> Known =
@@ -23,17 +24,24 @@ internal sealed record ResponsesRequest(
     public static ResponsesRequest Parse(JsonElement body)
     {
         RequireObject(body, "body");
-        RefuseUnknown(body, Known, "Responses API");
+        // What only a relay to an upstream serving this API carries; a translation refuses it with these sentences.
+        var untranslatable = new List<string>();
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!Known.Contains(property.Name))
+                untranslatable.Add($"'{property.Name}': this parameter is not supported by Parley's Responses API.");
+        }
         if (!body.TryGetProperty("input", out var input) || input.ValueKind is not (JsonValueKind.String or JsonValueKind.Array))
             throw Invalid("input", "is required and must be a string or an array of input items");
         if (Bool(body, "background", "") is true)
-            throw Invalid("background", "is not supported: Parley answers in the foreground (stream: true for long replies)");
+            untranslatable.Add(Invalid("background", "is not supported: Parley answers in the foreground (stream: true for long replies)").Message);
         if (Integer(body, "top_logprobs", "", 0, 20) is > 0)
-            throw Invalid("top_logprobs", "is not supported: Parley's providers do not return log probabilities through this API");
+            untranslatable.Add(Invalid("top_logprobs", "is not supported: Parley's providers do not return log probabilities through this API").Message);
         var truncation = String(body, "truncation", "");
         if (truncation is not (null or "auto" or "disabled"))
             throw Invalid("truncation", "must be 'auto' or 'disabled'");
         var metadata = Metadata(body);
+        var openAIOnly = new List<string>();
 
         var options = new ChatOptions
         {
@@ -41,10 +49,10 @@ internal sealed record ResponsesRequest(
             Temperature = (float?)Number(body, "temperature", "", 0, 2),
             TopP = (float?)Number(body, "top_p", "", 0, 1),
             AllowMultipleToolCalls = Bool(body, "parallel_tool_calls", ""),
-            ResponseFormat = ResponsesTools.Format(body),
             Reasoning = Reasoning(body),
         };
-        var tools = ResponsesTools.Read(body);
+        options.ResponseFormat = ResponsesTools.Format(body, options, openAIOnly);
+        var tools = ResponsesTools.Read(body, openAIOnly, untranslatable);
         options.Tools = tools.Count > 0 ? tools : null;
         options.ToolMode = ResponsesTools.Choice(body);
 
@@ -68,7 +76,7 @@ internal sealed record ResponsesRequest(
         };
         return new ResponsesRequest(
             String(body, "model", ""), String(body, "instructions", ""), input.Clone(), options,
-            Bool(body, "stream", "") ?? false, Bool(body, "store", "") ?? true, String(body, "previous_response_id", ""), echo);
+            Bool(body, "stream", "") ?? false, Bool(body, "store", "") ?? true, String(body, "previous_response_id", ""), echo, openAIOnly, untranslatable);
     }
 
     private static JsonObject Metadata(JsonElement body)

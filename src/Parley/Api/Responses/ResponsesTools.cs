@@ -7,7 +7,8 @@ namespace Parley.Api.Responses;
 /// <summary>The Responses API's function tools (flat <c>{type, name, description, parameters}</c>), <c>tool_choice</c> and <c>text.format</c>.</summary>
 internal static class ResponsesTools
 {
-    public static List<AITool> Read(JsonElement body)
+    /// <param name="untranslatable">Gets a sentence per hosted tool: only an upstream serving the Responses API runs those.</param>
+    public static List<AITool> Read(JsonElement body, List<string> openAIOnly, List<string> untranslatable)
     {
         if (!body.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
             return [];
@@ -21,12 +22,11 @@ internal static class ResponsesTools
             RequireObject(tool, where);
             var type = RequireString(tool, "type", where);
             if (type != "function")
-                throw Invalid(Path(where, "type"), $"'{type}' is a hosted tool, which Parley does not run; only 'function' tools are supported");
-            var name = RequireString(tool, "name", where);
-            var schema = tool.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object
-                ? p.Clone()
-                : JsonSerializer.SerializeToElement(new { type = "object", properties = new { } });
-            result.Add(AIFunctionFactory.CreateDeclaration(name, String(tool, "description", where) ?? "", schema));
+            {
+                untranslatable.Add(Invalid(Path(where, "type"), $"'{type}' is a hosted tool, which Parley does not run; only 'function' tools are supported").Message);
+                continue;
+            }
+            result.Add(FunctionTools.Read(tool, where, FunctionTools.Shape.Responses, openAIOnly));
         }
         return result;
     }
@@ -52,7 +52,8 @@ internal static class ResponsesTools
             : throw Invalid("tool_choice.type", $"'{type}' is not supported; use 'function'");
     }
 
-    public static ChatResponseFormat? Format(JsonElement body)
+    /// <summary><c>text.format</c>; a strict json_schema is marked on <paramref name="options"/> and named in <paramref name="openAIOnly"/>.</summary>
+    public static ChatResponseFormat? Format(JsonElement body, ChatOptions options, List<string> openAIOnly)
     {
         if (!body.TryGetProperty("text", out var text) || text.ValueKind == JsonValueKind.Null)
             return null;
@@ -65,9 +66,21 @@ internal static class ResponsesTools
             "text" => ChatResponseFormat.Text,
             "json_object" => ChatResponseFormat.Json,
             "json_schema" => format.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object
-                ? ChatResponseFormat.ForJsonSchema(schema.Clone(), RequireString(format, "name", "text.format"), String(format, "description", "text.format"))
+                ? JsonSchema(format, schema, options, openAIOnly)
                 : throw Invalid("text.format.schema", "is required for json_schema and must be an object"),
             var other => throw Invalid("text.format.type", $"must be text, json_object or json_schema, not '{other}'"),
         };
+    }
+
+    private static ChatResponseFormatJson JsonSchema(JsonElement format, JsonElement schema, ChatOptions options, List<string> openAIOnly)
+    {
+        var result = ChatResponseFormat.ForJsonSchema(schema.Clone(), RequireString(format, "name", "text.format"), String(format, "description", "text.format"));
+        if (Bool(format, "strict", "text.format") is { } strict)
+        {
+            (options.AdditionalProperties ??= [])[FunctionTools.StrictKey] = strict;
+            if (strict)
+                openAIOnly.Add("text.format.strict");
+        }
+        return result;
     }
 }

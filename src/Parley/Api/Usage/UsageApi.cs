@@ -24,15 +24,23 @@ public static class UsageApi
     }
 
     public static async Task<Ok<UsageReport>> Get(
-        HttpContext context, IUsageStore store, string? from = null, string? to = null, string? groupBy = null, string? owner = null, CancellationToken cancellationToken = default)
+        HttpContext context, IUsageStore store, UsageRecorder recorder, string? from = null, string? to = null, string? groupBy = null, string? owner = null,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(recorder);
+        // Calls that ended a moment ago (the request just refused for its budget, say) may still be queued: write them first.
+        await recorder.FlushAsync(TimeSpan.FromSeconds(2), cancellationToken);
         var groups = await store.QueryAsync(Parse(context, from, to, groupBy, owner), cancellationToken);
         return TypedResults.Ok(new UsageReport(groups, UsageTotals.Of(groups)));
     }
 
     public static async Task<IResult> GetCsv(
-        HttpContext context, IUsageStore store, string? from = null, string? to = null, string? groupBy = null, string? owner = null, CancellationToken cancellationToken = default)
+        HttpContext context, IUsageStore store, UsageRecorder recorder, string? from = null, string? to = null, string? groupBy = null, string? owner = null,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(recorder);
+        // Calls that ended a moment ago (the request just refused for its budget, say) may still be queued: write them first.
+        await recorder.FlushAsync(TimeSpan.FromSeconds(2), cancellationToken);
         var groups = await store.QueryAsync(Parse(context, from, to, groupBy, owner), cancellationToken);
         var csv = new StringBuilder("key,requests,promptTokens,completionTokens,totalTokens,cost,errors,cached,avgLatencyMs\n");
         foreach (var g in groups)

@@ -19,6 +19,8 @@ public sealed class AnthropicMessagesRelay : IRelayProtocol
 
     public string Path => "v1/messages";
 
+    public bool ServedBy(ProviderOptions provider) => true;
+
     public ReadOnlyMemory<byte> PrepareBody(RelayRequest request, string modelId, out bool usageAdded)
     {
         ArgumentNullException.ThrowIfNull(request);

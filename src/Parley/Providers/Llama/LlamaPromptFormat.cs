@@ -150,7 +150,7 @@ internal sealed class LlamaPromptFormat
                     text.Append("[called ").Append(call.Name).Append(']');
                     break;
                 case FunctionResultContent result:
-                    text.Append(result.Result?.ToString());
+                    text.Append(Tools.ToolContent.ResultText(result));
                     break;
             }
         }

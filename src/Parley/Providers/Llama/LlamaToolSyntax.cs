@@ -54,15 +54,7 @@ internal abstract class LlamaToolSyntax
             function = new { name = tool.Name, description = tool.Description, parameters = tool.JsonSchema },
         });
 
-    protected static string ResultText(FunctionResultContent result) =>
-        result.Exception is { } error ? $"Error: {error.Message}"
-        : result.Result switch
-        {
-            null => "",
-            string text => text,
-            JsonElement json => json.GetRawText(),
-            var other => JsonSerializer.Serialize(other),
-        };
+    protected static string ResultText(FunctionResultContent result) => Tools.ToolContent.ResultText(result);
 
     protected static string ArgumentsJson(FunctionCallContent call) =>
         JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>());

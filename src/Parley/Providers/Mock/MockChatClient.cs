@@ -41,7 +41,7 @@ internal sealed partial class MockChatClient(string model, MockOptions mockOptio
         if (history.LastOrDefault() is { Role.Value: "tool" } toolMessage)
         {
             var results = toolMessage.Contents.OfType<FunctionResultContent>()
-                .Select(r => $"The tool returned: {r.Result}");
+                .Select(r => $"The tool returned: {Tools.ToolContent.ResultText(r)}");
             await foreach (var update in StreamText(string.Join("\n", results), script, responseId, modelId, promptTokens, options, cancellationToken))
                 yield return update;
             yield break;

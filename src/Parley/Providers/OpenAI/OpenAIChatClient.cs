@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OpenAIChat = OpenAI.Chat;
 
+#pragma warning disable SCME0001 // the SDK's JsonPatch (unknown response fields) is marked experimental
+
 namespace Parley.Providers.OpenAI;
 
 /// <summary>An <see cref="IChatClient"/> over the OpenAI SDK's chat completions client.</summary>
@@ -101,6 +103,22 @@ internal sealed class OpenAIChatClient : IChatClient
     {
     }
 
+    /// <summary>Microsoft.Extensions.AI's <c>strictJsonSchema</c> convention, on a tool or on the options (for the response format).</summary>
+    private static bool? Strict(IReadOnlyDictionary<string, object?>? properties) =>
+        properties?.TryGetValue("strictJsonSchema", out var value) == true && value is bool strict ? strict : null;
+
+    /// <summary>
+    /// The <c>reasoning_content</c> OpenAI-compatible reasoning servers (DeepSeek, vLLM, llama.cpp) send beside the content;
+    /// the SDK keeps such unknown fields in the model's patch.
+    /// </summary>
+    private static string? Reasoning(System.ClientModel.Primitives.JsonPatch patch, ReadOnlySpan<byte> path) =>
+        patch.TryGetValue(path, out string? value) && !string.IsNullOrEmpty(value) ? value : null;
+
+    private static OpenAIChat.ChatImageDetailLevel? Detail(AIContent image) =>
+        image.AdditionalProperties?.TryGetValue("detail", out var value) == true && value is string { Length: > 0 } detail
+            ? new OpenAIChat.ChatImageDetailLevel(detail)
+            : default(OpenAIChat.ChatImageDetailLevel?);
+
     private (OpenAIChat.ChatClient Client, OpenAIChat.ChatCompletionOptions Options) ToCompletionOptions(ChatOptions? options)
     {
         var result = new OpenAIChat.ChatCompletionOptions();
@@ -121,7 +139,7 @@ internal sealed class OpenAIChatClient : IChatClient
         foreach (var function in (options.Tools ?? []).OfType<AIFunctionDeclaration>())
         {
             result.Tools.Add(OpenAIChat.ChatTool.CreateFunctionTool(
-                function.Name, function.Description, BinaryData.FromString(function.JsonSchema.GetRawText())));
+                function.Name, function.Description, BinaryData.FromString(function.JsonSchema.GetRawText()), Strict(function.AdditionalProperties)));
         }
 
         if (result.Tools.Count > 0)
@@ -140,7 +158,7 @@ internal sealed class OpenAIChatClient : IChatClient
         result.ResponseFormat = options.ResponseFormat switch
         {
             ChatResponseFormatJson { Schema: { } schema } json => OpenAIChat.ChatResponseFormat.CreateJsonSchemaFormat(
-                json.SchemaName ?? "response", BinaryData.FromString(schema.GetRawText()), json.SchemaDescription),
+                json.SchemaName ?? "response", BinaryData.FromString(schema.GetRawText()), json.SchemaDescription, Strict(options.AdditionalProperties)),
             ChatResponseFormatJson => OpenAIChat.ChatResponseFormat.CreateJsonObjectFormat(),
             ChatResponseFormatText => OpenAIChat.ChatResponseFormat.CreateTextFormat(),
             _ => null,
@@ -187,10 +205,10 @@ internal sealed class OpenAIChatClient : IChatClient
                     parts.Add(OpenAIChat.ChatMessageContentPart.CreateTextPart(text.Text));
                     break;
                 case DataContent data when data.HasTopLevelMediaType("image"):
-                    parts.Add(OpenAIChat.ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(data.Data), data.MediaType));
+                    parts.Add(OpenAIChat.ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(data.Data), data.MediaType, Detail(data)));
                     break;
                 case UriContent uri when uri.HasTopLevelMediaType("image"):
-                    parts.Add(OpenAIChat.ChatMessageContentPart.CreateImagePart(uri.Uri));
+                    parts.Add(OpenAIChat.ChatMessageContentPart.CreateImagePart(uri.Uri, Detail(uri)));
                     break;
             }
         }
@@ -217,18 +235,13 @@ internal sealed class OpenAIChatClient : IChatClient
             ? rawText
             : JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions);
 
-    private static string ToToolResultText(FunctionResultContent result) => result switch
-    {
-        { Exception: { } error } => "Error: " + error.Message,
-        { Result: null } => "",
-        { Result: string text } => text,
-        { Result: JsonElement json } => json.ValueKind == JsonValueKind.String ? json.GetString() ?? "" : json.GetRawText(),
-        _ => JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions),
-    };
+    private static string ToToolResultText(FunctionResultContent result) => Tools.ToolContent.ResultText(result);
 
     private static ChatResponse FromCompletion(OpenAIChat.ChatCompletion completion)
     {
         var contents = new List<AIContent>();
+        if (Reasoning(completion.Patch, "$.choices[0].message.reasoning_content"u8) is { } reasoning)
+            contents.Add(new TextReasoningContent(reasoning));
         foreach (var part in completion.Content)
         {
             if (part.Kind == OpenAIChat.ChatMessageContentPartKind.Text && !string.IsNullOrEmpty(part.Text))
@@ -255,6 +268,8 @@ internal sealed class OpenAIChatClient : IChatClient
     private static ChatResponseUpdate FromStreamingUpdate(OpenAIChat.StreamingChatCompletionUpdate update, StreamingToolCalls toolCalls)
     {
         var contents = new List<AIContent>();
+        if (Reasoning(update.Patch, "$.choices[0].delta.reasoning_content"u8) is { } reasoning)
+            contents.Add(new TextReasoningContent(reasoning));
         foreach (var part in update.ContentUpdate)
         {
             if (!string.IsNullOrEmpty(part.Text))

@@ -23,6 +23,8 @@ public sealed class OpenAIChatRelay : IRelayProtocol
 
     public string Path => "chat/completions";
 
+    public bool ServedBy(ProviderOptions provider) => true;
+
     public ReadOnlyMemory<byte> PrepareBody(RelayRequest request, string modelId, out bool usageAdded)
     {
         ArgumentNullException.ThrowIfNull(request);

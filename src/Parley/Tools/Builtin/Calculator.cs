@@ -20,7 +20,8 @@ public static class Calculator
     private const int MaxLength = 1000;
     private const int MaxDepth = 64;
 
-    /// <summary>The result as text, or a message starting with <c>Error:</c>.</summary>
+    /// <summary>The result as text.</summary>
+    /// <exception cref="ToolException">The expression is malformed or its value is not a finite number.</exception>
     public static string Run(string expression)
     {
         try
@@ -29,7 +30,7 @@ public static class Calculator
         }
         catch (FormatException ex)
         {
-            return "Error: " + ex.Message;
+            throw new ToolException(ex.Message, ex);
         }
     }
 

@@ -10,7 +10,8 @@ public sealed class CurrentTime(TimeProvider clock)
     public const string Description =
         "Returns the current date and time. Optionally pass an IANA time zone such as \"Europe/Paris\" or \"America/New_York\"; the default is UTC.";
 
-    /// <summary>The time as text, or a message starting with <c>Error:</c> for an unknown zone.</summary>
+    /// <summary>The time as text.</summary>
+    /// <exception cref="ToolException">The zone is not a known IANA time zone.</exception>
     public string Now(string? timezone = null)
     {
         var zoneId = string.IsNullOrWhiteSpace(timezone) ? "UTC" : timezone.Trim();
@@ -23,7 +24,7 @@ public sealed class CurrentTime(TimeProvider clock)
         }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
         {
-            return $"Error: \"{(zoneId.Length > 64 ? zoneId[..64] : zoneId)}\" is not a known IANA time zone; use a name such as Europe/Berlin, Asia/Tokyo or UTC.";
+            throw new ToolException($"\"{(zoneId.Length > 64 ? zoneId[..64] : zoneId)}\" is not a known IANA time zone; use a name such as Europe/Berlin, Asia/Tokyo or UTC.", ex);
         }
 
         var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone);

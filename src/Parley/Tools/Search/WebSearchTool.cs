@@ -14,27 +14,20 @@ public sealed class WebSearchTool(IWebSearchBackend backend, int defaultCount = 
 
     private const int MaxQueryChars = 400;
 
-    /// <summary>Results as numbered text; backend failures come back as <c>Error: ...</c>.</summary>
+    /// <summary>Results as numbered text.</summary>
+    /// <exception cref="ToolException">The query is empty or the backend failed.</exception>
     public async Task<string> SearchAsync(
         [Description("What to search for, as you would type it into a search engine.")] string query,
         [Description("How many results to return (1-10).")] int? count = null,
         CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(query))
-            return "Error: the query is empty.";
+            throw new ToolException("the query is empty.");
         query = query.Trim();
         if (query.Length > MaxQueryChars)
             query = query[..MaxQueryChars];
 
-        IReadOnlyList<WebSearchResult> results;
-        try
-        {
-            results = await backend.SearchAsync(query, Math.Clamp(count ?? defaultCount, 1, 10), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ToolException ex)
-        {
-            return "Error: " + ex.Message;
-        }
+        var results = await backend.SearchAsync(query, Math.Clamp(count ?? defaultCount, 1, 10), cancellationToken).ConfigureAwait(false);
 
         return Format(query, results);
     }

@@ -21,12 +21,13 @@ public sealed class WebPageReader(HttpClient http, ReadWebPageToolOptions option
         "Fetches a web page (http or https URL) and returns its readable text with headings, lists and links. "
         + "Use it to read a search result or a page the user mentions.";
 
-    /// <summary>Reads <paramref name="url"/>; failures come back as text starting with <c>Error:</c>.</summary>
+    /// <summary>Reads <paramref name="url"/>.</summary>
+    /// <exception cref="ToolException">The URL is not http(s), the page could not be fetched or is not text.</exception>
     [SuppressMessage("Design", "CA1054:URI-like parameters should not be strings", Justification = "The model sends a string.")]
     public async Task<string> ReadAsync(string url, CancellationToken cancellationToken = default)
     {
         if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            return "Error: give an absolute http:// or https:// URL.";
+            throw new ToolException("give an absolute http:// or https:// URL.");
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds));
@@ -36,15 +37,15 @@ public sealed class WebPageReader(HttpClient http, ReadWebPageToolOptions option
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"Error: {uri} did not answer within {options.TimeoutSeconds} seconds.";
+            throw new ToolException($"{uri} did not answer within {options.TimeoutSeconds} seconds.");
         }
         catch (HttpRequestException ex) when (GuardedHttp.IsBlocked(ex, out var blocked))
         {
-            return $"Error: {blocked!.Host} is on a private, local or otherwise restricted network ({blocked.Reason}); Parley does not read pages there.";
+            throw new ToolException($"{blocked!.Host} is on a private, local or otherwise restricted network ({blocked.Reason}); Parley does not read pages there.");
         }
         catch (HttpRequestException ex)
         {
-            return $"Error: could not fetch {uri} ({ex.HttpRequestError}).";
+            throw new ToolException($"could not fetch {uri} ({ex.HttpRequestError}).");
         }
     }
 
@@ -62,25 +63,25 @@ public sealed class WebPageReader(HttpClient http, ReadWebPageToolOptions option
             {
                 var location = response.Headers.Location;
                 if (location is null)
-                    return $"Error: {uri} redirected without saying where to (HTTP {(int)response.StatusCode}).";
+                    throw new ToolException($"{uri} redirected without saying where to (HTTP {(int)response.StatusCode}).");
                 if (hop >= options.MaxRedirects)
-                    return $"Error: {uri} redirected more than {options.MaxRedirects} times; stopped following.";
+                    throw new ToolException($"{uri} redirected more than {options.MaxRedirects} times; stopped following.");
                 var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
                 if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
-                    return $"Error: {uri} redirected to a non-http address ({next.Scheme}:), which Parley does not follow.";
+                    throw new ToolException($"{uri} redirected to a non-http address ({next.Scheme}:), which Parley does not follow.");
                 uri = next;
                 continue;
             }
 
             if (!response.IsSuccessStatusCode)
-                return $"Error: {uri} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.";
+                throw new ToolException($"{uri} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.");
 
             var mediaType = response.Content.Headers.ContentType?.MediaType?.ToLowerInvariant() ?? "";
             var kind = Classify(mediaType);
             if (kind == ContentKind.Pdf)
-                return $"Error: {uri} is a PDF document; Parley cannot read PDFs. Look for an HTML version of the page.";
+                throw new ToolException($"{uri} is a PDF document; Parley cannot read PDFs. Look for an HTML version of the page.");
             if (kind == ContentKind.Unsupported)
-                return $"Error: {uri} is {(mediaType.Length == 0 ? "of an unknown type" : mediaType)}, not a web page or text; Parley reads HTML and plain text only.";
+                throw new ToolException($"{uri} is {(mediaType.Length == 0 ? "of an unknown type" : mediaType)}, not a web page or text; Parley reads HTML and plain text only.");
 
             var (body, truncated) = await ReadCappedAsync(response.Content, cancellationToken).ConfigureAwait(false);
             var text = kind == ContentKind.Html ? HtmlText.Extract(body, uri) : body.Trim();

@@ -7,7 +7,7 @@ using static Parley.Tests.Tools.ScriptedChatClient;
 
 namespace Parley.Tests.Tools;
 
-public sealed class ToolInvokingChatClientTests
+public sealed class ParleyFunctionInvokingChatClientTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
@@ -18,13 +18,13 @@ public sealed class ToolInvokingChatClientTests
     private static List<ChatMessage> Ask(string text) => [new(ChatRole.User, text)];
 
     private static string ResultText(ChatMessage toolMessage, int index = 0) =>
-        Assert.IsType<string>(toolMessage.Contents.OfType<FunctionResultContent>().ElementAt(index).Result);
+        ToolContent.ResultText(toolMessage.Contents.OfType<FunctionResultContent>().ElementAt(index));
 
     [Fact]
     public async Task OneCallThenAnswerAppendsCallResultAndAnswer()
     {
         var model = new ScriptedChatClient().ThenCall(Call("add", "c1", new { a = 2, b = 3 })).ThenText("It is 5.");
-        using var client = new ToolInvokingChatClient(model);
+        using var client = new ParleyFunctionInvokingChatClient(model);
 
         var response = await client.GetResponseAsync(Ask("2+3?"), With(Add)).WaitAsync(Bound);
 
@@ -60,7 +60,7 @@ public sealed class ToolInvokingChatClientTests
         var model = new ScriptedChatClient()
             .ThenCall(Call("meet", "c1", new { name = "a" }), Call("meet", "c2", new { name = "b" }))
             .ThenText("done");
-        using var client = new ToolInvokingChatClient(model);
+        using var client = new ParleyFunctionInvokingChatClient(model);
 
         var response = await client.GetResponseAsync(Ask("go"), With(rendezvous)).WaitAsync(Bound);
 
@@ -75,7 +75,7 @@ public sealed class ToolInvokingChatClientTests
         var invocations = 0;
         var count = AIFunctionFactory.Create(() => Interlocked.Increment(ref invocations), "count");
         var model = new ScriptedChatClient().ThenCall([.. Enumerable.Range(0, 5).Select(i => Call("count", $"c{i}"))]).ThenText("ok");
-        using var client = new ToolInvokingChatClient(model, new ToolLoopOptions { MaxCallsPerRound = 3 });
+        using var client = new ParleyFunctionInvokingChatClient(model, new ToolLoopOptions { MaxCallsPerRound = 3 });
 
         var response = await client.GetResponseAsync(Ask("x"), With(count)).WaitAsync(Bound);
 
@@ -88,7 +88,7 @@ public sealed class ToolInvokingChatClientTests
     public async Task UnknownToolGetsAnErrorResultAndTheLoopGoesOn()
     {
         var model = new ScriptedChatClient().ThenCall(Call("delete_everything", "c1")).ThenText("Sorry.");
-        using var client = new ToolInvokingChatClient(model);
+        using var client = new ParleyFunctionInvokingChatClient(model);
 
         var response = await client.GetResponseAsync(Ask("x"), With(Add)).WaitAsync(Bound);
 
@@ -107,7 +107,7 @@ public sealed class ToolInvokingChatClientTests
             json => JsonSerializer.Deserialize<Dictionary<string, object?>>(json));
         Assert.NotNull(badCall.Exception);
         var model = new ScriptedChatClient().ThenCall(badCall).ThenText("ok");
-        using var client = new ToolInvokingChatClient(model);
+        using var client = new ParleyFunctionInvokingChatClient(model);
 
         var response = await client.GetResponseAsync(Ask("x"), With(tool)).WaitAsync(Bound);
 
@@ -119,7 +119,7 @@ public sealed class ToolInvokingChatClientTests
     public async Task MissingParameterGetsAnErrorResult()
     {
         var model = new ScriptedChatClient().ThenCall(Call("add", "c1", new { a = 1 })).ThenText("ok");
-        using var client = new ToolInvokingChatClient(model);
+        using var client = new ParleyFunctionInvokingChatClient(model);
 
         var response = await client.GetResponseAsync(Ask("x"), With(Add)).WaitAsync(Bound);
 
@@ -132,7 +132,7 @@ public sealed class ToolInvokingChatClientTests
         var tool = AIFunctionFactory.Create(string () => throw new InvalidOperationException("connection string Password=hunter2"), "boom");
         var friendly = AIFunctionFactory.Create(string () => throw new ToolException("the wiki is read-only"), "wiki");
         var model = new ScriptedChatClient().ThenCall(Call("boom", "c1"), Call("wiki", "c2")).ThenText("ok");
-        using var client = new ToolInvokingChatClient(model);
+        using var client = new ParleyFunctionInvokingChatClient(model);
 
         var response = await client.GetResponseAsync(Ask("x"), With(tool, friendly)).WaitAsync(Bound);
 
@@ -143,12 +143,46 @@ public sealed class ToolInvokingChatClientTests
     }
 
     [Fact]
+    public async Task AFailedCallCarriesItsExceptionAndTheModelReadsTheSafeMessage()
+    {
+        var tool = AIFunctionFactory.Create(string () => throw new InvalidOperationException("connection string Password=hunter2"), "boom");
+        var calculator = AIFunctionFactory.Create((string expression) => Calculator.Run(expression), Calculator.ToolName);
+        foreach (var streaming in new[] { false, true })
+        {
+            var model = new ScriptedChatClient()
+                .ThenCall(Call("boom", "c1"), Call(Calculator.ToolName, "c2", new { expression = "1 / 0" }), Call("add", "c3", new { a = 1, b = 2 }))
+                .ThenText("ok");
+            using var client = new ParleyFunctionInvokingChatClient(model);
+
+            var results = streaming
+                ? (await Collect(client.GetStreamingResponseAsync(Ask("x"), With(tool, calculator, Add)))).SelectMany(u => u.Contents).OfType<FunctionResultContent>().ToList()
+                : (await client.GetResponseAsync(Ask("x"), With(tool, calculator, Add)).WaitAsync(Bound)).Messages[1].Contents.OfType<FunctionResultContent>().ToList();
+
+            var byId = results.ToDictionary(r => r.CallId);
+            var boom = Assert.IsType<ToolException>(byId["c1"].Exception);
+            Assert.IsType<InvalidOperationException>(boom.InnerException);
+            Assert.Equal("Error: boom failed unexpectedly; the error was logged on the server.", ToolContent.ResultText(byId["c1"]));
+            Assert.Equal("division by zero.", Assert.IsType<ToolException>(byId["c2"].Exception).Message);
+            Assert.Equal("Error: division by zero.", ToolContent.ResultText(byId["c2"]));
+            Assert.Null(byId["c3"].Exception);
+            Assert.False(ToolContent.IsError(byId["c3"]));
+
+            // What the model is sent next: the same results, failures with their exception and their text.
+            var sent = model.Requests[1][2].Contents.OfType<FunctionResultContent>().ToList();
+            Assert.Equal(["c1", "c2", "c3"], sent.Select(r => r.CallId));
+            Assert.Equal(["Error: boom failed unexpectedly; the error was logged on the server.", "Error: division by zero.", "3"], sent.Select(r => r.Result?.ToString()));
+            Assert.Equal([true, true, false], sent.Select(ToolContent.IsError));
+            Assert.DoesNotContain(sent, r => r.Result?.ToString()?.Contains("hunter2", StringComparison.Ordinal) == true);
+        }
+    }
+
+    [Fact]
     public async Task HangingToolIsCutOffByTheTimeout()
     {
         // Ignores its cancellation token on purpose.
         var hang = AIFunctionFactory.Create(async () => { await Task.Delay(Timeout.Infinite); return "never"; }, "hang");
         var model = new ScriptedChatClient().ThenCall(Call("hang", "c1")).ThenText("gave up");
-        using var client = new ToolInvokingChatClient(model, new ToolLoopOptions { ToolTimeout = TimeSpan.FromMilliseconds(200) });
+        using var client = new ParleyFunctionInvokingChatClient(model, new ToolLoopOptions { ToolTimeout = TimeSpan.FromMilliseconds(200) });
         var watch = Stopwatch.StartNew();
 
         var response = await client.GetResponseAsync(Ask("x"), With(hang)).WaitAsync(Bound);
@@ -165,7 +199,7 @@ public sealed class ToolInvokingChatClientTests
         // Returned unmarshalled, lazily: the loop must stop serialising at the cap instead of building 30 MB of JSON.
         var hugeObject = new RawFunction("huge_object", () => Enumerable.Range(0, 1_000_000).Select(i => new { id = i, name = "item " + i }));
         var model = new ScriptedChatClient().ThenCall(Call("huge_text", "c1"), Call("huge_object", "c2")).ThenText("ok");
-        using var client = new ToolInvokingChatClient(model, new ToolLoopOptions { MaxResultChars = 1000 });
+        using var client = new ParleyFunctionInvokingChatClient(model, new ToolLoopOptions { MaxResultChars = 1000 });
 
         var response = await client.GetResponseAsync(Ask("x"), With(huge, hugeObject)).WaitAsync(Bound);
 
@@ -185,14 +219,14 @@ public sealed class ToolInvokingChatClientTests
         var invocations = 0;
         var ping = AIFunctionFactory.Create(() => ++invocations, "ping");
         var model = new ScriptedChatClient().AlwaysCall(i => Call("ping", $"c{i}"));
-        using var client = new ToolInvokingChatClient(model, new ToolLoopOptions { MaxRounds = 3 });
+        using var client = new ParleyFunctionInvokingChatClient(model, new ToolLoopOptions { MaxRounds = 3 });
 
         var response = await client.GetResponseAsync(Ask("x"), With(ping)).WaitAsync(Bound);
 
         Assert.Equal(4, model.Requests.Count);
         Assert.Equal(3, invocations);
         Assert.Equal("Stopped after 3 tool rounds: the model kept asking for tools without giving an answer.", response.Messages[^1].Text);
-        Assert.Equal(true, response.AdditionalProperties?[ToolInvokingChatClient.RoundLimitReachedKey]);
+        Assert.Equal(true, response.AdditionalProperties?[ParleyFunctionInvokingChatClient.RoundLimitReachedKey]);
         AssertEveryCallAnswered(response.Messages);
     }
 
@@ -204,7 +238,7 @@ public sealed class ToolInvokingChatClientTests
         var model = new ScriptedChatClient()
             .ThenCall(Call("get_weather", "c1", new { city = "Oslo" }))
             .ThenCall(Call("get_weather", "c2", new { city = "Oslo" }));
-        using var client = new ToolInvokingChatClient(model);
+        using var client = new ParleyFunctionInvokingChatClient(model);
 
         var response = await client.GetResponseAsync(Ask("weather?"), With(clientTool, Add)).WaitAsync(Bound);
 
@@ -225,7 +259,7 @@ public sealed class ToolInvokingChatClientTests
             .Then((_, _, _) => Task.FromResult(Response(new ChatMessage(ChatRole.Assistant,
                 [new TextContent("Let me add. "), Call("add", "c1", new { a = 2, b = 2 })]), 10, 2)))
             .ThenText("It is 4.");
-        using var client = new ToolInvokingChatClient(model);
+        using var client = new ParleyFunctionInvokingChatClient(model);
 
         var updates = await Collect(client.GetStreamingResponseAsync(Ask("2+2?"), With(Add)));
 
@@ -259,7 +293,7 @@ public sealed class ToolInvokingChatClientTests
         var slow = AIFunctionFactory.Create(async (CancellationToken ct) => { await releaseSlow.Task.WaitAsync(ct); return "slow"; }, "slow");
         var fast = AIFunctionFactory.Create(() => "fast", "fast");
         var model = new ScriptedChatClient().ThenCall(Call("slow", "c1"), Call("fast", "c2")).ThenText("both");
-        using var client = new ToolInvokingChatClient(model);
+        using var client = new ParleyFunctionInvokingChatClient(model);
 
         var results = new List<string>();
         await foreach (var update in client.GetStreamingResponseAsync(Ask("x"), With(slow, fast)).WithCancellation(new CancellationTokenSource(Bound).Token))
@@ -281,7 +315,7 @@ public sealed class ToolInvokingChatClientTests
     {
         var ping = AIFunctionFactory.Create(() => "pong", "ping");
         var model = new ScriptedChatClient().AlwaysCall(i => Call("ping", $"c{i}"));
-        using var client = new ToolInvokingChatClient(model, new ToolLoopOptions { MaxRounds = 2 });
+        using var client = new ParleyFunctionInvokingChatClient(model, new ToolLoopOptions { MaxRounds = 2 });
 
         var updates = await Collect(client.GetStreamingResponseAsync(Ask("x"), With(ping)));
 
@@ -289,7 +323,7 @@ public sealed class ToolInvokingChatClientTests
         Assert.Equal(2, updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>().Count());
         Assert.Equal(2, updates.SelectMany(u => u.Contents).OfType<FunctionResultContent>().Count());
         Assert.Equal("Stopped after 2 tool rounds: the model kept asking for tools without giving an answer.", updates[^1].Text);
-        Assert.Equal(true, updates[^1].AdditionalProperties?[ToolInvokingChatClient.RoundLimitReachedKey]);
+        Assert.Equal(true, updates[^1].AdditionalProperties?[ParleyFunctionInvokingChatClient.RoundLimitReachedKey]);
         AssertEveryCallAnswered(updates.ToChatResponse().Messages);
     }
 
@@ -316,7 +350,7 @@ public sealed class ToolInvokingChatClientTests
                 return "never";
             }, "wait");
             var model = new ScriptedChatClient().ThenCall(Call("wait", "c1")).ThenText("unreachable");
-            using var client = new ToolInvokingChatClient(model);
+            using var client = new ParleyFunctionInvokingChatClient(model);
             using var cts = new CancellationTokenSource();
 
             Task run = streaming

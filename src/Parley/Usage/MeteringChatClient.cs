@@ -2,18 +2,20 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Parley.Chat;
+using Parley.Observability;
 using Parley.Providers;
 using Parley.Tokens;
 
 namespace Parley.Usage;
 
 /// <summary>
-/// Records one <see cref="UsageRecord"/> per call of <paramref name="model"/> for the caller in the call's options:
-/// tokens, the model that answered, cache hit, latency, time to the first token and outcome. A stream that ends
-/// without a usage report gets one counted with the model's tokenizer (marked <c>estimated</c>), so every surface
-/// can report usage; a stream that is cut, cancelled or fails is recorded with what was sent and seen.
+/// Measures every call of <paramref name="model"/> once, for the caller in the call's options, and hands the
+/// <see cref="CallMeasurement"/> to each <see cref="ICallMeter"/> (metrics, token budgets, usage records): tokens, the
+/// model that answered, cache hit, duration, time to the first token and outcome. A stream that ends without a usage
+/// report gets one counted with the model's tokenizer (marked <c>estimated</c>), so every surface can report usage; a
+/// stream that is cut, cancelled or fails is measured with what was sent and seen.
 /// </summary>
-public sealed class UsageChatClient(IChatClient innerClient, ModelEntry model, UsageRecorder recorder, TokenCounter counter, TimeProvider time)
+public sealed class MeteringChatClient(IChatClient innerClient, ModelEntry model, TokenCounter counter, TimeProvider time, IReadOnlyList<ICallMeter> meters)
     : DelegatingChatClient(innerClient)
 {
     public override async Task<ChatResponse> GetResponseAsync(
@@ -21,7 +23,7 @@ public sealed class UsageChatClient(IChatClient innerClient, ModelEntry model, U
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
         var tally = new UsageTally(list, counter);
-        var at = time.GetUtcNow();
+        var call = Start(options, streaming: false);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -39,7 +41,7 @@ public sealed class UsageChatClient(IChatClient innerClient, ModelEntry model, U
         }
         finally
         {
-            Record(options.GetCaller(), tally, at, started, firstTokenMs: null);
+            await FinishAsync(call, tally, started, firstTokenMs: null).ConfigureAwait(false);
         }
     }
 
@@ -48,7 +50,7 @@ public sealed class UsageChatClient(IChatClient innerClient, ModelEntry model, U
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
         var tally = new UsageTally(list, counter);
-        var at = time.GetUtcNow();
+        var call = Start(options, streaming: true);
         var started = Stopwatch.GetTimestamp();
         double? firstTokenMs = null;
         ChatResponseUpdate? last = null;
@@ -67,6 +69,7 @@ public sealed class UsageChatClient(IChatClient innerClient, ModelEntry model, U
                     tally.Failed(ex, cancellationToken);
                     throw;
                 }
+
                 var update = updates.Current;
                 if (firstTokenMs is null && HasText(update))
                     firstTokenMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -74,6 +77,7 @@ public sealed class UsageChatClient(IChatClient innerClient, ModelEntry model, U
                 last = update;
                 yield return update;
             }
+
             if (!tally.Reported && last is not null && !tally.Cached)
             {
                 var reportEstimate = new UsageContent(Estimated(tally.Estimate())) { AdditionalProperties = new() { ["estimated"] = true } };
@@ -84,26 +88,34 @@ public sealed class UsageChatClient(IChatClient innerClient, ModelEntry model, U
                 tally.Observe(estimate);
                 yield return estimate;
             }
+
             tally.Completed();
         }
         finally
         {
             tally.ObserveRelay(options);
-            Record(options.GetCaller(), tally, at, started, firstTokenMs);
+            await FinishAsync(call, tally, started, firstTokenMs).ConfigureAwait(false);
         }
+    }
+
+    private CallMeasurement Start(ChatOptions? options, bool streaming)
+    {
+        var span = Activity.Current is { Source.Name: ParleyTracing.SourceName } current ? current : null;
+        var call = new CallMeasurement(model, options.GetCaller(), streaming, time.GetUtcNow(), span);
+        for (var i = 0; i < meters.Count; i++)
+            meters[i].Started(call);
+        return call;
+    }
+
+    private async ValueTask FinishAsync(CallMeasurement call, UsageTally tally, long started, double? firstTokenMs)
+    {
+        call.End(tally, Stopwatch.GetElapsedTime(started).TotalMilliseconds, firstTokenMs);
+        for (var i = 0; i < meters.Count; i++)
+            await meters[i].FinishedAsync(call).ConfigureAwait(false);
     }
 
     private static UsageDetails Estimated(Conversations.TokenUsage usage) =>
         new() { InputTokenCount = usage.PromptTokens, OutputTokenCount = usage.CompletionTokens, TotalTokenCount = usage.TotalTokens };
-
-    private void Record(Caller caller, UsageTally tally, DateTimeOffset at, long started, double? firstTokenMs)
-    {
-        var usage = tally.Total();
-        recorder.Record(new UsageRecord(
-            at, caller.Owner, caller.KeyId, caller.Surface, model.Id, tally.AnsweredBy ?? model.Id,
-            usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, tally.Cached,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds, firstTokenMs, tally.Outcome, Cost: null));
-    }
 
     private static bool HasText(ChatResponseUpdate update)
     {
@@ -112,6 +124,7 @@ public sealed class UsageChatClient(IChatClient innerClient, ModelEntry model, U
             if (content is TextContent { Text.Length: > 0 })
                 return true;
         }
+
         return false;
     }
 }
