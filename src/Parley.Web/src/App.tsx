@@ -123,7 +123,8 @@ export function App() {
       </>
     );
   } else {
-    body = <MessageList conversationKey={state.conversationId ?? 'new'} turns={turns} index={chat.index} streaming={streaming} footer={failureBox} />;
+    body = <MessageList conversationKey={state.conversationId ?? 'new'} turns={turns} index={chat.index} streaming={streaming} footer={failureBox}
+      onLoadOlder={state.older ? chat.loadOlder : undefined} />;
   }
 
   return (

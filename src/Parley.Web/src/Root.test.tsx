@@ -140,7 +140,7 @@ describe('a session lost mid-way', () => {
     window.history.replaceState(null, '', '/c/conv-42');
     render(<Root />);
     await screen.findByRole('navigation', { name: 'Conversations' });
-    await waitFor(() => expect(server.callsTo('GET', '/api/conversations/conv-42')).toHaveLength(1));
+    await waitFor(() => expect(server.callsTo('GET', '/api/conversations/conv-42/messages')).toHaveLength(1));
 
     server.expireSession();
     // Any later call (here the sidebar's search) meets the 401.
@@ -151,7 +151,7 @@ describe('a session lost mid-way', () => {
 
     await signIn('alice', 'alice-password');
     await screen.findByRole('navigation', { name: 'Conversations' });
-    await waitFor(() => expect(server.callsTo('GET', '/api/conversations/conv-42')).toHaveLength(2));
+    await waitFor(() => expect(server.callsTo('GET', '/api/conversations/conv-42/messages')).toHaveLength(2));
     expect(window.location.pathname).toBe('/c/conv-42');
   });
 

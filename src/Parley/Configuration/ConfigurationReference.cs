@@ -30,6 +30,7 @@ public static class ConfigurationReference
         (Storage.StorageOptions.Section, typeof(Storage.StorageOptions)),
         (Replies.ReplyOptions.Section, typeof(Replies.ReplyOptions)),
         (Compression.ContextCompressionOptions.Section, typeof(Compression.ContextCompressionOptions)),
+        (Conversations.TitleOptions.Section, typeof(Conversations.TitleOptions)),
         (Observability.TelemetryOptions.Section, typeof(Observability.TelemetryOptions)),
         (Portability.ImportOptions.Section, typeof(Portability.ImportOptions)),
         (Storage.Postgres.DatabaseOptions.Section, typeof(Storage.Postgres.DatabaseOptions)),

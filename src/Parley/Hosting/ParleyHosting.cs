@@ -105,6 +105,8 @@ public static class ParleyHosting
         services.AddSingleton<Embeddings.EmbeddingModels>();
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
+        services.AddOptions<TitleOptions>().BindConfiguration(TitleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<TitleWriter>();
         services.AddParleyReplies();
         services.AddParleyContextCompression();
         services.AddParleyDocuments();

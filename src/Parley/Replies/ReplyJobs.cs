@@ -11,11 +11,13 @@ namespace Parley.Replies;
 /// <summary>
 /// Runs stored-conversation replies as server-side jobs: a reply is written to the end whether or not anyone is
 /// reading, into its event log, and stops only on an explicit stop (<see cref="ActiveReplies"/>, from any instance),
-/// on shutdown after the grace period, or after <see cref="ReplyOptions.MaxSeconds"/>. On shutdown the host waits for
-/// running jobs so their final state is stored.
+/// on shutdown after the grace period, or after <see cref="ReplyOptions.MaxSeconds"/>. After a conversation's first reply
+/// has ended (its log closed, so no client waits), the job has a model write the title (<see cref="TitleWriter"/>) and tells
+/// open tabs of the rename. On shutdown the host waits for running jobs so their final state is stored.
 /// </summary>
 public sealed partial class ReplyJobs(
-    ConversationEngine engine, ReplyEventLog log, ConversationFeed feed, IOptions<ReplyOptions> options, ILogger<ReplyJobs> logger) : IHostedService
+    ConversationEngine engine, ReplyEventLog log, ConversationFeed feed, TitleWriter titles, IOptions<ReplyOptions> options, ILogger<ReplyJobs> logger)
+    : IHostedService
 {
     private readonly ConcurrentDictionary<ReplyKey, Task> _running = new();
 
@@ -39,10 +41,16 @@ public sealed partial class ReplyJobs(
     {
         var owner = prepared.Caller.Owner;
         using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.MaxSeconds));
+        string? automaticTitle = null;
+        StoredMessage? stored = null;
         try
         {
             await foreach (var chatEvent in engine.StreamAsync(prepared, cap.Token))
             {
+                if (chatEvent is TitleChanged titled)
+                    automaticTitle = titled.Title;
+                if (chatEvent is ReplyStored done)
+                    stored = done.Message;
                 Notify(owner, key.ConversationId, chatEvent);
                 if (ConversationStream.Serialize(chatEvent) is { } json)
                     await log.AppendAsync(key, json);
@@ -58,6 +66,22 @@ public sealed partial class ReplyJobs(
         {
             prepared.Lease.Dispose();
             await log.EndAsync(key);
+        }
+        if (automaticTitle is not null && stored is { Status: MessageStatus.Complete } && prepared.UserMessage is { } first)
+            await RetitleAsync(prepared, automaticTitle, first.Text, stored.Text);
+    }
+
+    private async Task RetitleAsync(PreparedReply prepared, string automaticTitle, string firstMessage, string reply)
+    {
+        try
+        {
+            var title = await titles.WriteAsync(prepared.Conversation, prepared.Model, prepared.Caller, automaticTitle, firstMessage, reply, CancellationToken.None);
+            if (title is not null)
+                feed.Publish(prepared.Caller.Owner, new ConversationNotice("conversation_updated", prepared.Conversation.Id, Title: title));
+        }
+        catch (Exception error)
+        {
+            LogTitleFailed(logger, prepared.Conversation.Id, error);
         }
     }
 
@@ -84,6 +108,9 @@ public sealed partial class ReplyJobs(
         if (running.Length > 0)
             await Task.WhenAll(running).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {ConversationId}: storing the model's title failed; the first message stays the title")]
+    private static partial void LogTitleFailed(ILogger logger, string conversationId, Exception error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reply {Reply} failed outside the provider call")]
     private static partial void LogJobFailed(ILogger logger, string reply, Exception error);

@@ -31,6 +31,18 @@ public interface IConversationStore
     /// <summary>Every message of every branch, oldest first.</summary>
     Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default);
 
+    /// <summary>The tree of every message (id, parent, role, usage) without contents, oldest first: what a page is cut from.</summary>
+    async Task<IReadOnlyList<MessageNode>> GetMessageTreeAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        [.. (await GetMessagesAsync(conversationId, cancellationToken)).Select(m => new MessageNode(m.Id, m.ParentId, m.Role, m.Usage))];
+
+    /// <summary>The messages of the conversation among <paramref name="ids"/>, oldest first (unknown ids are skipped).</summary>
+    async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var wanted = ids.ToHashSet(StringComparer.Ordinal);
+        return [.. (await GetMessagesAsync(conversationId, cancellationToken)).Where(m => wanted.Contains(m.Id))];
+    }
+
     /// <summary>Adds a message and touches the conversation's <c>UpdatedAt</c>.</summary>
     Task AddMessageAsync(StoredMessage message, CancellationToken cancellationToken = default);
 

@@ -147,6 +147,32 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
             FROM messages WHERE conversation_id = @conversationId ORDER BY seq
             """, new { conversationId }, ReadMessage, cancellationToken);
 
+    /// <summary>Reads no parts: a 10,000-message conversation's tree is a few hundred kilobytes of ids.</summary>
+    public Task<IReadOnlyList<MessageNode>> GetMessageTreeAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("SELECT id, parent_id, role, usage FROM messages WHERE conversation_id = @conversationId ORDER BY seq",
+            new { conversationId }, reader => new MessageNode(reader.GetString(0), SqlValues.Text(reader, 1), reader.GetString(2),
+                MessagePartsJson.Deserialize<TokenUsage>(SqlValues.Text(reader, 3))), cancellationToken);
+
+    public async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(
+        string conversationId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var rows = new List<(StoredMessage Message, long Seq)>(ids.Count);
+        // In chunks, well under either database's limit on parameters; one named parameter per id (Npgsql takes no list expansion).
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var parameters = new DynamicParameters(new { conversationId });
+            for (var i = 0; i < chunk.Length; i++)
+                parameters.Add($"id{i}", chunk[i]);
+            var list = string.Join(", ", Enumerable.Range(0, chunk.Length).Select(i => $"@id{i}"));
+            rows.AddRange(await database.QueryAsync(
+                "SELECT id, conversation_id, parent_id, role, parts, model, status, error, usage, timings, created_at, seq " +
+                $"FROM messages WHERE conversation_id = @conversationId AND id IN ({list})",
+                parameters, reader => (ReadMessage(reader), reader.GetInt64(11)), cancellationToken));
+        }
+        return [.. rows.OrderBy(r => r.Seq).Select(r => r.Message)];
+    }
+
     public async Task AddMessageAsync(StoredMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -180,6 +180,28 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_tree_and_messages_by_id_agree_with_the_whole_list()
+    {
+        var conversation = NewConversation();
+        await Store.CreateConversationAsync(conversation);
+        var root = NewMessage(conversation.Id, null, "root");
+        var reply = NewMessage(conversation.Id, root.Id, "reply", 2, MessageRoles.Assistant) with { Usage = new TokenUsage(1, 2, 3) };
+        var sibling = NewMessage(conversation.Id, root.Id, "sibling", 3, MessageRoles.Assistant);
+        await Store.AddMessageAsync(root);
+        await Store.AddMessageAsync(reply);
+        await Store.AddMessageAsync(sibling);
+
+        Assert.Equal(
+            [new MessageNode(root.Id, null, MessageRoles.User), new MessageNode(reply.Id, root.Id, MessageRoles.Assistant, new TokenUsage(1, 2, 3)),
+                new MessageNode(sibling.Id, root.Id, MessageRoles.Assistant)],
+            await Store.GetMessageTreeAsync(conversation.Id));
+        var some = await Store.GetMessagesAsync(conversation.Id, [sibling.Id, root.Id, "m_unknown"]);
+        Assert.Equal([root.Id, sibling.Id], some.Select(m => m.Id));
+        Assert.Equal("sibling", some[1].Text);
+        Assert.Empty(await Store.GetMessagesAsync(NewConversation().Id, [root.Id]));
+    }
+
+    [Fact]
     public async Task Updating_a_message_replaces_its_content_and_status()
     {
         var conversation = NewConversation();

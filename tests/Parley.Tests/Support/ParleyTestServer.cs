@@ -54,6 +54,8 @@ public sealed class ParleyTestServer : IAsyncDisposable
             ["Parley:DataDirectory"] = dataDirectory,
             ["Mock:FirstTokenDelayMs"] = "0",
             ["Mock:TokensPerSecond"] = "0",
+            // Suites that count upstream calls or notices expect one call per reply; ModelTitleTests turns titles on.
+            ["Parley:Titles:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             defaults[key] = value;

@@ -7,7 +7,7 @@ import { apiJson, composer, conversationIdOf, newChat, openApp, sendAndWait } fr
 const shots = new URL('../../../docs/screenshots/', import.meta.url).pathname;
 
 export default function layout(ctx) {
-  test('README screenshots: a markdown reply with a code block, light and dark', { timeout: 90_000, skip: 'regression after merging the resume and web-app branches: the URL can stay at / after the first send (see the session 3 note)' }, async () => {
+  test('README screenshots: a markdown reply with a code block, light and dark', { timeout: 90_000 }, async () => {
     const page = await ctx.page({ viewport: { width: 1280, height: 800 } });
     try {
       await openApp(page);

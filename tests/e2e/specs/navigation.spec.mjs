@@ -53,6 +53,40 @@ export default function navigation(ctx) {
     }
   });
 
+  test('seed 004: a fresh visit and every new chat get a ?sid= URL; the first send binds the session, which later shows the same history', { timeout: 60_000 }, async () => {
+    const page = await ctx.page();
+    try {
+      await openApp(page);
+      const sidOf = (p) => new URL(p.url()).searchParams.get('sid');
+      const first = sidOf(page);
+      assert.match(first ?? '', /^[0-9a-f]{12}$/, `a fresh visit's URL carries a session id: ${page.url()}`);
+      await page.reload();
+      await page.locator('#model-picker option').first().waitFor({ state: 'attached' });
+      assert.equal(sidOf(page), first, 'a refresh keeps the session id');
+      await sendAndWait(page, 'bound to my session');
+      const id = conversationIdOf(page);
+      const bound = await apiJson(page, `/api/sessions/${first}`);
+      assert.equal(bound.id, id, 'the session names the conversation its first send started');
+      await page.getByRole('button', { name: 'New chat' }).first().click();
+      await page.waitForURL((u) => u.pathname === '/' && /^[0-9a-f]{12}$/.test(u.searchParams.get('sid') ?? ''));
+      const second = sidOf(page);
+      assert.notEqual(second, first, 'a new chat gets a session id of its own');
+      await page.locator('.empty, .preloaded').first().waitFor();
+      await sendAndWait(page, 'a second session');
+      assert.notEqual(conversationIdOf(page), id);
+      assert.equal((await apiJson(page, `/api/sessions/${second}`)).id, conversationIdOf(page));
+      await page.goBack();
+      await page.waitForURL(`**/c/${id}`);
+      const fresh = await ctx.page();
+      await openApp(fresh, `/?sid=${first}`);
+      await users(fresh).filter({ hasText: 'bound to my session' }).waitFor();
+      await fresh.waitForFunction((cid) => location.pathname === `/c/${cid}`, id);
+      await fresh.context().close();
+    } finally {
+      await page.context().close();
+    }
+  });
+
   test('server restart: a banner while it is down, the conversation is still there after', { timeout: 180_000 }, async () => {
     const page = await ctx.page();
     try {

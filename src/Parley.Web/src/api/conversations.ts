@@ -1,7 +1,7 @@
 // /api/conversations: the stateful conversation resource.
 import { getJson, jsonBody, send } from './http';
 import { parseSse } from './sse';
-import type { Conversation, ConversationSettings, ConversationSummary, SendBody, StreamEvent, UploadedAttachment } from './types';
+import type { Conversation, ConversationSettings, ConversationSummary, Message, SendBody, StreamEvent, UploadedAttachment } from './types';
 
 const base = '/api/conversations';
 const enc = encodeURIComponent;
@@ -24,6 +24,29 @@ export function createConversation(settings: ConversationSettings = {}) {
 
 export function getConversation(id: string, signal?: AbortSignal) {
   return getJson<Conversation>(`${base}/${enc(id)}`, { signal });
+}
+
+/** One page of GET /api/conversations/{id}/messages: the active branch (resolved by the server), newest turns first. */
+export interface MessagePage {
+  /** The conversation's settings and totals (first page only). */
+  conversation?: Conversation;
+  leafId: string | null;
+  /** The page's part of the branch (oldest first), then other versions of those messages. */
+  messages: Message[];
+  /** Pass as `before` for older turns; null: the branch starts on this page. */
+  olderCursor: string | null;
+  /** The page is the whole conversation (every branch). */
+  complete: boolean;
+}
+
+/** Branch messages per page: a conversation up to this size comes whole. */
+export const PAGE_LIMIT = 100;
+
+export function getMessagePage(id: string, opts: { before?: string; leaf?: string; limit?: number } = {}, signal?: AbortSignal) {
+  const q = new URLSearchParams({ limit: String(opts.limit ?? PAGE_LIMIT) });
+  if (opts.before) q.set('before', opts.before);
+  if (opts.leaf) q.set('leaf', opts.leaf);
+  return getJson<MessagePage>(`${base}/${enc(id)}/messages?${q}`, { signal });
 }
 
 export function updateConversation(id: string, patch: ConversationSettings) {

@@ -1,6 +1,7 @@
 // The scrolling message column. Renders a window of the newest turns and grows it as
-// the reader scrolls up, so a 1,000-message conversation stays light; sticks to the
-// bottom while an answer streams unless the reader scrolled away.
+// the reader scrolls up (fetching older turns of a long conversation from the server when
+// the window reaches what is loaded), keeping the view where it was; sticks to the bottom
+// while an answer streams unless the reader scrolled away.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { TreeIndex } from '../lib/tree';
 import { siblingsOf } from '../lib/tree';
@@ -17,21 +18,35 @@ interface Props {
   index: TreeIndex;
   streaming: boolean;
   footer?: ReactNode;
+  /** Loads older turns from the server (a long conversation); absent when everything is loaded. */
+  onLoadOlder?: () => Promise<void>;
 }
 
-export function MessageList({ conversationKey, turns, index, streaming, footer }: Props) {
+export function MessageList({ conversationKey, turns, index, streaming, footer, onLoadOlder }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const sentinel = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
-  const anchor = useRef<number | null>(null);
+  /** The turn the reader was looking at while earlier turns come in above it, and where it was in the view. */
+  const anchor = useRef<{ el: Element; top: number } | null>(null);
   const [count, setCount] = useState(PAGE);
   const [atBottom, setAtBottom] = useState(true);
 
   useEffect(() => {
     setCount(PAGE);
     stick.current = true;
+    anchor.current = null;
   }, [conversationKey]);
+
+  const offsetOf = (el: Element) => el.getBoundingClientRect().top - (scroller.current?.getBoundingClientRect().top ?? 0);
+  /** Remembers the first turn in view: it keeps its place while turns above it are added and laid out. */
+  const holdPlace = () => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = el.getBoundingClientRect().top;
+    const turn = [...el.querySelectorAll('.turn')].find((t) => t.getBoundingClientRect().bottom > top);
+    anchor.current = turn ? { el: turn, top: offsetOf(turn) } : null;
+  };
 
   const toBottom = useCallback((smooth = false) => {
     const el = scroller.current;
@@ -49,10 +64,13 @@ export function MessageList({ conversationKey, turns, index, streaming, footer }
   useEffect(() => {
     const el = content.current;
     if (!el) return;
+    // Turns render lazily (content-visibility) and the browser's own scroll anchoring is off (it fights sticking to
+    // the bottom), so the place is kept here: every layout change moves the view by what the held turn moved.
     const ro = new ResizeObserver(() => {
-      if (anchor.current !== null && scroller.current) {
-        scroller.current.scrollTop += scroller.current.scrollHeight - anchor.current;
-        anchor.current = null;
+      const held = anchor.current;
+      if (held && !stick.current && scroller.current && held.el.isConnected) {
+        const moved = offsetOf(held.el) - held.top;
+        if (Math.abs(moved) >= 1) scroller.current.scrollTop += moved;
       } else if (stick.current) toBottom();
     });
     ro.observe(el);
@@ -65,31 +83,38 @@ export function MessageList({ conversationKey, turns, index, streaming, footer }
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
     stick.current = bottom;
     setAtBottom(bottom);
+    // The reader moved: the held turn's new place is the one to keep.
+    if (bottom) anchor.current = null;
+    else if (anchor.current?.el.isConnected) anchor.current.top = offsetOf(anchor.current.el);
   };
 
   const start = Math.max(0, turns.length - count);
+  const earlier = useCallback(() => {
+    if (!scroller.current) return;
+    holdPlace();
+    if (start > 0 || !onLoadOlder) setCount((c) => c + PAGE);
+    else void onLoadOlder().then(() => setCount((c) => c + PAGE));
+  }, [start, onLoadOlder]);
   // Reaching the top of the window loads an earlier page, keeping the view where it was.
+  const more = start > 0 || !!onLoadOlder;
   useEffect(() => {
     const el = sentinel.current;
-    if (!el || start === 0) return;
+    if (!el || !more) return;
     const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && scroller.current) {
-        anchor.current = scroller.current.scrollHeight;
-        setCount((c) => c + PAGE);
-      }
+      if (entries.some((e) => e.isIntersecting)) earlier();
     }, { root: scroller.current, rootMargin: '400px 0px 0px 0px' });
     io.observe(el);
     return () => io.disconnect();
-  }, [start]);
+  }, [more, earlier]);
 
   const shown = turns.slice(start);
   return (
     <div className="messages" ref={scroller} onScroll={onScroll}>
       <div className="messages-inner" ref={content} role="log" aria-label="Conversation" aria-live="off">
-        {start > 0 && (
+        {more && (
           <div ref={sentinel} className="load-earlier">
-            <button type="button" className="btn sm" onClick={() => { anchor.current = scroller.current?.scrollHeight ?? null; setCount((c) => c + PAGE); }}>
-              Show earlier messages ({start})
+            <button type="button" className="btn sm" onClick={earlier}>
+              {start > 0 ? `Show earlier messages (${start})` : 'Show earlier messages'}
             </button>
           </div>
         )}

@@ -99,7 +99,7 @@ describe('chatReducer', () => {
   it('orders loaded messages by creation time', () => {
     const late = msg({ id: 'late' });
     const early = msg({ id: 'early', createdAt: new Date(t0).toISOString() });
-    const s = chatReducer(initialChatState, { type: 'loaded', conversation: conv([late, early]) });
+    const s = run([{ type: 'reset', conversationId: 'c1' }, { type: 'loaded', conversation: conv([late, early]) }]);
     expect(s.nodes.map((x) => x.id)).toEqual(['early', 'late']);
   });
 
@@ -114,7 +114,7 @@ describe('chatReducer', () => {
   });
 
   it('clearing empties the messages but keeps the conversation', () => {
-    let s = chatReducer(initialChatState, { type: 'loaded', conversation: conv([msg({ id: 'u1' })]) });
+    let s = run([{ type: 'reset', conversationId: 'c1' }, { type: 'loaded', conversation: conv([msg({ id: 'u1' })]) }]);
     s = chatReducer(s, { type: 'failed', failure: { message: 'x', code: 'internal', retry: null } });
     s = chatReducer(s, { type: 'cleared' });
     expect(s.nodes).toEqual([]);
@@ -123,7 +123,53 @@ describe('chatReducer', () => {
   });
 
   it('records load failures, telling a missing conversation apart', () => {
-    expect(chatReducer(initialChatState, { type: 'load_failed', message: 'gone', missing: true }).status).toBe('missing');
-    expect(chatReducer(initialChatState, { type: 'load_failed', message: 'down', missing: false }).status).toBe('error');
+    const loading = chatReducer(initialChatState, { type: 'reset', conversationId: 'c1' });
+    expect(chatReducer(loading, { type: 'load_failed', conversationId: 'c1', message: 'gone', missing: true }).status).toBe('missing');
+    expect(chatReducer(loading, { type: 'load_failed', conversationId: 'c1', message: 'down', missing: false }).status).toBe('error');
+  });
+
+  // A reload started for the conversation in view (after a reply, or on another tab's notice) can answer after the user
+  // pressed New chat: taking it would put the old conversation back under a / (or ?sid=) URL, and the next send would go there.
+  it('drops a late load, load failure or settings answer for a conversation no longer in view', () => {
+    const left = run([{ type: 'reset', conversationId: 'c1' }, { type: 'loaded', conversation: conv([msg({ id: 'u1' })]) }, { type: 'reset', conversationId: null }]);
+    const late = run([
+      { type: 'loaded', conversation: conv([msg({ id: 'u1' })]) },
+      { type: 'load_failed', conversationId: 'c1', message: 'gone', missing: true },
+      { type: 'conversation', conversation: { ...conv([]), title: 'Old title' } },
+    ], left);
+    expect(late).toEqual(left);
+    expect(late.conversationId).toBeNull();
+    expect(late.conversation).toBeNull();
+    expect(late.status).toBe('idle');
+    const other = run([{ type: 'reset', conversationId: 'c2' }, { type: 'loaded', conversation: conv([]) }], left);
+    expect(other.conversationId).toBe('c2');
+    expect(other.status).toBe('loading');
+  });
+
+  it('adopts a conversation the new chat created (or a ?sid= session found)', () => {
+    const s = run([{ type: 'reset', conversationId: null }, { type: 'loaded', conversation: conv([]), adopt: true }]);
+    expect(s.conversationId).toBe('c1');
+    expect(s.status).toBe('ready');
+  });
+
+  it('a partial page shows the branch the server resolved; older turns go before it; a whole page keeps the old rules', () => {
+    const u1 = msg({ id: 'u1' });
+    const a1 = msg({ id: 'a1', parentId: 'u1', role: 'assistant' });
+    const u2 = msg({ id: 'u2', parentId: 'a1' });
+    const a2 = msg({ id: 'a2', parentId: 'u2', role: 'assistant' });
+    const a2b = msg({ id: 'a2b', parentId: 'u2', role: 'assistant' });
+    let s = run([{ type: 'reset', conversationId: 'c1' },
+      { type: 'loaded', conversation: conv([u2, a2, a2b]), page: { complete: false, olderCursor: 'u2', leafId: 'a2' } }]);
+    expect(s.paged).toBe(true);
+    expect(s.older).toBe('u2');
+    expect(s.leafId).toBe('a2');
+    s = chatReducer(s, { type: 'older_loaded', conversationId: 'c2', messages: [u1, a1], olderCursor: null });
+    expect(s.nodes).toHaveLength(3);
+    s = chatReducer(s, { type: 'older_loaded', conversationId: 'c1', messages: [a1, u1, u2], olderCursor: null });
+    expect(s.nodes.map((n) => n.id)).toEqual(['u1', 'a1', 'u2', 'a2', 'a2b']);
+    expect(s.older).toBeNull();
+    s = chatReducer(s, { type: 'loaded', conversation: conv([u1, a1, u2, a2, a2b]), page: { complete: true, olderCursor: null, leafId: 'a2b' } });
+    expect(s.paged).toBe(false);
+    expect(s.leafId).toBe('a2');
   });
 });

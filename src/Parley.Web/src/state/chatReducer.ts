@@ -2,7 +2,8 @@
 import type { ContentPart, Conversation, ConversationSettings, Message, SendBody, StreamEvent } from '../api/types';
 import type { TreeNode } from '../lib/tree';
 
-export type RetryPlan = { kind: 'send'; body: SendBody } | { kind: 'regenerate'; messageId: string };
+/** How a failed turn is tried again. An edit is a send too, but its text is never offered back as an unsent message. */
+export type RetryPlan = { kind: 'send'; body: SendBody; edit?: boolean } | { kind: 'regenerate'; messageId: string };
 
 export interface Failure {
   message: string;
@@ -27,12 +28,29 @@ export interface ChatState {
   failure: Failure | null;
   /** Settings chosen before the conversation exists. */
   draft: ConversationSettings;
+  /** Only part of a long conversation is loaded: its active branch from the server, with versions of those messages. */
+  paged: boolean;
+  /** Cursor for the older turns of the branch (GET …/messages?before=); null when they are all loaded. */
+  older: string | null;
+}
+
+/** How a page of GET /api/conversations/{id}/messages was cut. */
+export interface PageInfo {
+  complete: boolean;
+  olderCursor: string | null;
+  leafId: string | null;
 }
 
 export type ChatAction =
   | { type: 'reset'; conversationId: string | null }
-  | { type: 'loaded'; conversation: Conversation }
-  | { type: 'load_failed'; message: string; missing: boolean }
+  /**
+   * A conversation read from the server. It applies to the conversation in view only: a late answer for one the user
+   * has left is dropped. `adopt` makes it the conversation in view (a new chat's first send, a ?sid= session found).
+   */
+  | { type: 'loaded'; conversation: Conversation; adopt?: boolean; page?: PageInfo }
+  /** Older turns of the branch in view, put before what is loaded. */
+  | { type: 'older_loaded'; conversationId: string; messages: Message[]; olderCursor: string | null }
+  | { type: 'load_failed'; conversationId: string; message: string; missing: boolean }
   | { type: 'conversation'; conversation: Conversation }
   | { type: 'draft'; patch: ConversationSettings }
   | { type: 'stream_started' }
@@ -56,6 +74,8 @@ export const initialChatState: ChatState = {
   streaming: null,
   failure: null,
   draft: {},
+  paged: false,
+  older: null,
 };
 
 function byCreated(a: Message, b: Message): number {
@@ -157,6 +177,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         draft: action.conversationId ? {} : state.draft,
       };
     case 'loaded': {
+      if (!action.adopt && action.conversation.id !== state.conversationId) return state;
       const { messages = [], ...conversation } = action.conversation;
       const sorted = [...messages].sort(byCreated);
       const record: Record<string, Message> = {};
@@ -168,11 +189,16 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         record[sid] = state.messages[sid];
         nodes.push({ id: sid, parentId: state.messages[sid].parentId });
       }
-      // The branch on screen stays; a conversation opened afresh shows the branch saved with it.
+      // The branch on screen stays; a conversation opened afresh shows the branch saved with it. A partial page
+      // holds one branch, the one the server resolved.
       const saved = conversation.selectedLeafId;
-      const leafId = state.leafId && record[state.leafId] ? state.leafId : saved && record[saved] ? saved : null;
+      const paged = !!action.page && !action.page.complete;
+      const leafId = paged ? action.page!.leafId
+        : state.leafId && record[state.leafId] ? state.leafId : saved && record[saved] ? saved : null;
       return {
         ...state,
+        paged,
+        older: paged ? action.page!.olderCursor : null,
         conversationId: conversation.id,
         conversation,
         messages: record,
@@ -182,9 +208,23 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         loadError: null,
       };
     }
+    case 'older_loaded': {
+      if (action.conversationId !== state.conversationId) return state;
+      const fresh = [...action.messages].sort(byCreated).filter((m) => !(m.id in state.messages));
+      const record = { ...state.messages };
+      for (const m of fresh) record[m.id] = m;
+      return {
+        ...state,
+        messages: record,
+        nodes: [...fresh.map((m) => ({ id: m.id, parentId: m.parentId })), ...state.nodes],
+        older: action.olderCursor,
+      };
+    }
     case 'load_failed':
+      if (action.conversationId !== state.conversationId) return state;
       return { ...state, status: action.missing ? 'missing' : 'error', loadError: action.message };
     case 'conversation':
+      if (action.conversation.id !== state.conversationId) return state;
       return { ...state, conversation: { ...state.conversation, ...action.conversation, messages: undefined } };
     case 'draft':
       return { ...state, draft: { ...state.draft, ...action.patch } };

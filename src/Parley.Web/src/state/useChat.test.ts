@@ -1,6 +1,7 @@
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Message } from '../api/types';
+import { PAGE_LIMIT } from '../api/conversations';
 import { useChat } from './useChat';
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 10, 0, s)).toISOString();
@@ -22,6 +23,10 @@ function sseWithIds(events: unknown[], first = 1): Response {
 }
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
+/** A short conversation's page: the whole of it. */
+const wholePage = (messages: Message[]) => ({ conversation: conv, leafId: null, messages, olderCursor: null, complete: true });
+/** Answers GET …/messages?before=&leaf= of a long conversation (set per test). */
+let pages: (url: string) => Response;
 let stream: () => Response;
 let follow: () => Response;
 let stored: Message[];
@@ -34,6 +39,7 @@ beforeEach(() => {
   bodies.length = 0;
   stored = [];
   follow = () => json(404, { code: 'message_not_found', detail: 'No such reply.' });
+  pages = () => json(404, { code: 'message_not_found', detail: 'No such page.' });
   vi.stubGlobal('fetch', vi.fn(async (url: string, init?: RequestInit) => {
     const method = init?.method ?? 'GET';
     calls.push(`${method} ${url}`);
@@ -48,7 +54,8 @@ beforeEach(() => {
       return json(201, { id: `a_${file.name}`, name: file.name, mediaType: 'text/plain', size: file.size, chars: file.size, truncated: false, url: 'u' });
     }
     if (method === 'POST' && url.endsWith('/cancel')) return new Response(null, { status: 202 });
-    if (method === 'GET' && url === '/api/conversations/c1') return json(200, { ...conv, messages: stored });
+    if (method === 'GET' && url === `/api/conversations/c1/messages?limit=${PAGE_LIMIT}`) return json(200, wholePage(stored));
+    if (method === 'GET' && url.startsWith('/api/conversations/c1/messages?')) return pages(url);
     // Seed 004's sessions: c1 is its own session id; s-new starts a conversation bound to it on PUT.
     if (method === 'GET' && url === '/api/sessions/c1') return json(200, { ...conv, messages: stored });
     if (method === 'PUT' && url === '/api/sessions/abc123def456') return json(201, { ...conv, id: 's_bound' });
@@ -81,7 +88,7 @@ describe('useChat', () => {
     expect(result.current.state.messages.a1.text).toBe('hi there');
     expect(result.current.state.streaming).toBeNull();
     expect(onListChanged).toHaveBeenCalled();
-    expect(calls).toContain('GET /api/conversations/c1');
+    expect(calls).toContain(`GET /api/conversations/c1/messages?limit=${PAGE_LIMIT}`);
   });
 
   it('a provider error fails the send and plans a regenerate of the stored user message', async () => {
@@ -307,5 +314,128 @@ describe('useChat', () => {
     expect(ok).toBe(false);
     expect(result.current.state.failure?.message).toMatch(/bad.txt/);
     expect(calls).not.toContain('POST /api/conversations/c1/messages');
+  });
+
+  // Every send carries the parent it follows, so "has a parent" no longer tells an edit from a new message.
+  it('a 429 on a follow-up keeps its unsent text with the failure; a refused edit does not offer its text as unsent', async () => {
+    stored = [user, reply];
+    stream = () => json(429, { code: 'rate_limited', detail: 'Try again in 12 seconds.' });
+    const { result } = renderHook(() => useChat('c1', { onListChanged: () => undefined }));
+    await waitFor(() => expect(result.current.path).toEqual(['u1', 'a1']));
+    await act(async () => {
+      await result.current.send('send me exactly once');
+    });
+    expect(JSON.parse(bodies[0])).toEqual({ content: 'send me exactly once', parentId: 'a1' });
+    expect(result.current.state.failure).toMatchObject({
+      message: 'Try again in 12 seconds.',
+      unsent: 'send me exactly once',
+      retry: { kind: 'send', body: { content: 'send me exactly once', parentId: 'a1' } },
+    });
+    act(() => result.current.dismissFailure());
+    await act(async () => {
+      await result.current.edit('u1', 'hi, edited');
+    });
+    expect(JSON.parse(bodies[1])).toEqual({ content: 'hi, edited', parentId: null });
+    expect(result.current.state.failure).toMatchObject({ message: 'Try again in 12 seconds.', retry: { kind: 'send', edit: true } });
+    expect(result.current.state.failure?.unsent).toBeUndefined();
+  });
+
+  it('a reload of the conversation left for a new chat, answering late, does not take the new chat\'s first send', async () => {
+    stored = [user, reply];
+    let release: () => void = () => undefined;
+    let holdReload = false;
+    let held = false;
+    const realFetch = fetch as unknown as ReturnType<typeof vi.fn>;
+    vi.stubGlobal('fetch', vi.fn(async (url: string, init?: RequestInit) => {
+      const method = init?.method ?? 'GET';
+      if (method === 'POST' && url === '/api/conversations') {
+        calls.push(`${method} ${url}`);
+        return json(201, { ...conv, id: 'c2' });
+      }
+      if (method === 'GET' && url.startsWith('/api/conversations/c2/messages')) return json(200, { ...wholePage([]), conversation: { ...conv, id: 'c2' } });
+      if (method === 'GET' && url.startsWith('/api/conversations/c1/messages') && holdReload) {
+        held = true;
+        await new Promise<void>((r) => { release = r; });
+      }
+      return realFetch(url, init);
+    }));
+    stream = () => sse(['[DONE]']);
+    const { result, rerender } = renderHook(({ id }) => useChat(id, { onListChanged: () => undefined }), { initialProps: { id: 'c1' as string | null } });
+    await waitFor(() => expect(result.current.state.status).toBe('ready'));
+    // Another tab renamed c1: the open tab reloads it, and the answer is slow.
+    holdReload = true;
+    act(() => result.current.notice({ type: 'conversation_updated', conversationId: 'c1' }));
+    await waitFor(() => expect(held).toBe(true));
+    rerender({ id: null });
+    expect(result.current.state.conversationId).toBeNull();
+    await act(async () => {
+      release();
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    expect(result.current.state.conversationId).toBeNull();
+    expect(result.current.state.conversation).toBeNull();
+    await act(async () => {
+      await result.current.send('a second chat');
+    });
+    expect(calls).toContain('POST /api/conversations');
+    expect(calls).toContain('POST /api/conversations/c2/messages');
+    expect(calls).not.toContain('POST /api/conversations/c1/messages');
+    expect(window.location.pathname).toBe('/c/c2');
+  });
+
+  it('a new chat under ?sid= starts its session on the first send and replaces the URL with /c/{id}', async () => {
+    stream = () => sse([{ type: 'user_message', message: user }, { type: 'assistant_end', message: reply }, '[DONE]']);
+    window.history.replaceState(null, '', '/c/c0');
+    window.history.pushState(null, '', '/?sid=abc123def456');
+    const before = window.history.length;
+    const { result } = renderHook(() => useChat('abc123def456', { onListChanged: () => undefined }));
+    await waitFor(() => expect(calls).toContain('GET /api/sessions/abc123def456'));
+    await act(async () => {
+      await result.current.send('hello');
+    });
+    expect(calls).toContain('PUT /api/sessions/abc123def456');
+    expect(window.location.pathname + window.location.search).toBe('/c/s_bound');
+    expect(window.history.length).toBe(before);
+  });
+
+  it('a long conversation opens on its newest page, loads older turns before them, and switches versions through the server', async () => {
+    const u1 = user;
+    const a1 = reply;
+    const u2: Message = { ...user, id: 'u2', parentId: 'a1', text: 'more', content: [{ type: 'text', text: 'more' }], createdAt: at(3) };
+    const a2: Message = { ...reply, id: 'a2', parentId: 'u2', createdAt: at(4) };
+    const a2b: Message = { ...reply, id: 'a2b', parentId: 'u2', text: 'other', content: [{ type: 'text', text: 'other' }], createdAt: at(5) };
+    pages = (url) => {
+      const q = new URL(url, 'http://x').searchParams;
+      if (q.get('before') === 'u2' && q.get('leaf') === 'a2') return json(200, { leafId: 'a2', messages: [u1, a1], olderCursor: null, complete: false });
+      if (q.get('leaf') === 'a2b') return json(200, { conversation: conv, leafId: 'a2b', messages: [u2, a2b, a2], olderCursor: 'u2', complete: false });
+      if (!q.get('before') && !q.get('leaf')) return json(200, { conversation: conv, leafId: 'a2', messages: [u2, a2, a2b], olderCursor: 'u2', complete: false });
+      return json(400, { code: 'invalid_request', detail: `unexpected ${url}` });
+    };
+    // The first page is not the whole conversation: the mock's whole-page answer must not be used.
+    vi.stubGlobal('fetch', vi.fn(async (url: string, init?: RequestInit) => {
+      calls.push(`${init?.method ?? 'GET'} ${url}`);
+      if (url.startsWith('/api/conversations/c1/messages?')) return pages(url);
+      if (init?.method === 'PATCH') return json(200, { ...conv, selectedLeafId: JSON.parse(String(init.body)).selectedLeafId });
+      return json(404, { code: 'conversation_not_found', detail: 'No such conversation.' });
+    }));
+    const { result } = renderHook(() => useChat('c1', { onListChanged: () => undefined }));
+    await waitFor(() => expect(result.current.state.status).toBe('ready'));
+    expect(result.current.state.paged).toBe(true);
+    expect(result.current.state.older).toBe('u2');
+    expect(result.current.path.slice(-2)).toEqual(['u2', 'a2']);
+
+    await act(async () => {
+      await result.current.loadOlder();
+    });
+    expect(calls).toContain(`GET /api/conversations/c1/messages?limit=${PAGE_LIMIT}&before=u2&leaf=a2`);
+    expect(result.current.path).toEqual(['u1', 'a1', 'u2', 'a2']);
+    expect(result.current.state.older).toBeNull();
+    expect(result.current.state.nodes.map((n) => n.id)).toEqual(['u1', 'a1', 'u2', 'a2', 'a2b']);
+
+    act(() => result.current.switchVersion('a2', 1));
+    await waitFor(() => expect(calls).toContain('PATCH /api/conversations/c1'));
+    expect(calls).toContain(`GET /api/conversations/c1/messages?limit=${PAGE_LIMIT}&leaf=a2b`);
+    expect(result.current.path.slice(-2)).toEqual(['u2', 'a2b']);
+    expect(result.current.state.leafId).toBe('a2b');
   });
 });

@@ -38,9 +38,9 @@ function imageUrls(m: Message): string[] {
   return m.content.flatMap((p) => (p.type === 'image' ? [p.url] : []));
 }
 
-/** A send whose user message the server never stored: its text stays with the failure. */
-function unsentText(userId: string | null, plan: RetryPlan): string | undefined {
-  return !userId && plan.kind === 'send' && !plan.body.parentId ? plan.body.content : undefined;
+/** A send (not an edit) whose user message the server never stored: its text stays with the failure. */
+export function unsentText(userId: string | null, plan: RetryPlan): string | undefined {
+  return !userId && plan.kind === 'send' && !plan.edit ? plan.body.content : undefined;
 }
 
 async function toDataUrl(url: string): Promise<string> {
@@ -59,15 +59,17 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
   const defaults = useRef(newChatDefaults);
   defaults.current = newChatDefaults;
 
-  const load = useCallback(async (id: string, signal?: AbortSignal): Promise<boolean> => {
+  /** Loads the newest page of the conversation's branch (through `leaf` when given; a short conversation comes whole). */
+  const load = useCallback(async (id: string, signal?: AbortSignal, leaf?: string): Promise<boolean> => {
     try {
-      const conversation = await api.getConversation(id, signal);
-      dispatch({ type: 'loaded', conversation });
+      const page = await api.getMessagePage(id, { leaf }, signal);
+      if (!page.conversation) return false;
+      dispatch({ type: 'loaded', conversation: { ...page.conversation, messages: page.messages }, page });
       return true;
     } catch (e) {
       if ((e as Error).name === 'AbortError') return false;
       const err = e as ApiError;
-      dispatch({ type: 'load_failed', message: err.message, missing: err.status === 404 });
+      dispatch({ type: 'load_failed', conversationId: id, message: err.message, missing: err.status === 404 });
       return false;
     }
   }, []);
@@ -82,8 +84,8 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     const ctl = new AbortController();
     if (sid) {
       void findSession(sid, ctl.signal).then((found) => {
-        if (!found) return;
-        dispatch({ type: 'loaded', conversation: found });
+        if (!found || ctl.signal.aborted) return;
+        dispatch({ type: 'loaded', conversation: found, adopt: true });
         stateRef.current = { ...stateRef.current, conversationId: found.id };
         navigate(found.id, { replace: true });
       }, () => undefined);
@@ -190,25 +192,27 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     if (s.conversationId && (s.conversation || (s.status !== 'missing' && s.status !== 'idle'))) return s.conversationId;
     const sid = sessionIdFromUrl();
     const created = sid ? await startSession(sid, { ...defaults.current, ...s.draft }) : await api.createConversation({ ...defaults.current, ...s.draft });
-    dispatch({ type: 'loaded', conversation: { ...created, messages: [] } });
+    dispatch({ type: 'loaded', conversation: { ...created, messages: [] }, adopt: true });
     stateRef.current = { ...stateRef.current, conversationId: created.id };
-    navigate(created.id);
+    // The session's URL becomes the conversation's own; Back then leads to the page before this chat.
+    navigate(created.id, { replace: !!sid });
     listChanged.current();
     return created.id;
   }, []);
 
   const sendBody = useCallback(
-    async (body: SendBody): Promise<boolean> => {
+    async (body: SendBody, edit = false): Promise<boolean> => {
       if (stateRef.current.streaming) return false;
+      const plan: RetryPlan = { kind: 'send', body, edit };
       let id: string;
       try {
         id = await ensureConversation();
       } catch (e) {
         const err = e as ApiError;
-        dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry: { kind: 'send', body }, unsent: body.content } });
+        dispatch({ type: 'failed', failure: { message: err.message, code: err.code, retry: plan, unsent: unsentText(null, plan) } });
         return false;
       }
-      return run(id, (signal, cursor) => api.sendMessage(id, body, signal, cursor), { kind: 'send', body });
+      return run(id, (signal, cursor) => api.sendMessage(id, body, signal, cursor), plan);
     },
     [ensureConversation, run],
   );
@@ -274,7 +278,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
       if (images.length) body.images = images;
       const attachments = attachmentIds(m);
       if (attachments.length) body.attachments = attachments;
-      return sendBody(body);
+      return sendBody(body, true);
     },
     [sendBody],
   );
@@ -315,7 +319,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     const plan = stateRef.current.failure?.retry;
     dispatch({ type: 'dismiss_failure' });
     if (!plan) return Promise.resolve(false);
-    return plan.kind === 'send' ? sendBody(plan.body) : regenerateFrom(plan.messageId);
+    return plan.kind === 'send' ? sendBody(plan.body, plan.edit) : regenerateFrom(plan.messageId);
   }, [sendBody, regenerateFrom]);
 
   const switchVersion = useCallback(
@@ -325,11 +329,35 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
       dispatch({ type: 'select_leaf', leafId: leaf });
       // Saved with the conversation, so a reload (or another device) shows the same branch.
       const id = stateRef.current.conversationId;
-      if (id && stateRef.current.conversation)
-        api.updateConversation(id, { selectedLeafId: leaf }).then((c) => dispatch({ type: 'conversation', conversation: c }), () => undefined);
+      if (!id || !stateRef.current.conversation) return;
+      const save = (selectedLeafId: string) =>
+        api.updateConversation(id, { selectedLeafId }).then((c) => dispatch({ type: 'conversation', conversation: c }), () => undefined);
+      // A long conversation holds only the branch on screen: the server brings the chosen version's branch.
+      if (stateRef.current.paged)
+        api.getMessagePage(id, { leaf }).then((page) => {
+          if (page.conversation) dispatch({ type: 'loaded', conversation: { ...page.conversation, messages: page.messages }, page });
+          if (page.leafId) void save(page.leafId);
+        }, () => undefined);
+      else void save(leaf);
     },
     [index],
   );
+
+  /** Loads the older turns of a long conversation's branch (before what is loaded); resolves when they are in. */
+  const loadingOlder = useRef(false);
+  const loadOlder = useCallback(async () => {
+    const { conversationId: id, older, leafId } = stateRef.current;
+    if (!id || !older || loadingOlder.current) return;
+    loadingOlder.current = true;
+    try {
+      const page = await api.getMessagePage(id, { before: older, leaf: leafId ?? undefined });
+      dispatch({ type: 'older_loaded', conversationId: id, messages: page.messages, olderCursor: page.olderCursor });
+    } catch (e) {
+      dispatch({ type: 'failed', failure: { message: (e as ApiError).message, code: (e as ApiError).code, retry: null } });
+    } finally {
+      loadingOlder.current = false;
+    }
+  }, []);
 
   /** Saves settings (a draft until the conversation exists); throws ApiError when the server refuses them. */
   const saveSettings = useCallback(async (patch: ConversationSettings) => {
@@ -376,6 +404,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     regenerate,
     edit,
     switchVersion,
+    loadOlder,
     saveSettings,
     updateSettings,
     clear,

@@ -33,6 +33,11 @@ public sealed record ConversationDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MessageDto>? Messages,
     string? SelectedLeafId = null);
 
+/// <summary>A page of <c>GET /api/conversations/{id}/messages</c> (see <see cref="BranchPage"/>); <c>conversation</c> on the first page only.</summary>
+public sealed record MessagePageDto(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ConversationDto? Conversation,
+    string? LeafId, IReadOnlyList<MessageDto> Messages, string? OlderCursor, bool Complete);
+
 public sealed record UsageDto(long PromptTokens, long CompletionTokens, long TotalTokens);
 
 public sealed record MessageDto(

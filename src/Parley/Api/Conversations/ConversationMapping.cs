@@ -20,6 +20,14 @@ internal static class ConversationMapping
             messages?.Count ?? c.MessageCount, ToDto(usage), includeMessages ? messages?.Select(ToDto).ToList() : null, c.SelectedLeafId);
     }
 
+    /// <summary>The conversation without messages, its totals taken from its tree.</summary>
+    public static ConversationDto ToHeader(Conversation c, IReadOnlyList<MessageNode> nodes)
+    {
+        var usage = nodes.Where(m => m.Usage is not null).Aggregate(new TokenUsage(0, 0, 0), (sum, m) => sum + m.Usage!);
+        return new ConversationDto(c.Id, c.Title, c.Model, c.SystemPrompt, c.Temperature, c.MaxTokens, c.Tools, c.CreatedAt, c.UpdatedAt,
+            nodes.Count, ToDto(usage), null, c.SelectedLeafId);
+    }
+
     public static MessageDto ToDto(StoredMessage m) =>
         new(m.Id, m.ParentId, m.Role, [.. m.Parts.Select(p => ToDto(m.ConversationId, p))], m.Text, m.Model, m.Status, m.Error,
             m.Usage is null ? null : ToDto(m.Usage), m.Timings, m.CreatedAt);

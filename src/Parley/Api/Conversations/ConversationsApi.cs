@@ -33,6 +33,7 @@ public static class ConversationsApi
         group.MapPost("/{id}/cancel", Cancel);
         group.MapGet("/{id}/images/{imageId}", GetImage);
         group.MapAttachments();
+        group.MapMessagePages();
         group.MapReplies();
         return group;
     }
@@ -190,7 +191,7 @@ public static class ConversationsApi
         return TypedResults.File(image.Data, image.MediaType);
     }
 
-    private static async Task<Parley.Conversations.Conversation> Require(IConversationStore store, HttpContext context, string id, CancellationToken cancellationToken) =>
+    internal static async Task<Parley.Conversations.Conversation> Require(IConversationStore store, HttpContext context, string id, CancellationToken cancellationToken) =>
         await store.GetConversationAsync(Owners.Of(context), id, cancellationToken) ?? throw NotFound(id);
 
     private static ParleyException NotFound(string id) =>
