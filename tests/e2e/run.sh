@@ -30,19 +30,7 @@ if [ -z "${PARLEY_SERVER_DLL:-}" ]; then
   export PARLEY_E2E_NO_BUILD=1
 fi
 
-tap="$(mktemp -t parley-e2e-XXXXXX.tap)"
-timeout 1500 node --test --test-concurrency=1 \
-  --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=tap --test-reporter-destination="$tap" \
-  suite.test.mjs
-status=$?
+# shellcheck source=../lib/node-test-count.sh
+. "$here/../lib/node-test-count.sh"
+node_test_count e2e 1500 node suite.test.mjs
 
-pass=$(grep -E '^# pass [0-9]+' "$tap" | tail -1 | awk '{print $3}')
-fail=$(grep -E '^# fail [0-9]+' "$tap" | tail -1 | awk '{print $3}')
-cancelled=$(grep -E '^# cancelled [0-9]+' "$tap" | tail -1 | awk '{print $3}')
-pass=${pass:-0}; fail=$(( ${fail:-0} + ${cancelled:-0} ))
-rm -f "$tap"
-if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
-if [ "$pass" -eq 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
-summary "$pass" "$fail"
-[ "$status" -eq 0 ] && [ "$fail" -eq 0 ]

@@ -2,14 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Parley.Tests.Support;
+using Parley.Tests.Tools;
 
 namespace Parley.Tests.Bots;
 
@@ -19,22 +14,15 @@ namespace Parley.Tests.Bots;
 /// </summary>
 public sealed class BubbleTeaImageUrlTests : IAsyncLifetime
 {
-    private WebApplication _images = null!;
-    private int _port;
+    private LocalServer _images = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _images = await LocalServer.StartAsync(context => context.Request.Path.Value switch
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _images = builder.Build();
-        _images.MapGet("/cat.png", () => Results.Bytes(TestImages.Png, "image/png"));
-        _images.MapGet("/page.html", () => Results.Content("<p>not an image</p>", "text/html"));
-        _images.MapGet("/huge.png", () => Results.Bytes(new byte[3 * 1024 * 1024], "image/png"));
-        _images.MapGet("/missing.png", () => Results.NotFound());
-        await _images.StartAsync();
-        _port = new Uri(_images.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
-    }
+        "/cat.png" => Results.Bytes(TestImages.Png, "image/png").ExecuteAsync(context),
+        "/page.html" => Results.Content("<p>not an image</p>", "text/html").ExecuteAsync(context),
+        "/huge.png" => Results.Bytes(new byte[3 * 1024 * 1024], "image/png").ExecuteAsync(context),
+        _ => Results.NotFound().ExecuteAsync(context),
+    });
 
     public async Task DisposeAsync() => await _images.DisposeAsync();
 
@@ -48,12 +36,12 @@ public sealed class BubbleTeaImageUrlTests : IAsyncLifetime
             ["Parley:MaxImageBytes"] = (2 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (allowImageHost)
-            settings["Parley:Tools:AllowedNetworks:0"] = $"127.0.0.1:{_port}";
+            settings["Parley:Tools:AllowedNetworks:0"] = $"127.0.0.1:{_images.Port}";
         return ParleyTestServer.StartAsync(settings);
     }
 
     private StringContent Request(string path) => new(
-        $$"""{"type": "user", "message": "what is this", "user_uuid": "u1", "images": [{"url": "http://127.0.0.1:{{_port}}{{path}}", "mime_type": "image/png"}]}""",
+        $$"""{"type": "user", "message": "what is this", "user_uuid": "u1", "images": [{"url": "http://127.0.0.1:{{_images.Port}}{{path}}", "mime_type": "image/png"}]}""",
         Encoding.UTF8, "application/json");
 
     [Fact]
