@@ -80,7 +80,9 @@ public static class Gateways
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "install", "--no-audit", "--no-fund", "@portkey-ai/gateway@1.15.2", "@hono/node-server@1.14.1" })
+        // --ignore-scripts: the gateway's postinstall runs patch-package over a patches folder the package does not ship, which
+        // now fails the whole install; skipping it changes nothing that runs.
+        foreach (var argument in new[] { "install", "--no-audit", "--no-fund", "--ignore-scripts", "@portkey-ai/gateway@1.15.2", "@hono/node-server@1.14.1" })
             info.ArgumentList.Add(argument);
         try
         {
