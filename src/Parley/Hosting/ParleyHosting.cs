@@ -33,6 +33,7 @@ using Parley.Conversations;
 using Parley.Identity;
 using Parley.Kafka;
 using Parley.Limits;
+using Parley.Redis;
 using Parley.Resilience;
 using Parley.Caching;
 using Parley.Usage;

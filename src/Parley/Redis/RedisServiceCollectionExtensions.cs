@@ -1,15 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Parley.Caching;
 using Parley.Conversations;
 using Parley.Limits;
-using Parley.Redis;
 using Parley.Redis.History;
 using Parley.Storage;
 
-// The conventional namespace for AddXxx registrations, so AddParley needs no extra using.
-namespace Microsoft.Extensions.DependencyInjection;
+namespace Parley.Redis;
 
 public static class RedisServiceCollectionExtensions
 {
