@@ -38,7 +38,10 @@ public static partial class OtlpTelemetry
             {
                 if (Settings(provider) is not { Traces: true } settings)
                     return;
+                // ASP.NET Core starts an unrecorded activity per request for log correlation; under the default
+                // parent-based sampler Parley's spans, its children, were never recorded in the real server.
                 builder.ConfigureResource(resource => resource.AddService(settings.ServiceName))
+                    .SetSampler(new ParentBasedSampler(new AlwaysOnSampler(), localParentNotSampled: new AlwaysOnSampler()))
                     .AddSource(ParleyTracing.SourceName)
                     .AddProcessor(new BatchActivityExportProcessor(new OtlpTraceExporter(Exporter(settings, provider, "v1/traces"))));
             }));

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Exporter;
 using Parley.Observability;
+using Parley.Tests.Operations;
 using Parley.Tests.Support;
 
 namespace Parley.Tests.Observability;
@@ -20,18 +21,21 @@ public sealed class OtlpExportTests
     public async Task A_chat_request_reaches_a_loopback_otlp_receiver_as_parley_metrics_and_a_span_without_prompt_or_keys()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        var server = await ParleyTestServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Origin,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_SERVICE_NAME"] = "parley-otlp-test",
-            ["Parley:Telemetry:ExportIntervalSeconds"] = "0.5",
-            ["Parley:Providers:otlpmock:Kind"] = "mock",
-            ["Parley:Providers:otlpmock:Models:0"] = "echo",
-            ["Parley:Providers:otlpmock:ApiKey"] = ProviderKey,
-        });
+        // The real server as a process: its request pipeline (console logging, ASP.NET Core's request activity) is the
+        // one whose spans must be exported, and no other test server's "Parley" meter shares its exporter.
+        var folder = ServerProcess.NewDataDirectory();
         try
         {
+            await using var server = await ServerProcess.StartAsync(folder, new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Origin,
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_SERVICE_NAME"] = "parley-otlp-test",
+                ["Parley__Telemetry__ExportIntervalSeconds"] = "0.5",
+                ["Parley__Providers__otlpmock__Kind"] = "mock",
+                ["Parley__Providers__otlpmock__Models__0"] = "echo",
+                ["Parley__Providers__otlpmock__ApiKey"] = ProviderKey,
+            });
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
             {
                 Content = JsonContent.Create(new { model = Model, messages = new[] { new { role = "user", content = Prompt } } }),
@@ -41,16 +45,16 @@ public sealed class OtlpExportTests
             response.EnsureSuccessStatusCode();
             Assert.Contains(Prompt, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-            // Generous: the exporter also sees the "Parley" meters of every other test server in this process, so under a
-            // loaded CI machine an export of them all can take a while.
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (DateTime.UtcNow < deadline && !HasModelMetric(receiver, "parley.chat.tokens"))
+            // Metrics every half second; spans in the exporter's batches (every 5 s) or at the graceful stop below.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline && !(HasModelMetric(receiver, "parley.chat.tokens") && HasModelSpan(receiver)))
                 await Task.Delay(100);
+            server.Terminate();
+            Assert.True(server.WaitForExit(TimeSpan.FromSeconds(30)), "the server did not stop after SIGTERM");
         }
         finally
         {
-            // Stopping the host shuts the providers down, which sends the pending spans.
-            await server.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
         }
 
         var metrics = receiver.MetricBodies.SelectMany(OtlpProtobuf.Metrics).ToList();
@@ -73,6 +77,9 @@ public sealed class OtlpExportTests
                 Assert.Equal(-1, body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)));
         }
     }
+
+    private static bool HasModelSpan(OtlpReceiver receiver) =>
+        receiver.TraceBodies.SelectMany(OtlpProtobuf.Spans).Any(s => s.Attributes.GetValueOrDefault("gen_ai.request.model") == Model);
 
     private static bool HasModelMetric(OtlpReceiver receiver, string name) =>
         receiver.MetricBodies.SelectMany(OtlpProtobuf.Metrics).Any(m => m.Name == name && m.Points.Any(p => p.GetValueOrDefault("model") == Model));
