@@ -33,8 +33,10 @@ public sealed class BotImageFetcher(ToolCatalog tools, IOptions<ParleyOptions> o
                 throw Invalid($"{field} is not an image (its content type is {type ?? "missing"}).");
             if (response.Content.Headers.ContentLength > limit)
                 throw TooLarge(field, limit);
-            var bytes = await ReadCappedAsync(response.Content, limit, field, cancellationToken);
-            return $"data:{type.ToLowerInvariant()};base64,{Convert.ToBase64String(bytes)}";
+            var (bytes, length, truncated) = await BoundedContent.ReadAsync(response.Content, limit, cancellationToken);
+            if (truncated)
+                throw TooLarge(field, limit);
+            return $"data:{type.ToLowerInvariant()};base64,{Convert.ToBase64String(bytes, 0, length)}";
         }
         catch (HttpRequestException ex) when (GuardedHttp.IsBlocked(ex, out var blocked))
         {
@@ -54,21 +56,6 @@ public sealed class BotImageFetcher(ToolCatalog tools, IOptions<ParleyOptions> o
     {
         if (_http.IsValueCreated)
             _http.Value.Dispose();
-    }
-
-    private static async Task<byte[]> ReadCappedAsync(HttpContent content, int limit, string field, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-                throw TooLarge(field, limit);
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     private static ParleyException TooLarge(string field, int limit) =>

@@ -93,32 +93,8 @@ public sealed class WebPageReader(HttpClient http, ReadWebPageToolOptions option
 
     private async Task<(string Text, bool Truncated)> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        var limit = options.MaxBytes;
-        var buffer = new byte[content.Headers.ContentLength is long length and > 0 ? (int)Math.Min(length, limit) : Math.Min(64 * 1024, limit)];
-        var total = 0;
-        var truncated = false;
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        while (true)
-        {
-            if (total == buffer.Length)
-            {
-                if (total >= limit)
-                {
-                    // One more byte tells a body of exactly the limit from a longer one.
-                    truncated = await stream.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) > 0;
-                    break;
-                }
-
-                Array.Resize(ref buffer, (int)Math.Min(Math.Max(buffer.Length * 2L, 4096), limit));
-            }
-
-            var read = await stream.ReadAsync(buffer.AsMemory(total, buffer.Length - total), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-                break;
-            total += read;
-        }
-
-        return (GetEncoding(content.Headers.ContentType).GetString(buffer, 0, total), truncated);
+        var (buffer, length, truncated) = await BoundedContent.ReadAsync(content, options.MaxBytes, cancellationToken).ConfigureAwait(false);
+        return (GetEncoding(content.Headers.ContentType).GetString(buffer, 0, length), truncated);
     }
 
     private static Encoding GetEncoding(MediaTypeHeaderValue? contentType)
