@@ -32,7 +32,7 @@ internal sealed class StopSequenceFilter(IReadOnlyList<string>? stops)
             _pending = "";
             return buffer[..cut];
         }
-        var hold = HeldBack(buffer);
+        var hold = HeldBack(buffer, _stops);
         _pending = buffer[^hold..];
         return buffer[..^hold];
     }
@@ -45,11 +45,11 @@ internal sealed class StopSequenceFilter(IReadOnlyList<string>? stops)
         return Stopped ? "" : rest;
     }
 
-    /// <summary>The length of the longest end of <paramref name="buffer"/> that is a proper prefix of a stop sequence.</summary>
-    private int HeldBack(string buffer)
+    /// <summary>The length of the longest end of <paramref name="buffer"/> that is a proper prefix of one of <paramref name="markers"/>.</summary>
+    internal static int HeldBack(string buffer, IEnumerable<string> markers)
     {
         var longest = 0;
-        foreach (var stop in _stops)
+        foreach (var stop in markers)
         {
             for (var length = Math.Min(stop.Length - 1, buffer.Length); length > longest; length--)
             {

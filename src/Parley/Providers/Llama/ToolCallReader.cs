@@ -51,7 +51,7 @@ internal sealed class ToolCallReader(LlamaToolSyntax syntax)
             _calls.Append(buffer, at, buffer.Length - at);
             return buffer[..at];
         }
-        var hold = HeldBack(buffer);
+        var hold = StopSequenceFilter.HeldBack(buffer, [syntax.CallStart]);
         _pending = buffer[^hold..];
         return buffer[..^hold];
     }
@@ -63,16 +63,5 @@ internal sealed class ToolCallReader(LlamaToolSyntax syntax)
             return (_pending, []);
         var written = _calls.ToString();
         return syntax.ReadCalls(written) is { } calls ? ("", calls) : (written, []);
-    }
-
-    private int HeldBack(string buffer)
-    {
-        var start = syntax.CallStart;
-        for (var length = Math.Min(start.Length - 1, buffer.Length); length > 0; length--)
-        {
-            if (buffer.AsSpan(buffer.Length - length).SequenceEqual(start.AsSpan(0, length)))
-                return length;
-        }
-        return 0;
     }
 }
