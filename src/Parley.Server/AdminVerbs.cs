@@ -33,12 +33,13 @@ internal static class AdminVerbs
         var create = new Command("create", "Create an API key; prints the secret once") { owner, name, models, rpm, daily, streams, expires };
         create.SetAction((parse, cancellation) => WithIdentity(async (identity, audit) =>
         {
+            var ownerName = UserNames.Normalize(parse.GetValue(owner) ?? "");
             var (key, secret) = await identity.CreateKeyAsync(new NewApiKey(
-                parse.GetValue(name), parse.GetValue(owner)!,
+                parse.GetValue(name), await identity.OwnerIdOfAsync(ownerName, cancellation),
                 parse.GetValue(models)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 parse.GetValue(rpm), parse.GetValue(daily), parse.GetValue(streams), Expiry(parse.GetValue(expires))), cancellation);
-            await audit(AuditActions.KeyCreated, "key:" + key.Id, $"owner {key.Owner}");
-            await Console.Error.WriteLineAsync($"Created API key {key.Prefix}… '{key.Name}' for {key.Owner}. It is shown once:");
+            await audit(AuditActions.KeyCreated, "key:" + key.Id, $"owner {ownerName}");
+            await Console.Error.WriteLineAsync($"Created API key {key.Prefix}… '{key.Name}' for {ownerName}. It is shown once:");
             Console.WriteLine(secret);
         }));
 
@@ -46,10 +47,12 @@ internal static class AdminVerbs
         var list = new Command("list", "List API keys (never their secrets)") { listOwner };
         list.SetAction((parse, cancellation) => WithIdentity(async (identity, _) =>
         {
-            foreach (var key in await identity.Store.ListKeysAsync(parse.GetValue(listOwner), cancellation))
+            var ownerId = parse.GetValue(listOwner) is { } ownerName ? await identity.OwnerIdOfAsync(ownerName, cancellation) : null;
+            var names = await identity.OwnerNamesAsync(cancellation);
+            foreach (var key in await identity.Store.ListKeysAsync(ownerId, cancellation))
             {
                 var state = key.RevokedAt is not null ? "revoked" : key.ExpiresAt <= DateTimeOffset.UtcNow ? "expired" : "active";
-                Console.WriteLine(string.Join('\t', key.Id, state, key.Owner, key.Name,
+                Console.WriteLine(string.Join('\t', key.Id, state, names.Of(key.Owner), key.Name,
                     key.Models.Count == 0 ? "*" : string.Join(',', key.Models), key.ExpiresAt?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-"));
             }
         }));

@@ -4,7 +4,10 @@ using Parley.Identity;
 
 namespace Parley.Api;
 
-/// <summary>Who owns the data a request reaches: the signed-in user, the API key's owner, or the local user in single-user mode.</summary>
+/// <summary>
+/// The owner id of the data a request reaches (<see cref="CallerIdentity.Owner"/>): the signed-in account's or the API
+/// key owner's id, or <c>local</c> in single-user mode. Never a name typed in a request.
+/// </summary>
 public static class Owners
 {
     public const string Local = UserNames.Local;

@@ -21,13 +21,13 @@ public interface IAuditLog
 
 public static class AuditLogExtensions
 {
-    /// <summary>Records an event by the request's caller (user name and key id) from the request's client address.</summary>
+    /// <summary>Records an event by the request's caller (their name as people know it, and the key id) from the request's client address.</summary>
     public static void Record(this IAuditLog log, HttpContext context, string action, string? target, string outcome = AuditActions.Success, string? detail = null)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(context);
         var caller = CallerIdentity.Of(context);
-        log.Record(new AuditEntry(caller.Owner.Length > 0 ? caller.Owner : AuditActions.Anonymous, action, target, outcome,
+        log.Record(new AuditEntry(caller.Owner.Length > 0 ? caller.DisplayName : AuditActions.Anonymous, action, target, outcome,
             AddressOf(context), detail, caller.Key?.Id));
     }
 

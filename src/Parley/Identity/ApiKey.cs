@@ -5,6 +5,7 @@ namespace Parley.Identity;
 /// conversations and budget are what the key reaches; <see cref="Models"/> (empty: every model) and the limits narrow it.
 /// </summary>
 /// <param name="Id">The public part of the key (<c>pk_{Id}_…</c>), safe to show and log.</param>
+/// <param name="Owner">The owner id the key acts as (<see cref="CallerIdentity.Owner"/>).</param>
 /// <param name="Models">Model ids or patterns such as <c>mock/*</c> the key may use; empty for all.</param>
 public sealed record ApiKey(
     string Id,

@@ -3,9 +3,15 @@ using Microsoft.AspNetCore.Http;
 namespace Parley.Identity;
 
 /// <summary>Who a request is, as the authentication handler found it: the owner of its data, how it signed in and its key.</summary>
+/// <param name="Owner">The owner id everything the caller reaches is stored under: an account's id (<see cref="UserIds"/>), or
+/// for an owner without an account (<c>local</c>, a key made for a name with no account) that name.</param>
 /// <param name="Via"><c>local</c> (single-user mode), <c>session</c> (web sign-in) or <c>key</c>.</param>
-public sealed record CallerIdentity(string Owner, bool IsAdmin, string Via, ApiKey? Key = null)
+/// <param name="Name">The name people see and type (the account's name); <see cref="Owner"/> when null.</param>
+public sealed record CallerIdentity(string Owner, bool IsAdmin, string Via, ApiKey? Key = null, string? Name = null)
 {
+    /// <summary>The caller's name as people see it: in responses, messages and the audit log, never as an owner.</summary>
+    public string DisplayName => Name ?? Owner;
+
     public const string ViaLocal = "local";
     public const string ViaSession = "session";
     public const string ViaKey = "key";

@@ -2,23 +2,28 @@ namespace Parley.Identity;
 
 /// <summary>
 /// Users, API keys and web sessions. Implementations: SQLite (default, same file as conversations), in-memory (tests),
-/// PostgreSQL; one shared contract test suite. Names compare case-insensitively; secrets arrive already hashed.
+/// PostgreSQL; one shared contract test suite. Users are found by name (what people type, case-insensitively) or by id
+/// (what they own data under, see <see cref="UserIds"/>), never one for the other. Secrets arrive already hashed.
 /// </summary>
 public interface IIdentityStore
 {
     Task InitializeAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>False when a user with that name exists.</summary>
+    /// <summary>False when a user with that name (in any case) or that id exists.</summary>
     Task<bool> AddUserAsync(UserAccount user, CancellationToken cancellationToken = default);
 
-    Task<UserAccount?> GetUserAsync(string name, CancellationToken cancellationToken = default);
+    /// <summary>The account signing in as <paramref name="name"/> (any case).</summary>
+    Task<UserAccount?> GetUserByNameAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The account whose owner id is <paramref name="id"/>.</summary>
+    Task<UserAccount?> GetUserByIdAsync(string id, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<UserAccount>> ListUsersAsync(CancellationToken cancellationToken = default);
 
-    Task<bool> SetPasswordAsync(string name, string passwordHash, CancellationToken cancellationToken = default);
+    Task<bool> SetPasswordAsync(string userId, string passwordHash, CancellationToken cancellationToken = default);
 
     /// <summary>Removes the user with their sessions and revokes their keys; false when there was none.</summary>
-    Task<bool> DeleteUserAsync(string name, DateTimeOffset at, CancellationToken cancellationToken = default);
+    Task<bool> DeleteUserAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     Task<int> CountUsersAsync(CancellationToken cancellationToken = default);
 
@@ -26,7 +31,7 @@ public interface IIdentityStore
 
     Task<ApiKey?> GetKeyAsync(string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Keys of one owner, or of everyone when <paramref name="owner"/> is null; newest first.</summary>
+    /// <summary>Keys of one owner id, or of everyone when <paramref name="owner"/> is null; newest first.</summary>
     Task<IReadOnlyList<ApiKey>> ListKeysAsync(string? owner, CancellationToken cancellationToken = default);
 
     /// <summary>Marks the key revoked (idempotent: the first revocation time stays); false when there is no such key.</summary>
@@ -44,7 +49,7 @@ public interface IIdentityStore
     Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Ends every session of a user (a password change or deletion).</summary>
-    Task DeleteSessionsOfAsync(string userName, CancellationToken cancellationToken = default);
+    Task DeleteSessionsOfAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>Removes every key row of an owner (not just revokes: "delete all my data"); returns how many.</summary>
     Task<int> DeleteKeysOfAsync(string owner, CancellationToken cancellationToken = default);

@@ -23,7 +23,7 @@ public sealed class IdentityService(
     private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
     private readonly VerifiedKeyCache _verified = verified;
     private readonly Func<string, CancellationToken, Task<ApiKey?>> _readKey = store.GetKeyAsync;
-    private readonly Func<string, CancellationToken, Task<bool>> _readIsAdmin = async (name, ct) => (await store.GetUserAsync(name, ct))?.IsAdmin == true;
+    private readonly Func<string, CancellationToken, Task<UserAccount?>> _readUser = store.GetUserByIdAsync;
 
     public IIdentityStore Store => store;
 
@@ -33,7 +33,7 @@ public sealed class IdentityService(
             throw Invalid(problem);
         if (Passwords.Weakness(password) is { } weak)
             throw new ParleyException(ErrorCodes.WeakPassword, 400, weak);
-        var user = new UserAccount(UserNames.Normalize(name!), Passwords.Hash(password!), isAdmin, time.UtcNowStored());
+        var user = new UserAccount(UserIds.New(), UserNames.Normalize(name!), Passwords.Hash(password!), isAdmin, time.UtcNowStored());
         if (!await store.AddUserAsync(user, cancellationToken))
             throw new ParleyException(ErrorCodes.UserExists, 409, $"A user named '{user.Name}' already exists.");
         _verified.Clear();
@@ -41,17 +41,18 @@ public sealed class IdentityService(
     }
 
     /// <summary>
-    /// Removes the account and then everything it owns (conversations, files, usage, keys, sessions, own retention):
-    /// data is owned by the account name, so a later account with the same name (in any case) must start empty.
+    /// Removes the account named <paramref name="name"/> and then everything stored under its id (conversations, files,
+    /// usage, keys, sessions, own retention). A later account with the same name gets a new id, so it sees none of this.
     /// </summary>
-    public async Task DeleteUserAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<UserAccount> DeleteUserAsync(string name, CancellationToken cancellationToken = default)
     {
-        var owner = UserNames.Normalize(name);
-        if (!await store.DeleteUserAsync(owner, time.UtcNowStored(), cancellationToken))
+        var user = await store.GetUserByNameAsync(UserNames.Normalize(name), cancellationToken);
+        if (user is null || !await store.DeleteUserAsync(user.Id, time.UtcNowStored(), cancellationToken))
             throw new ParleyException(ErrorCodes.UserNotFound, 404, $"There is no user named '{name}'.");
         _verified.Clear();
-        await data.DeleteAllAsync(owner, CancellationToken.None);
-        await store.SetRetentionDaysAsync(owner, null, CancellationToken.None);
+        await data.DeleteAllAsync(user.Id, CancellationToken.None);
+        await store.SetRetentionDaysAsync(user.Id, null, CancellationToken.None);
+        return user;
     }
 
     /// <summary>Checks a password and opens a web session; returns the session token for the cookie.</summary>
@@ -61,7 +62,7 @@ public sealed class IdentityService(
             throw Invalid("Send a username and a password.");
         var userName = UserNames.Normalize(name);
         using var attempt = throttle.Begin(userName, address, options.Value.MaxFailedSignIns);
-        var user = await store.GetUserAsync(userName, cancellationToken);
+        var user = await store.GetUserByNameAsync(userName, cancellationToken);
         if (!Passwords.Verify(user?.PasswordHash ?? DummyHash.Value, password) || user is null)
         {
             attempt.Failed();
@@ -70,7 +71,7 @@ public sealed class IdentityService(
         attempt.Succeeded();
         var token = ApiKeySecret.NewSessionToken();
         var now = time.UtcNowStored();
-        var session = new UserSession(ApiKeySecret.Hash(token), user.Name, now, now.AddDays(options.Value.SessionDays));
+        var session = new UserSession(ApiKeySecret.Hash(token), user.Id, now, now.AddDays(options.Value.SessionDays));
         await store.AddSessionAsync(session, cancellationToken);
         return (user, token, session);
     }
@@ -82,19 +83,19 @@ public sealed class IdentityService(
     /// Sets a new password and ends every web session of the account. API keys are separate credentials and stay valid
     /// unless <paramref name="revokeKeys"/> asks to revoke them too (a password that leaked may have been used to make keys).
     /// </summary>
-    public async Task ChangePasswordAsync(string userName, string? currentPassword, string? newPassword, bool revokeKeys = false, CancellationToken cancellationToken = default)
+    public async Task ChangePasswordAsync(string userId, string? currentPassword, string? newPassword, bool revokeKeys = false, CancellationToken cancellationToken = default)
     {
-        var user = await store.GetUserAsync(userName, cancellationToken)
-            ?? throw new ParleyException(ErrorCodes.UserNotFound, 404, $"'{userName}' has no password to change (single-user mode or a key without an account).");
+        var user = await store.GetUserByIdAsync(userId, cancellationToken)
+            ?? throw new ParleyException(ErrorCodes.UserNotFound, 404, "This caller has no password to change (single-user mode or a key without an account).");
         if (string.IsNullOrEmpty(currentPassword) || !Passwords.Verify(user.PasswordHash, currentPassword))
             throw new ParleyException(ErrorCodes.InvalidCredentials, 401, "The current password is wrong.");
         if (Passwords.Weakness(newPassword) is { } weak)
             throw new ParleyException(ErrorCodes.WeakPassword, 400, weak);
-        await store.SetPasswordAsync(user.Name, Passwords.Hash(newPassword!), cancellationToken);
-        await store.DeleteSessionsOfAsync(user.Name, cancellationToken);
+        await store.SetPasswordAsync(user.Id, Passwords.Hash(newPassword!), cancellationToken);
+        await store.DeleteSessionsOfAsync(user.Id, cancellationToken);
         if (revokeKeys)
         {
-            foreach (var key in await store.ListKeysAsync(user.Name, cancellationToken))
+            foreach (var key in await store.ListKeysAsync(user.Id, cancellationToken))
                 await store.RevokeKeyAsync(key.Id, time.UtcNowStored(), cancellationToken);
             _verified.Clear();
         }
@@ -112,9 +113,30 @@ public sealed class IdentityService(
             await store.DeleteSessionAsync(hash, cancellationToken);
             return null;
         }
-        return await store.GetUserAsync(session.UserName, cancellationToken);
+        return await store.GetUserByIdAsync(session.UserId, cancellationToken);
     }
 
+    /// <summary>
+    /// The owner id a typed owner name stands for: the account's id, or, for a name without an account (keys may be made
+    /// for those), the name itself; a name shaped like an account id is refused then, so it can never reach an account's data.
+    /// </summary>
+    public async Task<string> OwnerIdOfAsync(string? name, CancellationToken cancellationToken = default)
+    {
+        if (UserNames.Problem(name) is { } problem)
+            throw Invalid("owner: " + problem);
+        var normalized = UserNames.Normalize(name!);
+        if (await store.GetUserByNameAsync(normalized, cancellationToken) is { } user)
+            return user.Id;
+        if (UserIds.IsReserved(normalized))
+            throw Invalid($"owner: there is no user named '{normalized}', and names starting with '{UserIds.Prefix}' are kept for accounts.");
+        return normalized;
+    }
+
+    /// <summary>Owner ids with the names people know them by: every account's id with its name. Other owners are their own name.</summary>
+    public async Task<OwnerNames> OwnerNamesAsync(CancellationToken cancellationToken = default) =>
+        new((await store.ListUsersAsync(cancellationToken)).ToDictionary(u => u.Id, u => u.Name, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>Creates a key for the owner id <see cref="NewApiKey.Owner"/> (from <see cref="OwnerIdOfAsync"/> or the caller's own).</summary>
     public async Task<(ApiKey Key, string Secret)> CreateKeyAsync(NewApiKey request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -174,10 +196,14 @@ public sealed class IdentityService(
         return (key, null, null);
     }
 
-    /// <summary>Whether the owner of a key or session is an administrator (the local user always is).</summary>
-    public async Task<bool> IsAdminAsync(string owner, CancellationToken cancellationToken = default) =>
-        owner == UserNames.Local && !options.Value.IsAccounts
-        || await _verified.IsAdminAsync(owner, _readIsAdmin, cancellationToken);
+    /// <summary>Who a valid key acts as: its owner, with the owner's account name and whether they are an administrator (the local user always is in single-user mode).</summary>
+    public async Task<CallerIdentity> KeyCallerAsync(ApiKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var user = await _verified.GetUserAsync(key.Owner, _readUser, cancellationToken);
+        var isAdmin = user?.IsAdmin == true || key.Owner == UserNames.Local && !options.Value.IsAccounts;
+        return new CallerIdentity(key.Owner, isAdmin, CallerIdentity.ViaKey, key, user?.Name);
+    }
 
     private static int? Positive(int? value) => value is > 0 ? value : null;
 

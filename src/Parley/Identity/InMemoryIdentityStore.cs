@@ -6,6 +6,7 @@ namespace Parley.Identity;
 public sealed class InMemoryIdentityStore : IIdentityStore
 {
     private readonly ConcurrentDictionary<string, UserAccount> _users = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _adding = new();
     private readonly ConcurrentDictionary<string, ApiKey> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UserSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _retention = new(StringComparer.OrdinalIgnoreCase);
@@ -16,31 +17,35 @@ public sealed class InMemoryIdentityStore : IIdentityStore
     public Task<bool> AddUserAsync(UserAccount user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return Task.FromResult(_users.TryAdd(user.Name, user));
+        lock (_adding)
+            return Task.FromResult(FindById(user.Id) is null && _users.TryAdd(user.Name, user));
     }
 
-    public Task<UserAccount?> GetUserAsync(string name, CancellationToken cancellationToken = default) =>
+    public Task<UserAccount?> GetUserByNameAsync(string name, CancellationToken cancellationToken = default) =>
         Task.FromResult(_users.GetValueOrDefault(name));
+
+    public Task<UserAccount?> GetUserByIdAsync(string id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(FindById(id));
 
     public Task<IReadOnlyList<UserAccount>> ListUsersAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<UserAccount>>([.. _users.Values.OrderBy(u => u.Name, StringComparer.Ordinal)]);
 
-    public Task<bool> SetPasswordAsync(string name, string passwordHash, CancellationToken cancellationToken = default)
+    public Task<bool> SetPasswordAsync(string userId, string passwordHash, CancellationToken cancellationToken = default)
     {
-        while (_users.TryGetValue(name, out var user))
+        while (FindById(userId) is { } user)
         {
-            if (_users.TryUpdate(name, user with { PasswordHash = passwordHash }, user))
+            if (_users.TryUpdate(user.Name, user with { PasswordHash = passwordHash }, user))
                 return Task.FromResult(true);
         }
         return Task.FromResult(false);
     }
 
-    public async Task<bool> DeleteUserAsync(string name, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteUserAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        if (!_users.TryRemove(name, out _))
+        if (FindById(userId) is not { } user || !_users.TryRemove(new KeyValuePair<string, UserAccount>(user.Name, user)))
             return false;
-        await DeleteSessionsOfAsync(name, cancellationToken);
-        foreach (var key in _keys.Values.Where(k => string.Equals(k.Owner, name, StringComparison.OrdinalIgnoreCase)))
+        await DeleteSessionsOfAsync(userId, cancellationToken);
+        foreach (var key in _keys.Values.Where(k => string.Equals(k.Owner, userId, StringComparison.OrdinalIgnoreCase)))
             await RevokeKeyAsync(key.Id, at, cancellationToken);
         return true;
     }
@@ -91,9 +96,9 @@ public sealed class InMemoryIdentityStore : IIdentityStore
     public Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         Task.FromResult(_sessions.Values.Where(s => s.ExpiresAt < now).Count(s => _sessions.TryRemove(s.TokenHash, out _)));
 
-    public Task DeleteSessionsOfAsync(string userName, CancellationToken cancellationToken = default)
+    public Task DeleteSessionsOfAsync(string userId, CancellationToken cancellationToken = default)
     {
-        foreach (var session in _sessions.Values.Where(s => string.Equals(s.UserName, userName, StringComparison.OrdinalIgnoreCase)))
+        foreach (var session in _sessions.Values.Where(s => string.Equals(s.UserId, userId, StringComparison.OrdinalIgnoreCase)))
             _sessions.TryRemove(session.TokenHash, out _);
         return Task.CompletedTask;
     }
@@ -135,6 +140,9 @@ public sealed class InMemoryIdentityStore : IIdentityStore
             _preferences[owner] = json;
         return Task.CompletedTask;
     }
+
+    private UserAccount? FindById(string id) =>
+        _users.Values.FirstOrDefault(u => string.Equals(u.Id, id, StringComparison.OrdinalIgnoreCase));
 
     private bool Update(string id, Func<ApiKey, ApiKey> change)
     {

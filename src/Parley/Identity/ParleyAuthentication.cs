@@ -51,13 +51,13 @@ public sealed partial class ParleyAuthentication(
                         Audit.AuditActions.Failure, Audit.AuditLogExtensions.AddressOf(Context), code));
                     return Fail(code!, failure!);
                 }
-                return Success(new CallerIdentity(key.Owner, await identity.IsAdminAsync(key.Owner, Context.RequestAborted), CallerIdentity.ViaKey, key));
+                return Success(await identity.KeyCallerAsync(key, Context.RequestAborted));
             }
         }
 
         if (Request.Cookies[SessionCookie] is { Length: > 0 } sessionToken
             && await identity.FindSessionUserAsync(sessionToken, Context.RequestAborted) is { } user)
-            return Success(new CallerIdentity(user.Name, user.IsAdmin, CallerIdentity.ViaSession));
+            return Success(new CallerIdentity(user.Id, user.IsAdmin, CallerIdentity.ViaSession, Name: user.Name));
 
         if (singleUser && IsFromThisMachine())
             return Success(CallerIdentity.Local);

@@ -6,7 +6,7 @@ namespace Parley.Identity;
 
 /// <summary>
 /// The <c>users</c>, <c>api_keys</c>, <c>sessions</c> and <c>owner_settings</c> tables (migrations 4 and 5 in both
-/// dialects). Names and owners match regardless of case.
+/// dialects; user ids: SQLite 10, PostgreSQL 9). Names and owners match regardless of case; ids are lower case.
 /// </summary>
 public sealed class SqlIdentityStore(SqlDatabase database) : IIdentityStore
 {
@@ -16,30 +16,34 @@ public sealed class SqlIdentityStore(SqlDatabase database) : IIdentityStore
     {
         ArgumentNullException.ThrowIfNull(user);
         return await database.ExecuteAsync(
-            "INSERT INTO users (name, password_hash, is_admin, created_at) VALUES (@Name, @PasswordHash, @IsAdmin, @at) ON CONFLICT DO NOTHING",
-            new { user.Name, user.PasswordHash, user.IsAdmin, at = Ms(user.CreatedAt) }, cancellationToken) == 1;
+            $"INSERT INTO users ({IdentityRows.UserColumns}) VALUES (@Id, @Name, @PasswordHash, @IsAdmin, @at) ON CONFLICT DO NOTHING",
+            new { user.Id, user.Name, user.PasswordHash, user.IsAdmin, at = Ms(user.CreatedAt) }, cancellationToken) == 1;
     }
 
-    public async Task<UserAccount?> GetUserAsync(string name, CancellationToken cancellationToken = default) =>
+    public async Task<UserAccount?> GetUserByNameAsync(string name, CancellationToken cancellationToken = default) =>
         (await database.QueryAsync($"SELECT {IdentityRows.UserColumns} FROM users WHERE lower(name) = lower(@name)", new { name }, IdentityRows.User, cancellationToken))
+        .FirstOrNull();
+
+    public async Task<UserAccount?> GetUserByIdAsync(string id, CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync($"SELECT {IdentityRows.UserColumns} FROM users WHERE id = lower(@id)", new { id }, IdentityRows.User, cancellationToken))
         .FirstOrNull();
 
     public Task<IReadOnlyList<UserAccount>> ListUsersAsync(CancellationToken cancellationToken = default) =>
         database.QueryAsync($"SELECT {IdentityRows.UserColumns} FROM users ORDER BY {database.Bytewise("name")}", null, IdentityRows.User, cancellationToken);
 
-    public async Task<bool> SetPasswordAsync(string name, string passwordHash, CancellationToken cancellationToken = default) =>
-        await database.ExecuteAsync("UPDATE users SET password_hash = @passwordHash WHERE lower(name) = lower(@name)", new { name, passwordHash }, cancellationToken) == 1;
+    public async Task<bool> SetPasswordAsync(string userId, string passwordHash, CancellationToken cancellationToken = default) =>
+        await database.ExecuteAsync("UPDATE users SET password_hash = @passwordHash WHERE id = lower(@userId)", new { userId, passwordHash }, cancellationToken) == 1;
 
-    public async Task<bool> DeleteUserAsync(string name, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteUserAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new { name, at = Ms(at) };
+        var parameters = new { userId, at = Ms(at) };
         CommandDefinition Statement(string sql) => new(sql, parameters, transaction, cancellationToken: cancellationToken);
-        if (await connection.ExecuteAsync(Statement("DELETE FROM users WHERE lower(name) = lower(@name)")) == 0)
+        if (await connection.ExecuteAsync(Statement("DELETE FROM users WHERE id = lower(@userId)")) == 0)
             return false;
-        await connection.ExecuteAsync(Statement("DELETE FROM sessions WHERE lower(user_name) = lower(@name)"));
-        await connection.ExecuteAsync(Statement("UPDATE api_keys SET revoked_at = @at WHERE lower(owner) = lower(@name) AND revoked_at IS NULL"));
+        await connection.ExecuteAsync(Statement("DELETE FROM sessions WHERE lower(user_id) = lower(@userId)"));
+        await connection.ExecuteAsync(Statement("UPDATE api_keys SET revoked_at = @at WHERE lower(owner) = lower(@userId) AND revoked_at IS NULL"));
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -80,8 +84,8 @@ public sealed class SqlIdentityStore(SqlDatabase database) : IIdentityStore
     public async Task AddSessionAsync(UserSession session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        await database.ExecuteAsync("INSERT INTO sessions (token_hash, user_name, created_at, expires_at) VALUES (@TokenHash, @UserName, @created, @expires)",
-            new { session.TokenHash, session.UserName, created = Ms(session.CreatedAt), expires = Ms(session.ExpiresAt) }, cancellationToken);
+        await database.ExecuteAsync($"INSERT INTO sessions ({IdentityRows.SessionColumns}) VALUES (@TokenHash, @UserId, @created, @expires)",
+            new { session.TokenHash, session.UserId, created = Ms(session.CreatedAt), expires = Ms(session.ExpiresAt) }, cancellationToken);
     }
 
     public async Task<UserSession?> GetSessionAsync(string tokenHash, CancellationToken cancellationToken = default) =>
@@ -94,8 +98,8 @@ public sealed class SqlIdentityStore(SqlDatabase database) : IIdentityStore
     public Task<int> DeleteExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync("DELETE FROM sessions WHERE expires_at < @now", new { now = Ms(now) }, cancellationToken);
 
-    public Task DeleteSessionsOfAsync(string userName, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync("DELETE FROM sessions WHERE lower(user_name) = lower(@userName)", new { userName }, cancellationToken);
+    public Task DeleteSessionsOfAsync(string userId, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("DELETE FROM sessions WHERE lower(user_id) = lower(@userId)", new { userId }, cancellationToken);
 
     public Task<int> DeleteKeysOfAsync(string owner, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync("DELETE FROM api_keys WHERE lower(owner) = lower(@owner)", new { owner }, cancellationToken);

@@ -1,9 +1,12 @@
 namespace Parley.Identity;
 
-/// <summary>User names are owners of data: short, lower-case-insensitive letters, digits and <c>._-@</c>.</summary>
+/// <summary>
+/// User names: what people sign in with and see, short, case-insensitive letters, digits and <c>._-@</c>. An account's
+/// data is stored under its id (<see cref="UserIds"/>), not its name.
+/// </summary>
 public static class UserNames
 {
-    /// <summary>The owner of everything in single-user mode (also the owner of data from before accounts existed).</summary>
+    /// <summary>The owner id (and name) of everything in single-user mode; an account named <c>local</c> has an id of its own.</summary>
     public const string Local = "local";
 
     public static string Normalize(string name) => name.Trim().ToLowerInvariant();

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Parley.Identity;
 
 /// <summary>
-/// Keys and administrator flags read from the store in the last few seconds, so a request with an API key costs no
+/// Keys and the accounts they belong to, read from the store in the last few seconds, so a request with an API key costs no
 /// database round trip (two point reads per request before, each one a connection from the pool and a query). Every
 /// change made through <see cref="IdentityService"/> or <see cref="Retention.DataDeletion"/> clears it at once; a change made by another instance or the CLI
 /// applies here within <see cref="Lifetime"/>.
@@ -16,7 +16,7 @@ public sealed class VerifiedKeyCache(TimeProvider time)
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, (ApiKey Key, long At)> _keys = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (bool IsAdmin, long At)> _admins = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (UserAccount? User, long At)> _users = new(StringComparer.Ordinal);
 
     internal async ValueTask<ApiKey?> GetKeyAsync(string id, Func<string, CancellationToken, Task<ApiKey?>> read, CancellationToken cancellationToken)
     {
@@ -28,21 +28,22 @@ public sealed class VerifiedKeyCache(TimeProvider time)
         return key;
     }
 
-    internal async ValueTask<bool> IsAdminAsync(string owner, Func<string, CancellationToken, Task<bool>> read, CancellationToken cancellationToken)
+    /// <summary>The account whose id is <paramref name="owner"/>, or null for an owner without one.</summary>
+    internal async ValueTask<UserAccount?> GetUserAsync(string owner, Func<string, CancellationToken, Task<UserAccount?>> read, CancellationToken cancellationToken)
     {
-        if (_admins.TryGetValue(owner, out var cached) && Fresh(cached.At))
-            return cached.IsAdmin;
-        var isAdmin = await read(owner, cancellationToken);
-        if (_admins.Count < MaxEntries)
-            _admins[owner] = (isAdmin, time.GetTimestamp());
-        return isAdmin;
+        if (_users.TryGetValue(owner, out var cached) && Fresh(cached.At))
+            return cached.User;
+        var user = await read(owner, cancellationToken);
+        if (_users.Count < MaxEntries)
+            _users[owner] = (user, time.GetTimestamp());
+        return user;
     }
 
     /// <summary>Forgets everything: called after any change to users or keys.</summary>
     public void Clear()
     {
         _keys.Clear();
-        _admins.Clear();
+        _users.Clear();
     }
 
     private bool Fresh(long at) => time.GetElapsedTime(at) < Lifetime;

@@ -29,7 +29,7 @@ public sealed class LimitsEndpointFilter : IEndpointFilter
             RequestsPerMinute = key.RequestsPerMinute, DailyTokenLimit = key.DailyTokenLimit, MaxConcurrentStreams = key.MaxConcurrentStreams,
         };
         using var keySlot = key is null ? null : await limiter.TryOpenStreamAsync(KeyCaller(key.Id), keyLimits!) ?? throw TooManyStreams($"The API key {key.Prefix}…");
-        using var slot = await limiter.TryOpenStreamAsync(owner) ?? throw TooManyStreams(owner);
+        using var slot = await limiter.TryOpenStreamAsync(owner) ?? throw TooManyStreams(caller.DisplayName);
         if (key is not null && await limiter.TryStartAsync(KeyCaller(key.Id), keyLimits!) is { } keyRefused)
             throw keyRefused;
         if (await limiter.TryStartAsync(owner) is { } refused)

@@ -92,10 +92,11 @@ public sealed class SqliteBotStoreTests : BotStoreContract
     {
         // Schema 8 files hold the bot tables already: before migration 9 the bot store created them itself, with the same DDL.
         var path = Path.Combine(_folder, "schema8.db");
-        await new SqlBotStore(SqliteDatabase.ForFile(path)).InitializeAsync();
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
         {
             connection.Open();
+            // Up to migration 9 only, whose DDL is the bot store's: later migrations must still run on this file.
+            SqliteSchema.Migrate(connection, upTo: 9);
             using var command = connection.CreateCommand();
             command.CommandText = """
                 INSERT INTO bot_threads (bot, user_id, thread_id, conversation_id) VALUES ('support', 'u1', 't1', 'c_kept');

@@ -24,13 +24,19 @@ internal static class AccountsServer
         return ParleyTestServer.StartAsync(all);
     }
 
+    /// <summary>A key for the owner people call <paramref name="owner"/>: that account's, or an owner without an account of that name.</summary>
     public static async Task<string> CreateKeyAsync(this ParleyTestServer server, string owner, IReadOnlyList<string>? models = null,
         int? requestsPerMinute = null, int? maxConcurrentStreams = null, long? dailyTokenLimit = null)
     {
         var identity = server.Services.GetRequiredService<IdentityService>();
-        var (_, secret) = await identity.CreateKeyAsync(new NewApiKey("test", owner, models, requestsPerMinute, dailyTokenLimit, maxConcurrentStreams));
+        var (_, secret) = await identity.CreateKeyAsync(
+            new NewApiKey("test", await identity.OwnerIdOfAsync(owner), models, requestsPerMinute, dailyTokenLimit, maxConcurrentStreams));
         return secret;
     }
+
+    /// <summary>The owner id the data of the owner named <paramref name="name"/> is stored under.</summary>
+    public static Task<string> OwnerIdAsync(this ParleyTestServer server, string name) =>
+        server.Services.GetRequiredService<IdentityService>().OwnerIdOfAsync(name);
 
     public static HttpClient ClientWithKey(this ParleyTestServer server, string key)
     {

@@ -49,6 +49,30 @@ public sealed class AdminVerbsTests : IDisposable
     }
 
     [Fact]
+    public async Task Finding14_a_key_made_for_an_accounts_name_acts_as_that_account_and_is_listed_by_name()
+    {
+        Assert.Equal(0, (await RunAsync(["users", "add", "carol"], stdin: "carol-password\n")).ExitCode);
+        var created = await RunAsync(["keys", "create", "--owner", "CAROL", "--name", "laptop"]);
+        Assert.Equal(0, created.ExitCode);
+        Assert.Contains("for carol.", created.Error, StringComparison.Ordinal);
+        var listed = (await RunAsync(["keys", "list", "--owner", "Carol"])).Output;
+        Assert.Contains("\tactive\tcarol\tlaptop\t", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("u_", listed, StringComparison.Ordinal);
+        var reserved = await RunAsync(["keys", "create", "--owner", "u_0123456789abcdef0123456789abcdef"]);
+        Assert.Equal(1, reserved.ExitCode);
+        Assert.Contains("u_", reserved.Error, StringComparison.Ordinal);
+
+        await using var server = await ServerProcess.StartAsync(_data, new Dictionary<string, string> { ["Parley__Auth__Mode"] = "accounts" });
+        using var withKey = new HttpRequestMessage(HttpMethod.Post, "/api/conversations") { Content = JsonContent.Create(new { title = "from the key" }) };
+        withKey.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", created.Output.Trim());
+        Assert.Equal(HttpStatusCode.Created, (await server.Client.SendAsync(withKey)).StatusCode);
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server.Client.BaseAddress };
+        (await browser.PostAsJsonAsync("/api/auth/login", new { username = "carol", password = "carol-password" })).EnsureSuccessStatusCode();
+        var titles = (await browser.GetFromJsonAsync<JsonElement>("/api/conversations")).GetProperty("items").EnumerateArray().Select(c => c.GetProperty("title").GetString());
+        Assert.Equal(["from the key"], titles);
+    }
+
+    [Fact]
     public async Task Bad_input_exits_non_zero_with_a_sentence()
     {
         var weak = await RunAsync(["users", "add", "bob"], stdin: "short\n");

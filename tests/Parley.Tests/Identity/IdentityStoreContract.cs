@@ -23,20 +23,39 @@ public abstract class IdentityStoreContract : IAsyncLifetime
     private static ApiKey Key(string id, string owner = "alice", int minutes = 0) => new(
         id, "ci", owner, ApiKeySecret.Hash("secret-" + id), ["mock/*", "openai/gpt-4o"], 10, 5000, 2, T0.AddDays(30), T0.AddMinutes(minutes));
 
+    private const string AliceId = "u_0123456789abcdef0123456789abcdef";
+    private const string BobId = "u_fedcba9876543210fedcba9876543210";
+
     [Fact]
     public async Task Users_are_added_once_found_case_insensitively_listed_and_counted()
     {
-        Assert.True(await Store.AddUserAsync(new UserAccount("alice", "hash-a", false, T0)));
-        Assert.False(await Store.AddUserAsync(new UserAccount("alice", "other", true, T0)));
-        Assert.True(await Store.AddUserAsync(new UserAccount("bob", "hash-b", true, T0.AddMinutes(1))));
+        Assert.True(await Store.AddUserAsync(new UserAccount(AliceId, "alice", "hash-a", false, T0)));
+        Assert.False(await Store.AddUserAsync(new UserAccount("u_other", "alice", "other", true, T0)));
+        Assert.True(await Store.AddUserAsync(new UserAccount(BobId, "bob", "hash-b", true, T0.AddMinutes(1))));
 
-        Assert.Equal(new UserAccount("alice", "hash-a", false, T0), await Store.GetUserAsync("ALICE"));
-        Assert.Null(await Store.GetUserAsync("carol"));
+        Assert.Equal(new UserAccount(AliceId, "alice", "hash-a", false, T0), await Store.GetUserByNameAsync("ALICE"));
+        Assert.Null(await Store.GetUserByNameAsync("carol"));
         Assert.Equal(["alice", "bob"], (await Store.ListUsersAsync()).Select(u => u.Name));
         Assert.Equal(2, await Store.CountUsersAsync());
-        Assert.True(await Store.SetPasswordAsync("alice", "hash-new"));
-        Assert.False(await Store.SetPasswordAsync("carol", "x"));
-        Assert.Equal("hash-new", (await Store.GetUserAsync("alice"))!.PasswordHash);
+        Assert.True(await Store.SetPasswordAsync(AliceId, "hash-new"));
+        Assert.False(await Store.SetPasswordAsync("alice", "x"));
+        Assert.Equal("hash-new", (await Store.GetUserByNameAsync("alice"))!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task Users_are_found_by_id_or_by_name_never_one_for_the_other_and_an_id_is_taken_once()
+    {
+        Assert.True(await Store.AddUserAsync(new UserAccount(AliceId, "alice", "hash-a", false, T0)));
+        // A user whose name is alice's id is a different account; neither lookup crosses over.
+        Assert.True(await Store.AddUserAsync(new UserAccount(BobId, AliceId, "hash-b", false, T0)));
+        Assert.False(await Store.AddUserAsync(new UserAccount(AliceId, "carol", "hash-c", false, T0)));
+
+        Assert.Equal("alice", (await Store.GetUserByIdAsync(AliceId))!.Name);
+        Assert.Equal(BobId, (await Store.GetUserByNameAsync(AliceId))!.Id);
+        Assert.Null(await Store.GetUserByIdAsync("alice"));
+        Assert.Null(await Store.GetUserByNameAsync(BobId));
+        Assert.Null(await Store.GetUserByNameAsync("carol"));
+        Assert.Equal(2, await Store.CountUsersAsync());
     }
 
     [Fact]
@@ -66,16 +85,17 @@ public abstract class IdentityStoreContract : IAsyncLifetime
     [Fact]
     public async Task Deleting_a_user_ends_their_sessions_and_revokes_their_keys_only()
     {
-        await Store.AddUserAsync(new UserAccount("alice", "h", false, T0));
-        await Store.AddKeyAsync(Key("aaaaaaaaaaaa"));
-        await Store.AddKeyAsync(Key("cccccccccccc", owner: "bob"));
-        await Store.AddSessionAsync(new UserSession("s1", "alice", T0, T0.AddDays(1)));
-        await Store.AddSessionAsync(new UserSession("s2", "bob", T0, T0.AddDays(1)));
+        await Store.AddUserAsync(new UserAccount(AliceId, "alice", "h", false, T0));
+        await Store.AddKeyAsync(Key("aaaaaaaaaaaa", owner: AliceId));
+        await Store.AddKeyAsync(Key("cccccccccccc", owner: "alice"));
+        await Store.AddSessionAsync(new UserSession("s1", AliceId, T0, T0.AddDays(1)));
+        await Store.AddSessionAsync(new UserSession("s2", "alice", T0, T0.AddDays(1)));
 
-        Assert.True(await Store.DeleteUserAsync("alice", T0.AddHours(1)));
         Assert.False(await Store.DeleteUserAsync("alice", T0.AddHours(1)));
+        Assert.True(await Store.DeleteUserAsync(AliceId, T0.AddHours(1)));
+        Assert.False(await Store.DeleteUserAsync(AliceId, T0.AddHours(1)));
 
-        Assert.Null(await Store.GetUserAsync("alice"));
+        Assert.Null(await Store.GetUserByNameAsync("alice"));
         Assert.Null(await Store.GetSessionAsync("s1"));
         Assert.NotNull(await Store.GetSessionAsync("s2"));
         Assert.Equal(T0.AddHours(1), (await Store.GetKeyAsync("aaaaaaaaaaaa"))!.RevokedAt);

@@ -95,10 +95,17 @@ public sealed class OwnershipIsolationTests : IAsyncLifetime
         using var admin = _server.BrowserClient();
         await admin.PostAsJsonAsync("/api/auth/login", new { username = AccountsServer.Admin, password = AccountsServer.AdminPassword });
         await admin.PostAsJsonAsync("/api/admin/users", new { name = "alice", password = "alice-password" });
+        using var aliceKey = _server.ClientWithKey(await _server.CreateKeyAsync("alice"));
+        using var created = await aliceKey.PostAsJsonAsync("/api/conversations", new { title = "made with the account's key" });
+        var conversation = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         using var browser = _server.BrowserClient();
         await browser.PostAsJsonAsync("/api/auth/login", new { username = "alice", password = "alice-password" });
 
-        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/api/conversations/{_conversation}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/conversations/{_conversation}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/api/conversations/{conversation}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/conversations/{conversation}")).StatusCode);
+        // The key made for the name "alice" before this account existed belongs to that earlier owner, not to the new
+        // account (finding 14: accounts own data by id, so a new account never inherits what a name owned before it).
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/api/conversations/{_conversation}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _alice.GetAsync($"/api/conversations/{_conversation}")).StatusCode);
     }
 }

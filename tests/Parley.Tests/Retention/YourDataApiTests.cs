@@ -104,8 +104,9 @@ public sealed class YourDataApiTests
     {
         await using var server = await AccountsServer.StartAsync();
         var identity = server.Services.GetRequiredService<Parley.Identity.IdentityService>();
-        await identity.CreateUserAsync("alice", "alice-password-1", false);
-        await identity.CreateUserAsync("bob", "bob-password-12", false);
+        // Rows are stored under each account's id, not its name.
+        var aliceId = (await identity.CreateUserAsync("alice", "alice-password-1", false)).Id;
+        var bobId = (await identity.CreateUserAsync("bob", "bob-password-12", false)).Id;
         var aliceKey = await server.CreateKeyAsync("alice");
         var bobKey = await server.CreateKeyAsync("bob");
         using var alice = server.BrowserClient();
@@ -116,7 +117,9 @@ public sealed class YourDataApiTests
         await ChatAsync(aliceByKey, "alice two");
         await ChatAsync(bob, "bob's", withImage: true);
         await server.Services.GetRequiredService<UsageRecorder>().FlushAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(1, Count(server, "SELECT COUNT(*) FROM sessions WHERE user_name = $o", "alice"));
+        Assert.Equal(1, Count(server, "SELECT COUNT(*) FROM sessions WHERE user_id = $o", aliceId));
+        Assert.Equal(2, Conversations(server, aliceId));
+        Assert.Equal(1, Count(server, "SELECT COUNT(*) FROM api_keys WHERE owner = $o", aliceId));
 
         using var deleted = await alice.SendAsync(DeleteData(new { confirm = "Delete all my data" }));
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
@@ -125,16 +128,16 @@ public sealed class YourDataApiTests
         Assert.Equal(1, counts.GetProperty("apiKeys").GetInt32());
         Assert.True(counts.GetProperty("accountKept").GetBoolean());
 
-        Assert.Equal(0, Conversations(server, "alice"));
-        Assert.Equal(0, Messages(server, "alice"));
-        Assert.Equal(0, UsageRows(server, "alice"));
-        Assert.Equal(0, Count(server, "SELECT COUNT(*) FROM api_keys WHERE owner = $o", "alice"));
-        Assert.Equal(0, Count(server, "SELECT COUNT(*) FROM sessions WHERE user_name = $o", "alice"));
+        Assert.Equal(0, Conversations(server, aliceId));
+        Assert.Equal(0, Messages(server, aliceId));
+        Assert.Equal(0, UsageRows(server, aliceId));
+        Assert.Equal(0, Count(server, "SELECT COUNT(*) FROM api_keys WHERE owner = $o", aliceId));
+        Assert.Equal(0, Count(server, "SELECT COUNT(*) FROM sessions WHERE user_id = $o", aliceId));
         Assert.Equal(1, Count(server, "SELECT COUNT(*) FROM users WHERE name = $o", "alice"));
-        Assert.Equal(1, Conversations(server, "bob"));
+        Assert.Equal(1, Conversations(server, bobId));
         Assert.Equal(1, Images(server));
-        Assert.True(UsageRows(server, "bob") >= 1);
-        Assert.Equal(1, Count(server, "SELECT COUNT(*) FROM api_keys WHERE owner = $o", "bob"));
+        Assert.True(UsageRows(server, bobId) >= 1);
+        Assert.Equal(1, Count(server, "SELECT COUNT(*) FROM api_keys WHERE owner = $o", bobId));
 
         // The session and the key are gone: both are refused now; the password still signs in.
         Assert.Equal(HttpStatusCode.Unauthorized, (await alice.GetAsync("/api/conversations")).StatusCode);

@@ -121,7 +121,7 @@ public sealed class Finding02CrossSiteRequestTests
     }
 
     private static async Task<int> CountConversationsAsync(ParleyTestServer server, string owner) =>
-        (await server.Services.GetRequiredService<IConversationStore>().ListConversationsAsync(owner, new ConversationQuery(100))).Items.Count;
+        (await server.Services.GetRequiredService<IConversationStore>().ListConversationsAsync(await server.OwnerIdAsync(owner), new ConversationQuery(100))).Items.Count;
 
     internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {

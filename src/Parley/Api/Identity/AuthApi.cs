@@ -32,7 +32,7 @@ public static class AuthApi
             return Results.Empty;
         }
         var caller = CallerIdentity.Of(context);
-        return TypedResults.Ok(new SessionDto(new SessionUserDto(caller.Owner, caller.IsAdmin), auth.Value.Mode, caller.Via));
+        return TypedResults.Ok(new SessionDto(new SessionUserDto(caller.DisplayName, caller.IsAdmin), auth.Value.Mode, caller.Via));
     }
 
     public static async Task<Ok<SessionDto>> SignIn(HttpContext context, SignInRequest body, IdentityService identity, IOptions<AuthOptions> auth, IAuditLog audit)
@@ -50,7 +50,7 @@ public static class AuthApi
         {
             // Only a name that is an account is recorded: people type passwords into the name field. Attempts the throttle
             // refused were never checked and are not recorded; the rest are capped per minute like refused keys.
-            var known = string.IsNullOrWhiteSpace(body.Username) ? null : await identity.Store.GetUserAsync(UserNames.Normalize(body.Username), context.RequestAborted);
+            var known = string.IsNullOrWhiteSpace(body.Username) ? null : await identity.Store.GetUserByNameAsync(UserNames.Normalize(body.Username), context.RequestAborted);
             audit.RecordRefusal(new AuditEntry(AuditActions.Anonymous, AuditActions.SignIn, known is null ? "(unknown user)" : "user:" + known.Name,
                 AuditActions.Failure, AuditLogExtensions.AddressOf(context), ex.Code));
             throw;
@@ -87,10 +87,10 @@ public static class AuthApi
         }
         catch (ParleyException ex)
         {
-            audit.Record(context, AuditActions.PasswordChanged, "user:" + caller.Owner, AuditActions.Failure, ex.Code);
+            audit.Record(context, AuditActions.PasswordChanged, "user:" + caller.DisplayName, AuditActions.Failure, ex.Code);
             throw;
         }
-        audit.Record(context, AuditActions.PasswordChanged, "user:" + caller.Owner);
+        audit.Record(context, AuditActions.PasswordChanged, "user:" + caller.DisplayName);
         return TypedResults.NoContent();
     }
 }

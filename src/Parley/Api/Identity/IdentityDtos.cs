@@ -18,10 +18,11 @@ public sealed record KeyDto(
     string Id, string Name, string Owner, string Prefix, IReadOnlyList<string> Models, int? RequestsPerMinute, long? DailyTokenLimit,
     int? MaxConcurrentStreams, DateTimeOffset? ExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)
 {
-    public static KeyDto From(ApiKey key)
+    /// <param name="ownerName">The owner as people know them (<see cref="OwnerNames"/>), not the stored owner id.</param>
+    public static KeyDto From(ApiKey key, string ownerName)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return new(key.Id, key.Name, key.Owner, key.Prefix, key.Models, key.RequestsPerMinute, key.DailyTokenLimit, key.MaxConcurrentStreams,
+        return new(key.Id, key.Name, ownerName, key.Prefix, key.Models, key.RequestsPerMinute, key.DailyTokenLimit, key.MaxConcurrentStreams,
             key.ExpiresAt, key.CreatedAt, key.LastUsedAt, key.RevokedAt);
     }
 }

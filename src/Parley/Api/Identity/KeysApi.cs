@@ -10,7 +10,8 @@ namespace Parley.Api.Identity;
 
 /// <summary>
 /// <c>/api/keys</c>: everyone manages their own API keys; administrators may create keys for any owner and list all
-/// (<c>?all=true</c>). The secret is in the creation response only.
+/// (<c>?all=true</c>). Owners are named as people know them (the account's name) and stored by id. The secret is in
+/// the creation response only.
 /// </summary>
 public static class KeysApi
 {
@@ -29,14 +30,15 @@ public static class KeysApi
         if (all == true && !caller.IsAdmin)
             throw Forbidden("Only administrators may list every user's keys.");
         var keys = await identity.Store.ListKeysAsync(all == true ? null : caller.Owner, context.RequestAborted);
-        return TypedResults.Ok(new ItemsDto<KeyDto>([.. keys.Select(KeyDto.From)]));
+        var names = await identity.OwnerNamesAsync(context.RequestAborted);
+        return TypedResults.Ok(new ItemsDto<KeyDto>([.. keys.Select(k => KeyDto.From(k, names.Of(k.Owner)))]));
     }
 
     public static async Task<Created<CreatedKeyDto>> Create(HttpContext context, CreateKeyRequest body, IdentityService identity, IAuditLog audit)
     {
         ArgumentNullException.ThrowIfNull(body);
         var caller = CallerIdentity.Of(context);
-        var owner = string.IsNullOrWhiteSpace(body.Owner) ? caller.Owner : body.Owner.Trim();
+        var owner = string.IsNullOrWhiteSpace(body.Owner) ? caller.Owner : await OwnerIdAsync(identity, caller, body.Owner, context.RequestAborted);
         if (!caller.IsAdmin && !string.Equals(owner, caller.Owner, StringComparison.OrdinalIgnoreCase))
             throw Forbidden("Only administrators may create keys for other users.");
         // Otherwise a key narrowed by models, limits or expiry could mint itself a wider one.
@@ -45,9 +47,10 @@ public static class KeysApi
         var (key, secret) = await identity.CreateKeyAsync(
             new NewApiKey(body.Name, owner, body.Models, body.RequestsPerMinute, body.DailyTokenLimit, body.MaxConcurrentStreams, body.ExpiresAt),
             context.RequestAborted);
-        audit.Record(context, AuditActions.KeyCreated, "key:" + key.Id, detail: $"owner {key.Owner}; models {(key.Models.Count == 0 ? "all" : string.Join(' ', key.Models))}");
+        var ownerName = (await identity.OwnerNamesAsync(context.RequestAborted)).Of(key.Owner);
+        audit.Record(context, AuditActions.KeyCreated, "key:" + key.Id, detail: $"owner {ownerName}; models {(key.Models.Count == 0 ? "all" : string.Join(' ', key.Models))}");
         context.Response.Headers.CacheControl = "no-store";
-        var dto = KeyDto.From(key);
+        var dto = KeyDto.From(key, ownerName);
         return TypedResults.Created($"/api/keys/{key.Id}", new CreatedKeyDto(dto.Id, dto.Name, dto.Owner, dto.Prefix, dto.Models, dto.RequestsPerMinute,
             dto.DailyTokenLimit, dto.MaxConcurrentStreams, dto.ExpiresAt, dto.CreatedAt, dto.LastUsedAt, dto.RevokedAt, secret));
     }
@@ -65,6 +68,14 @@ public static class KeysApi
         }
         audit.Record(context, AuditActions.KeyRevoked, "key:" + id);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>The owner id of a typed owner name; an ordinary user naming anyone but themselves is refused before the name is looked up.</summary>
+    private static async Task<string> OwnerIdAsync(IdentityService identity, CallerIdentity caller, string name, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAdmin && !string.Equals(UserNames.Normalize(name), UserNames.Normalize(caller.DisplayName), StringComparison.Ordinal))
+            throw Forbidden("Only administrators may create keys for other users.");
+        return caller.IsAdmin ? await identity.OwnerIdOfAsync(name, cancellationToken) : caller.Owner;
     }
 
     private static ParleyException Forbidden(string message) => new(ErrorCodes.Forbidden, 403, message);

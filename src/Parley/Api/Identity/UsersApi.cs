@@ -42,7 +42,8 @@ public static class UsersApi
 
     public static async Task<NoContent> Delete(HttpContext context, string name, IdentityService identity, IAuditLog audit)
     {
-        if (string.Equals(name, CallerIdentity.Of(context).Owner, StringComparison.OrdinalIgnoreCase))
+        if (await identity.Store.GetUserByNameAsync(UserNames.Normalize(name), context.RequestAborted) is { } user
+            && string.Equals(user.Id, CallerIdentity.Of(context).Owner, StringComparison.OrdinalIgnoreCase))
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "You cannot delete your own account while signed in with it.");
         try
         {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Parley.Errors;
+using Parley.Identity;
 using Parley.Usage;
 
 namespace Parley.Api.Usage;
@@ -12,6 +13,7 @@ namespace Parley.Api.Usage;
 /// <summary>
 /// <c>GET /api/usage</c> and <c>GET /api/usage.csv</c>: model calls grouped by day, model, owner, surface or key. A user
 /// sees only their own calls; administrators (the local user in single-user mode) see everyone's, or one owner's with <c>?owner=</c>.
+/// Owners are named as people know them: <c>?owner=</c> takes a user name and owner groups show names (rows are stored by owner id).
 /// </summary>
 public static class UsageApi
 {
@@ -24,24 +26,18 @@ public static class UsageApi
     }
 
     public static async Task<Ok<UsageReport>> Get(
-        HttpContext context, IUsageStore store, UsageRecorder recorder, string? from = null, string? to = null, string? groupBy = null, string? owner = null,
-        CancellationToken cancellationToken = default)
+        HttpContext context, IUsageStore store, UsageRecorder recorder, IdentityService identity, string? from = null, string? to = null, string? groupBy = null,
+        string? owner = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(recorder);
-        // Calls that ended a moment ago (the request just refused for its budget, say) may still be queued: write them first.
-        await recorder.FlushAsync(TimeSpan.FromSeconds(2), cancellationToken);
-        var groups = await store.QueryAsync(Parse(context, from, to, groupBy, owner), cancellationToken);
+        var groups = await QueryAsync(context, store, recorder, identity, from, to, groupBy, owner, cancellationToken);
         return TypedResults.Ok(new UsageReport(groups, UsageTotals.Of(groups)));
     }
 
     public static async Task<IResult> GetCsv(
-        HttpContext context, IUsageStore store, UsageRecorder recorder, string? from = null, string? to = null, string? groupBy = null, string? owner = null,
-        CancellationToken cancellationToken = default)
+        HttpContext context, IUsageStore store, UsageRecorder recorder, IdentityService identity, string? from = null, string? to = null, string? groupBy = null,
+        string? owner = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(recorder);
-        // Calls that ended a moment ago (the request just refused for its budget, say) may still be queued: write them first.
-        await recorder.FlushAsync(TimeSpan.FromSeconds(2), cancellationToken);
-        var groups = await store.QueryAsync(Parse(context, from, to, groupBy, owner), cancellationToken);
+        var groups = await QueryAsync(context, store, recorder, identity, from, to, groupBy, owner, cancellationToken);
         var csv = new StringBuilder("key,requests,promptTokens,completionTokens,totalTokens,cost,errors,cached,avgLatencyMs\n");
         foreach (var g in groups)
         {
@@ -51,7 +47,39 @@ public static class UsageApi
         return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
     }
 
+    private static async Task<IReadOnlyList<UsageGroup>> QueryAsync(
+        HttpContext context, IUsageStore store, UsageRecorder recorder, IdentityService identity, string? from, string? to, string? groupBy, string? owner,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recorder);
+        ArgumentNullException.ThrowIfNull(identity);
+        // Calls that ended a moment ago (the request just refused for its budget, say) may still be queued: write them first.
+        await recorder.FlushAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        var query = Parse(context, from, to, groupBy, await OwnerIdAsync(context, identity, owner, cancellationToken));
+        var groups = await store.QueryAsync(query, cancellationToken);
+        if (query.GroupBy != UsageGroupBy.Owner)
+            return groups;
+        var names = await identity.OwnerNamesAsync(cancellationToken);
+        return [.. groups.Select(g => g with { Key = names.Of(g.Key) }).OrderBy(g => g.Key, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The owner id of <c>?owner=</c>: the caller's own id when it names the caller, an account's id for an account's
+    /// name, otherwise the value itself (an owner without an account, or a deleted account's id, which only administrators may ask for).
+    /// </summary>
+    private static async Task<string?> OwnerIdAsync(HttpContext context, IdentityService identity, string? owner, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(owner))
+            return owner;
+        var caller = Parley.Identity.CallerIdentity.Of(context);
+        var normalized = UserNames.Normalize(owner);
+        if (string.Equals(normalized, UserNames.Normalize(caller.DisplayName), StringComparison.Ordinal))
+            return caller.Owner;
+        return (await identity.Store.GetUserByNameAsync(normalized, cancellationToken))?.Id ?? normalized;
+    }
+
     /// <summary>The query of a request: its range and grouping, and the caller's rows only unless the caller is an administrator.</summary>
+    /// <param name="owner">An owner id (<see cref="Parley.Identity.CallerIdentity.Owner"/>); administrators only, unless it is the caller's own.</param>
     public static UsageQuery Parse(HttpContext context, string? from, string? to, string? groupBy, string? owner = null)
     {
         ArgumentNullException.ThrowIfNull(context);

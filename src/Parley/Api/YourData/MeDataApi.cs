@@ -42,7 +42,7 @@ public static class MeDataApi
         ArgumentNullException.ThrowIfNull(body);
         var owner = Owners.Of(context);
         await retention.SetOwnDaysAsync(owner, body.Days, context.RequestAborted);
-        audit.Record(context, AuditActions.RetentionChanged, owner, detail: body.Days is { } d ? $"own retention {d} days" : "own retention cleared");
+        audit.Record(context, AuditActions.RetentionChanged, CallerIdentity.Of(context).DisplayName, detail: body.Days is { } d ? $"own retention {d} days" : "own retention cleared");
         return TypedResults.Ok(Dto(body.Days, retention.DeploymentDays));
     }
 
@@ -70,7 +70,7 @@ public static class MeDataApi
         }
         var caller = CallerIdentity.Of(context);
         var deleted = await deletion.DeleteAllAsync(owner, context.RequestAborted);
-        audit.Record(context, AuditActions.DataDeleted, owner, detail:
+        audit.Record(context, AuditActions.DataDeleted, caller.DisplayName, detail:
             $"deleted {deleted.Conversations} conversations, {deleted.Messages} messages, {deleted.Images} images, {deleted.UsageRecords} usage records, {deleted.ApiKeys} API keys and the web sessions");
         if (caller.Via == CallerIdentity.ViaSession)
             context.Response.Cookies.Delete(ParleyAuthentication.SessionCookie, new CookieOptions { Path = "/" });

@@ -172,11 +172,24 @@ internal static class PostgresSchema
         """
         ALTER TABLE conversations ADD COLUMN selected_leaf TEXT;
         """,
+        // 9: accounts own data by a stable id (SQLite migration 10): an existing account's id is its normalised name, the
+        // owner its rows already carry, so no owned row changes; sessions name the account by id.
+        """
+        ALTER TABLE users ADD COLUMN id TEXT;
+        UPDATE users SET id = lower(name);
+        ALTER TABLE users ALTER COLUMN id SET NOT NULL;
+        CREATE UNIQUE INDEX ux_users_id ON users(id);
+        ALTER TABLE sessions RENAME COLUMN user_name TO user_id;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
 
-    public static async Task MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    public static Task MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        MigrateAsync(connection, Migrations.Length, cancellationToken);
+
+    /// <summary>Applies migrations up to schema <paramref name="upTo"/> only: how tests make a database as an older Parley left it.</summary>
+    internal static async Task MigrateAsync(NpgsqlConnection connection, int upTo, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock.ToString(CultureInfo.InvariantCulture)})", cancellationToken);
@@ -192,7 +205,7 @@ internal static class PostgresSchema
             throw new InvalidOperationException(
                 $"The PostgreSQL database was written by a newer Parley (schema {version}, this build knows {Migrations.Length}). Upgrade Parley or point DATABASE_URL elsewhere.");
 
-        for (var i = version; i < Migrations.Length; i++)
+        for (var i = version; i < upTo; i++)
         {
             await ExecuteAsync(connection, transaction, Migrations[i], cancellationToken);
             await ExecuteAsync(connection, transaction,

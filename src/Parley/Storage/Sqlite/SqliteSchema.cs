@@ -163,11 +163,22 @@ internal static class SqliteSchema
             attempts INTEGER NOT NULL, next_attempt_at INTEGER, created_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT);
         CREATE INDEX IF NOT EXISTS ix_bot_outbox_due ON bot_outbox(next_attempt_at) WHERE delivered_at IS NULL;
         """,
+        // 10: accounts own data by a stable id (see Parley.Identity.UserIds). An existing account's id is its normalised
+        // name, the owner its rows already carry, so no owned row changes; sessions name the account by id.
+        """
+        ALTER TABLE users ADD COLUMN id TEXT NOT NULL DEFAULT '';
+        UPDATE users SET id = lower(name);
+        CREATE UNIQUE INDEX ux_users_id ON users(id);
+        ALTER TABLE sessions RENAME COLUMN user_name TO user_id;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
 
-    public static void Migrate(SqliteConnection connection)
+    public static void Migrate(SqliteConnection connection) => Migrate(connection, Migrations.Length);
+
+    /// <summary>Applies migrations up to schema <paramref name="upTo"/> only: how tests make a file as an older Parley left it.</summary>
+    internal static void Migrate(SqliteConnection connection, int upTo)
     {
         using (var wal = connection.CreateCommand())
         {
@@ -184,7 +195,7 @@ internal static class SqliteSchema
             if (version > Migrations.Length)
                 throw new InvalidOperationException(
                     $"The SQLite database was written by a newer Parley (schema {version}, this build knows {Migrations.Length}). Upgrade Parley or point Parley:DataDirectory elsewhere.");
-            if (version == Migrations.Length)
+            if (version >= upTo)
                 return;
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
