@@ -102,7 +102,7 @@ public sealed partial class ParleyAuthentication(
     private AuthenticateResult Success(CallerIdentity caller)
     {
         Context.Features.Set(caller);
-        List<Claim> claims = [new(ClaimTypes.Name, caller.Owner), new("parley:via", caller.Via)];
+        List<Claim> claims = [new(ClaimTypes.NameIdentifier, caller.Owner), new(ClaimTypes.Name, caller.DisplayName), new("parley:via", caller.Via)];
         if (caller.IsAdmin)
             claims.Add(new Claim(ClaimTypes.Role, AdminPolicy));
         if (caller.Key is { } key)

@@ -29,7 +29,12 @@ public static class KeysApi
         var caller = CallerIdentity.Of(context);
         if (all == true && !caller.IsAdmin)
             throw Forbidden("Only administrators may list every user's keys.");
-        var keys = await identity.Store.ListKeysAsync(all == true ? null : caller.Owner, context.RequestAborted);
+        if (all != true)
+        {
+            var own = await identity.Store.ListKeysAsync(caller.Owner, context.RequestAborted);
+            return TypedResults.Ok(new ItemsDto<KeyDto>([.. own.Select(k => KeyDto.From(k, caller.DisplayName))]));
+        }
+        var keys = await identity.Store.ListKeysAsync(null, context.RequestAborted);
         var names = await identity.OwnerNamesAsync(context.RequestAborted);
         return TypedResults.Ok(new ItemsDto<KeyDto>([.. keys.Select(k => KeyDto.From(k, names.Of(k.Owner)))]));
     }
