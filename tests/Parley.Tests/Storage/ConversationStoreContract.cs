@@ -5,7 +5,7 @@ using Parley.Storage.Sqlite;
 namespace Parley.Tests.Storage;
 
 /// <summary>The behaviour every <see cref="IConversationStore"/> must have; each store runs this suite.</summary>
-public abstract class ConversationStoreContract : IAsyncLifetime
+public abstract partial class ConversationStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
@@ -347,6 +347,13 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
     {
         Directory.CreateDirectory(_folder);
         return Task.FromResult<IConversationStore>(new SqlConversationStore(SqliteDatabase.ForFile(Path.Combine(_folder, "test.db"))));
+    }
+
+    protected override async Task<string> NewFolderAsync(string owner)
+    {
+        var folder = new Parley.Folders.Folder(Parley.Folders.Folder.NewId(), owner, "Work", DateTimeOffset.UnixEpoch);
+        await new Parley.Folders.SqlFolderStore(SqliteDatabase.ForFile(Path.Combine(_folder, "test.db"))).AddAsync(folder);
+        return folder.Id;
     }
 
     [Fact]
