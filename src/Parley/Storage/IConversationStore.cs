@@ -61,9 +61,9 @@ public interface IConversationStore
     /// <summary>Every message of every branch, oldest first.</summary>
     Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default);
 
-    /// <summary>The tree of every message (id, parent, role, usage) without contents, oldest first: what a page is cut from.</summary>
+    /// <summary>The tree of every message (id, parent, role, usage, text length) without contents, oldest first: what a page is cut from.</summary>
     async Task<IReadOnlyList<MessageNode>> GetMessageTreeAsync(string conversationId, CancellationToken cancellationToken = default) =>
-        [.. (await GetMessagesAsync(conversationId, cancellationToken)).Select(m => new MessageNode(m.Id, m.ParentId, m.Role, m.Usage))];
+        [.. (await GetMessagesAsync(conversationId, cancellationToken)).Select(m => new MessageNode(m.Id, m.ParentId, m.Role, m.Usage, m.Text.Length))];
 
     /// <summary>The messages of the conversation among <paramref name="ids"/>, oldest first (unknown ids are skipped).</summary>
     async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)

@@ -170,9 +170,9 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
 
     /// <summary>Reads no parts: a 10,000-message conversation's tree is a few hundred kilobytes of ids.</summary>
     public Task<IReadOnlyList<MessageNode>> GetMessageTreeAsync(string conversationId, CancellationToken cancellationToken = default) =>
-        database.QueryAsync("SELECT id, parent_id, role, usage FROM messages WHERE conversation_id = @conversationId ORDER BY seq",
+        database.QueryAsync("SELECT id, parent_id, role, usage, length(text) FROM messages WHERE conversation_id = @conversationId ORDER BY seq",
             new { conversationId }, reader => new MessageNode(reader.GetString(0), SqlValues.Text(reader, 1), reader.GetString(2),
-                MessagePartsJson.Deserialize<TokenUsage>(SqlValues.Text(reader, 3))), cancellationToken);
+                MessagePartsJson.Deserialize<TokenUsage>(SqlValues.Text(reader, 3)), Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
 
     public async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(
         string conversationId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)

@@ -192,8 +192,8 @@ public abstract partial class ConversationStoreContract : IAsyncLifetime
         await Store.AddMessageAsync(sibling);
 
         Assert.Equal(
-            [new MessageNode(root.Id, null, MessageRoles.User), new MessageNode(reply.Id, root.Id, MessageRoles.Assistant, new TokenUsage(1, 2, 3)),
-                new MessageNode(sibling.Id, root.Id, MessageRoles.Assistant)],
+            [new MessageNode(root.Id, null, MessageRoles.User, TextLength: 4), new MessageNode(reply.Id, root.Id, MessageRoles.Assistant, new TokenUsage(1, 2, 3), 5),
+                new MessageNode(sibling.Id, root.Id, MessageRoles.Assistant, TextLength: 7)],
             await Store.GetMessageTreeAsync(conversation.Id));
         var some = await Store.GetMessagesAsync(conversation.Id, [sibling.Id, root.Id, "m_unknown"]);
         Assert.Equal([root.Id, sibling.Id], some.Select(m => m.Id));

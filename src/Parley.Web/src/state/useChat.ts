@@ -351,7 +351,7 @@ export function useChat(routeId: string | null, { onListChanged, newChatDefaults
     loadingOlder.current = true;
     try {
       const page = await api.getMessagePage(id, { before: older, leaf: leafId ?? undefined });
-      dispatch({ type: 'older_loaded', conversationId: id, messages: page.messages, olderCursor: page.olderCursor });
+      dispatch({ type: 'older_loaded', conversationId: id, messages: page.messages, olderCursor: page.olderCursor, olderTotals: page.older });
     } catch (e) {
       dispatch({ type: 'failed', failure: { message: (e as ApiError).message, code: (e as ApiError).code, retry: null } });
     } finally {

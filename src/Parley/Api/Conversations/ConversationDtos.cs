@@ -35,10 +35,13 @@ public sealed record ConversationDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MessageDto>? Messages,
     string? SelectedLeafId = null);
 
-/// <summary>A page of <c>GET /api/conversations/{id}/messages</c> (see <see cref="BranchPage"/>); <c>conversation</c> on the first page only.</summary>
+/// <summary>
+/// A page of <c>GET /api/conversations/{id}/messages</c> (see <see cref="BranchPage"/>); <c>conversation</c> on the first
+/// page only; <c>older</c>: the messages and tokens of the branch before this page (see <see cref="BranchTotals"/>).
+/// </summary>
 public sealed record MessagePageDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ConversationDto? Conversation,
-    string? LeafId, IReadOnlyList<MessageDto> Messages, string? OlderCursor, bool Complete);
+    string? LeafId, IReadOnlyList<MessageDto> Messages, string? OlderCursor, bool Complete, BranchTotals Older);
 
 public sealed record UsageDto(long PromptTokens, long CompletionTokens, long TotalTokens);
 
