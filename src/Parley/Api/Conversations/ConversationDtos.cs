@@ -11,7 +11,7 @@ public sealed record CreateConversationRequest(
 /// <summary>PATCH body: an absent property is left alone, <c>null</c> clears it (so these stay raw JSON).</summary>
 public sealed record UpdateConversationRequest(
     JsonElement Title, JsonElement Model, JsonElement SystemPrompt, JsonElement Temperature, JsonElement MaxTokens, JsonElement Tools,
-    JsonElement SelectedLeafId, JsonElement Pinned = default, JsonElement FolderId = default);
+    JsonElement SelectedLeafId, JsonElement Pinned, JsonElement FolderId);
 
 /// <summary><c>parentId</c> absent means "after the newest message"; <c>null</c> means "a new first message".</summary>
 /// <summary><c>attachments</c>: ids returned by <c>POST /api/conversations/{id}/attachments</c>.</summary>
