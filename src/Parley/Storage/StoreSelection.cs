@@ -37,5 +37,7 @@ public static class StoreSelection
 
     public static Sharing.IShareStore ShareStore(IServiceProvider services) => new Sharing.SqlShareStore(Database(services));
 
+    public static Folders.IFolderStore FolderStore(IServiceProvider services) => new Folders.SqlFolderStore(Database(services));
+
     private static SqlDatabase Database(IServiceProvider services) => services.GetRequiredService<SqlDatabase>();
 }

@@ -163,6 +163,20 @@ internal static class SqliteSchema
             attempts INTEGER NOT NULL, next_attempt_at INTEGER, created_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT);
         CREATE INDEX IF NOT EXISTS ix_bot_outbox_due ON bot_outbox(next_attempt_at) WHERE delivered_at IS NULL;
         """,
+        // 12: organisation: pinned conversations and per-owner folders (see Parley.Folders). Deleting a folder moves its
+        // conversations out (folder_id back to NULL), never deletes them.
+        """
+        ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE conversations ADD COLUMN folder_id TEXT;
+        CREATE TABLE folders (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_folders_owner ON folders(owner);
+        CREATE INDEX ix_conversations_folder ON conversations(folder_id) WHERE folder_id IS NOT NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
