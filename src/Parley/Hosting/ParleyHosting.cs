@@ -23,6 +23,7 @@ using Parley.Api.Messages;
 using Parley.Api.Embeddings;
 using Parley.Api.Completions;
 using Parley.Api.Tools;
+using Parley.Api.Folders;
 using Parley.Api.Portability;
 using Parley.Portability;
 using Parley.Api.WebApp;
@@ -66,7 +67,7 @@ public static class ParleyHosting
 
         var services = builder.Services;
         services.AddValidatedOptions<ParleyOptions, ParleyOptionsValidator>(ParleyOptions.Section);
-        services.AddOptions<MockOptions>().BindConfiguration(MockOptions.Section);
+        services.AddValidatedOptions<MockOptions>(MockOptions.Section);
 
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<ParleyOptions>>((kestrel, parley) => kestrel.Limits.MaxRequestBodySize = parley.Value.MaxRequestBodyBytes);
@@ -81,6 +82,7 @@ public static class ParleyHosting
         services.AddParleyDatabase();
         services.TryAddSingleton<IConversationStore>(StoreSelection.ConversationStore);
         services.TryAddSingleton<Sharing.IShareStore>(StoreSelection.ShareStore);
+        services.TryAddSingleton<Folders.IFolderStore>(StoreSelection.FolderStore);
         services.AddHostedService<StoreInitializer>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store")
             .AddCheck<ProviderHealthCheck>("providers", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded)
@@ -106,7 +108,7 @@ public static class ParleyHosting
         services.AddSingleton<Embeddings.EmbeddingModels>();
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
-        services.AddOptions<TitleOptions>().BindConfiguration(TitleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<TitleOptions>(TitleOptions.Section);
         services.AddSingleton<TitleWriter>();
         services.AddParleyReplies();
         services.AddParleyContextCompression();
@@ -154,6 +156,7 @@ public static class ParleyHosting
         app.MapMeDataApi();
         app.MapPreferencesApi();
         app.MapSharesApi();
+        app.MapFoldersApi();
         app.MapWebApp();
         return app;
     }

@@ -18,8 +18,7 @@ public static class StoreSelection
 {
     public static IServiceCollection AddParleyDatabase(this IServiceCollection services)
     {
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>());
+        services.AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.Section);
         services.TryAddSingleton<SqlDatabase>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value is { UsesPostgres: true } database
             ? new PostgresDatabase(database.ConnectionString!)
             : SqliteDatabase.ForFile(ParleyHosting.DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));
@@ -37,6 +36,8 @@ public static class StoreSelection
     public static Audit.IAuditStore AuditStore(IServiceProvider services) => new Audit.SqlAuditStore(Database(services));
 
     public static Sharing.IShareStore ShareStore(IServiceProvider services) => new Sharing.SqlShareStore(Database(services));
+
+    public static Folders.IFolderStore FolderStore(IServiceProvider services) => new Folders.SqlFolderStore(Database(services));
 
     private static SqlDatabase Database(IServiceProvider services) => services.GetRequiredService<SqlDatabase>();
 }

@@ -181,6 +181,19 @@ internal static class PostgresSchema
         CREATE UNIQUE INDEX ux_users_id ON users(id);
         ALTER TABLE sessions RENAME COLUMN user_name TO user_id;
         """,
+        // 11: pinned conversations and per-owner folders (SQLite migration 12).
+        """
+        ALTER TABLE conversations ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT FALSE;
+        ALTER TABLE conversations ADD COLUMN folder_id TEXT;
+        CREATE TABLE folders (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX ix_folders_owner ON folders(owner);
+        CREATE INDEX ix_conversations_folder ON conversations(folder_id) WHERE folder_id IS NOT NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

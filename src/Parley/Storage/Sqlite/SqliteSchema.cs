@@ -171,6 +171,20 @@ internal static class SqliteSchema
         CREATE UNIQUE INDEX ux_users_id ON users(id);
         ALTER TABLE sessions RENAME COLUMN user_name TO user_id;
         """,
+        // 12: organisation: pinned conversations and per-owner folders (see Parley.Folders). Deleting a folder moves its
+        // conversations out (folder_id back to NULL), never deletes them.
+        """
+        ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE conversations ADD COLUMN folder_id TEXT;
+        CREATE TABLE folders (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_folders_owner ON folders(owner);
+        CREATE INDEX ix_conversations_folder ON conversations(folder_id) WHERE folder_id IS NOT NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
