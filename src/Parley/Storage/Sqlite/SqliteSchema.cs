@@ -163,6 +163,21 @@ internal static class SqliteSchema
             attempts INTEGER NOT NULL, next_attempt_at INTEGER, created_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT);
         CREATE INDEX IF NOT EXISTS ix_bot_outbox_due ON bot_outbox(next_attempt_at) WHERE delivered_at IS NULL;
         """,
+        // 11: stored /v1/responses responses, owned by the caller (see Parley.Responses); JSON columns, at most 16 MiB together.
+        """
+        CREATE TABLE stored_responses (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL COLLATE NOCASE,
+            model TEXT NOT NULL,
+            relayed_by TEXT,
+            created_at INTEGER NOT NULL,
+            response TEXT NOT NULL,
+            input_items TEXT NOT NULL,
+            history TEXT NOT NULL
+        );
+        CREATE INDEX ix_stored_responses_owner ON stored_responses(owner, created_at);
+        CREATE INDEX ix_stored_responses_created ON stored_responses(created_at);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
