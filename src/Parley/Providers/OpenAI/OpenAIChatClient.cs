@@ -141,6 +141,9 @@ internal sealed class OpenAIChatClient : IChatClient
         result.PresencePenalty = options.PresencePenalty;
         foreach (var stop in options.StopSequences ?? [])
             result.StopSequences.Add(stop);
+#pragma warning disable OPENAI001 // the SDK marks reasoning_effort as evaluation-only; the wire field is stable
+        result.ReasoningEffortLevel = ReasoningEffort(options.Reasoning);
+#pragma warning restore OPENAI001
 
         foreach (var function in (options.Tools ?? []).OfType<AIFunctionDeclaration>())
         {
@@ -171,6 +174,21 @@ internal sealed class OpenAIChatClient : IChatClient
         };
         return (client, result);
     }
+
+    /// <summary>
+    /// <c>reasoning_effort</c> for a requested effort (Responses' <c>reasoning.effort</c>, Messages' <c>thinking</c>); nothing
+    /// for none or no request, so a model that does not reason is not sent a field it may refuse.
+    /// </summary>
+#pragma warning disable OPENAI001 // as above
+    private static OpenAIChat.ChatReasoningEffortLevel? ReasoningEffort(ReasoningOptions? reasoning) => reasoning?.Effort switch
+    {
+        Microsoft.Extensions.AI.ReasoningEffort.Low => OpenAIChat.ChatReasoningEffortLevel.Low,
+        Microsoft.Extensions.AI.ReasoningEffort.Medium => OpenAIChat.ChatReasoningEffortLevel.Medium,
+        Microsoft.Extensions.AI.ReasoningEffort.High => OpenAIChat.ChatReasoningEffortLevel.High,
+        Microsoft.Extensions.AI.ReasoningEffort.ExtraHigh => new OpenAIChat.ChatReasoningEffortLevel("xhigh"),
+        _ => default(OpenAIChat.ChatReasoningEffortLevel?), // not null: a bare null would go through the type's conversion from string
+    };
+#pragma warning restore OPENAI001
 
     private static List<OpenAIChat.ChatMessage> ToOpenAIMessages(IEnumerable<ChatMessage> messages)
     {
