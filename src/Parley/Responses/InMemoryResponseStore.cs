@@ -35,9 +35,12 @@ public sealed class InMemoryResponseStore(TimeProvider time) : IResponseStore
                     return Task.FromResult(false);
                 _bytes -= existing.Json.Bytes;
             }
+            else
+            {
+                _order.Enqueue(response.Id);
+            }
             _responses[response.Id] = new Entry(response.Owner, response.ModelId, response.At, response.RelayedBy, json);
             _bytes += json.Bytes;
-            _order.Enqueue(response.Id);
             while ((_responses.Count > Capacity || _bytes > CapacityBytes) && _order.TryDequeue(out var oldest))
             {
                 if (oldest != response.Id && _responses.TryRemove(oldest, out var removed))

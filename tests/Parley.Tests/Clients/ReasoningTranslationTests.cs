@@ -120,6 +120,20 @@ public sealed class ReasoningTranslationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Responses_reasoning_effort_reaches_a_translated_openai_compatible_upstream_as_reasoning_effort()
+    {
+        _openai.Enqueue(RawAnswer.Json("""
+            {"id":"chatcmpl-e","object":"chat.completion","created":1764900000,"model":"deepseek-reasoner","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}
+            """));
+
+        var response = await _server.Client.PostAsync("/v1/responses", Json("""{"model":"deep/deepseek-reasoner","reasoning":{"effort":"high"},"input":"hi"}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("/v1/chat/completions", _openai.Requests[^1].Path);
+        Assert.Equal("high", JsonDocument.Parse(_openai.LastBody).RootElement.GetProperty("reasoning_effort").GetString());
+    }
+
+    [Fact]
     public async Task Translated_chat_completions_carry_the_models_reasoning_as_reasoning_content()
     {
         _anthropic.Enqueue(Thinking());
