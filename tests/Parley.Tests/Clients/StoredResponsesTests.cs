@@ -37,7 +37,7 @@ public sealed class StoredResponsesTests
         var folder = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            string plainId, toolId, callId;
+            string plainId, toolId, callId, streamedId;
             int firstInputTokens;
             await using (var before = await ParleyTestServer.StartAsync(dataDirectory: folder))
             {
@@ -50,7 +50,10 @@ public sealed class StoredResponsesTests
                     Tools = { ResponseTool.CreateFunctionTool("current_time", BinaryData.FromString("""{"type":"object"}"""), strictModeEnabled: false) },
                 });
                 (toolId, callId) = (tool.Id, Assert.IsType<FunctionCallResponseItem>(Assert.Single(tool.OutputItems)).CallId);
-                Assert.Equal(2, Rows(before, "local"));
+                // A streamed response is stored before its final event, so a client reading that event can GET it at once.
+                var (_, events) = await NamedSse.PostAsync(before.Client, "/v1/responses", """{"model":"mock/echo","input":"streamed turn","stream":true}""");
+                streamedId = events[^1].Data.GetProperty("response").GetProperty("id").GetString()!;
+                Assert.Equal(3, Rows(before, "local"));
             }
 
             await using var after = await ParleyTestServer.StartAsync(dataDirectory: folder);
@@ -62,6 +65,7 @@ public sealed class StoredResponsesTests
                 items.Add(item);
             Assert.Equal("first turn", Assert.IsAssignableFrom<MessageResponseItem>(Assert.Single(items)).Content[0].Text);
 
+            Assert.Equal("streamed turn", (await again.GetResponseAsync(streamedId)).Value.GetOutputText());
             ResponseResult continued = await again.CreateResponseAsync("mock/echo", "second turn", plainId);
             Assert.Equal("second turn", continued.GetOutputText());
             Assert.True(continued.Usage.InputTokenCount > firstInputTokens, "the continuation saw the first exchange");
@@ -70,7 +74,7 @@ public sealed class StoredResponsesTests
             ResponseResult answered = await again.CreateResponseAsync(
                 new CreateResponseOptions("mock/echo", [ResponseItem.CreateFunctionCallOutputItem(callId, "12:00")]) { PreviousResponseId = toolId });
             Assert.Equal("The tool returned: 12:00", answered.GetOutputText());
-            Assert.Equal(4, Rows(after, "local"));
+            Assert.Equal(5, Rows(after, "local"));
         }
         finally
         {

@@ -159,8 +159,7 @@ public static class ResponsesApi
             await ResponsesRelay.SaveStreamedAsync(saved, relay);
             return;
         }
-        response = await stream.FinishAsync();
-        await SaveAsync(saved, draft, response, stream);
+        await stream.FinishAsync(beforeFinal: final => SaveAsync(saved, draft, final, stream));
     }
 
     public static async Task<IResult> GetResponse(HttpContext context, string id, IResponseStore store)

@@ -57,8 +57,8 @@ internal static partial class ResponsesRelay
     }
 
     /// <summary>
-    /// Stores <paramref name="response"/> when the request asked for it. The reply was already written, so the client's
-    /// leaving does not stop the write; a response past the size cap is left unstored, with a warning.
+    /// Stores <paramref name="response"/> when the request asked for it. The model has answered (and been charged), so the
+    /// client's leaving now does not stop the write; a response past the size cap is left unstored, with a warning.
     /// </summary>
     public static async Task StoreAsync(Saved saved, StoredResponse response)
     {
