@@ -164,8 +164,9 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_bot_outbox_due ON bot_outbox(next_attempt_at) WHERE delivered_at IS NULL;
         """,
         // 11: stored /v1/responses responses, owned by the caller (see Parley.Responses); JSON columns, at most 16 MiB together.
+        // IF NOT EXISTS, like 9: a file whose user_version was set back re-runs it harmlessly.
         """
-        CREATE TABLE stored_responses (
+        CREATE TABLE IF NOT EXISTS stored_responses (
             id TEXT PRIMARY KEY,
             owner TEXT NOT NULL COLLATE NOCASE,
             model TEXT NOT NULL,
@@ -175,8 +176,8 @@ internal static class SqliteSchema
             input_items TEXT NOT NULL,
             history TEXT NOT NULL
         );
-        CREATE INDEX ix_stored_responses_owner ON stored_responses(owner, created_at);
-        CREATE INDEX ix_stored_responses_created ON stored_responses(created_at);
+        CREATE INDEX IF NOT EXISTS ix_stored_responses_owner ON stored_responses(owner, created_at);
+        CREATE INDEX IF NOT EXISTS ix_stored_responses_created ON stored_responses(created_at);
         """,
     ];
 
