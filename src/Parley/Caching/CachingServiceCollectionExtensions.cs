@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Parley.Configuration;
 
 namespace Parley.Caching;
 
@@ -9,8 +10,7 @@ public static class CachingServiceCollectionExtensions
     /// <summary>The response cache (<c>Parley:Cache</c>, validated at startup): in memory unless a shared store replaced <see cref="IResponseCache"/>.</summary>
     public static IServiceCollection AddParleyResponseCache(this IServiceCollection services)
     {
-        services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<CacheOptions>, CacheOptionsValidator>();
+        services.AddValidatedOptions<CacheOptions, CacheOptionsValidator>(CacheOptions.Section);
         services.TryAddSingleton<IResponseCache, MemoryResponseCache>();
         services.AddSingleton<CacheStatistics>();
         return services;

@@ -86,7 +86,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
                         yield return ToolEvents.Completed(result, announced);
                         break;
                     case UsageContent usage:
-                        yield return new UsageReported(TokenUsage.From(usage.Details));
+                        yield return new UsageReported(usage.Details);
                         break;
                 }
             }
@@ -148,7 +148,7 @@ public sealed partial class ChatRunner(ChatClients clients, ShutdownGrace shutdo
 
     private static ToolCallStarted ToolStarted(FunctionCallContent call, ChatOptions options)
     {
-        var arguments = ToolContent.ArgumentsJson(call.Arguments);
+        var arguments = ToolContent.ArgumentsJson(call.Arguments); // events carry JSON; unparsable arguments show as {}
         var display = ToolDisplay.Describe(call, options.Tools);
         return new ToolCallStarted(call.CallId, call.Name, arguments, display.Description, display.Action);
     }

@@ -5,7 +5,7 @@ using Parley.Providers;
 namespace Parley.Compression;
 
 /// <summary>Checks <see cref="ContextCompressionOptions"/> at startup: ranges, and that the summariser model exists.</summary>
-public sealed class ContextCompressionOptionsValidator(IServiceProvider services) : IValidateOptions<ContextCompressionOptions>
+public sealed class ContextCompressionOptionsValidator(ModelCatalog catalog) : IValidateOptions<ContextCompressionOptions>
 {
     public ValidateOptionsResult Validate(string? name, ContextCompressionOptions options)
     {
@@ -18,8 +18,7 @@ public sealed class ContextCompressionOptionsValidator(IServiceProvider services
         {
             try
             {
-                // Resolved here, not injected: the catalog is built from options validated in the same startup pass.
-                (services.GetService(typeof(ModelCatalog)) as ModelCatalog)?.Resolve(options.Model);
+                catalog.Resolve(options.Model);
             }
             catch (ParleyException ex)
             {

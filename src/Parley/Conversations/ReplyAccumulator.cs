@@ -42,7 +42,7 @@ public sealed class ReplyAccumulator
                 _parts.Add(new ToolResultPart(result.CallId, result.Name, result.Result, result.IsError));
                 break;
             case UsageReported usage:
-                Usage = Usage is null ? usage.Usage : Usage + usage.Usage;
+                Usage = Usage is null ? TokenUsage.From(usage.Usage) : Usage + TokenUsage.From(usage.Usage);
                 break;
             case ReplyFailed failed:
                 Failure = failed;

@@ -66,7 +66,7 @@ public static class ParleyHosting
 
         var services = builder.Services;
         services.AddValidatedOptions<ParleyOptions, ParleyOptionsValidator>(ParleyOptions.Section);
-        services.AddOptions<MockOptions>().BindConfiguration(MockOptions.Section);
+        services.AddValidatedOptions<MockOptions>(MockOptions.Section);
 
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<ParleyOptions>>((kestrel, parley) => kestrel.Limits.MaxRequestBodySize = parley.Value.MaxRequestBodyBytes);
@@ -106,7 +106,7 @@ public static class ParleyHosting
         services.AddSingleton<Embeddings.EmbeddingModels>();
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();
-        services.AddOptions<TitleOptions>().BindConfiguration(TitleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<TitleOptions>(TitleOptions.Section);
         services.AddSingleton<TitleWriter>();
         services.AddParleyReplies();
         services.AddParleyContextCompression();

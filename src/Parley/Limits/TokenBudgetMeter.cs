@@ -14,5 +14,5 @@ internal sealed class TokenBudgetMeter(IUserLimiter limiter) : ICallMeter
     }
 
     public ValueTask FinishedAsync(CallMeasurement measured) =>
-        measured.Cached ? ValueTask.CompletedTask : limiter.ChargeTokensAsync(measured.Caller, measured.Usage.TotalTokens);
+        measured.Cached ? ValueTask.CompletedTask : limiter.ChargeTokensAsync(measured.Caller, measured.Usage.Total());
 }

@@ -42,13 +42,13 @@ internal sealed class MetricsMeter(ParleyMetrics metrics) : ICallMeter
         metrics.Requests.Add(1, model, new("outcome", measured.Outcome));
         if (measured.IsError)
             metrics.Errors.Add(1, model, new("code", measured.Outcome));
-        metrics.Tokens.Add(measured.Usage.PromptTokens, model, new("kind", "prompt"));
-        metrics.Tokens.Add(measured.Usage.CompletionTokens, model, new("kind", "completion"));
+        metrics.Tokens.Add(measured.Usage.Input(), model, new("kind", "prompt"));
+        metrics.Tokens.Add(measured.Usage.Output(), model, new("kind", "completion"));
         if (measured.Span is not { } span)
             return;
         span.SetTag("gen_ai.response.model", measured.AnsweredBy);
-        span.SetTag("gen_ai.usage.input_tokens", measured.Usage.PromptTokens);
-        span.SetTag("gen_ai.usage.output_tokens", measured.Usage.CompletionTokens);
+        span.SetTag("gen_ai.usage.input_tokens", measured.Usage.Input());
+        span.SetTag("gen_ai.usage.output_tokens", measured.Usage.Output());
         span.SetTag("parley.outcome", measured.Outcome);
         span.SetTag("parley.cached", measured.Cached);
         if (measured.IsError)

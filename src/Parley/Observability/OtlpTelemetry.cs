@@ -8,6 +8,7 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Parley.Configuration;
 
 namespace Parley.Observability;
 
@@ -21,7 +22,7 @@ public static partial class OtlpTelemetry
 {
     public static IServiceCollection AddParleyOtlpExport(this IServiceCollection services)
     {
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
+        services.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.Section);
         services.AddOpenTelemetry()
             .WithMetrics(metrics => ((IDeferredMeterProviderBuilder)metrics).Configure((provider, builder) =>
             {

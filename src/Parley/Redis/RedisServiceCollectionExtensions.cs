@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Parley.Caching;
+using Parley.Configuration;
 using Parley.Conversations;
 using Parley.Limits;
 using Parley.Redis.History;
@@ -19,10 +20,8 @@ public static class RedisServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddParleyRedis(this IServiceCollection services)
     {
-        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>());
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.AddValidatedOptions<RedisOptions, RedisOptionsValidator>(RedisOptions.Section);
+        services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(StorageOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RedisConnection>();
         services.AddHostedService<RedisStartup>();

@@ -14,7 +14,7 @@ public static class PrivacyHosting
     {
         services.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
         services.AddValidatedOptions<RetentionOptions>(RetentionOptions.Section);
-        services.AddOptions<ContentLoggingOptions>().BindConfiguration(ContentLoggingOptions.Section);
+        services.AddValidatedOptions<ContentLoggingOptions>(ContentLoggingOptions.Section);
 
         services.TryAddSingleton(defaultAuditStore);
         services.AddSingleton<AuditLog>();

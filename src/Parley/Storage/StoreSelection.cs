@@ -18,8 +18,7 @@ public static class StoreSelection
 {
     public static IServiceCollection AddParleyDatabase(this IServiceCollection services)
     {
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>());
+        services.AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.Section);
         services.TryAddSingleton<SqlDatabase>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value is { UsesPostgres: true } database
             ? new PostgresDatabase(database.ConnectionString!)
             : SqliteDatabase.ForFile(ParleyHosting.DatabasePath(sp.GetRequiredService<IOptions<ParleyOptions>>().Value)));

@@ -31,7 +31,7 @@ public sealed record ToolCallStarted(string CallId, string Name, string Argument
 
 public sealed record ToolCallCompleted(string CallId, string Name, string Result, bool IsError) : ChatEvent;
 
-public sealed record UsageReported(TokenUsage Usage) : ChatEvent;
+public sealed record UsageReported(Microsoft.Extensions.AI.UsageDetails Usage) : ChatEvent;
 
 /// <summary>The provider finished the reply normally.</summary>
 public sealed record ReplyFinished(string? FinishReason, string ModelId) : ChatEvent;

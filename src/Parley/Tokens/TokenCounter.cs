@@ -70,7 +70,7 @@ public sealed class TokenCounter
             {
                 TextContent text => Count(text.Text),
                 DataContent or UriContent => ImageTokens,
-                FunctionCallContent call => 8 + Count(call.Name) + Count(ToolContent.ArgumentsJson(call.Arguments)),
+                FunctionCallContent call => 8 + Count(call.Name) + Count(ToolContent.ArgumentsJson(call)),
                 FunctionResultContent result => 4 + Count(ToolContent.ResultText(result)),
                 _ => 0,
             };

@@ -13,9 +13,53 @@ public static class ToolContent
     // AIJsonUtilities.DefaultOptions indents; arguments and results travel on one line, as providers send them.
     private static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
 
+    /// <summary>Where a call's arguments are kept verbatim when the model wrote something that is not a JSON object.</summary>
+    public const string RawArgumentsKey = "raw_arguments";
+
     /// <summary>A call's arguments as a JSON object (<c>{}</c> when it has none).</summary>
     public static string ArgumentsJson(IDictionary<string, object?>? arguments) =>
         arguments is null ? "{}" : JsonSerializer.Serialize(arguments, Compact);
+
+    /// <summary>A call's arguments as the model wrote them: the verbatim text of unparsable arguments, otherwise <see cref="ArgumentsJson(IDictionary{string, object?}?)"/>.</summary>
+    public static string ArgumentsJson(FunctionCallContent call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return call.Arguments is null && call.AdditionalProperties?.TryGetValue(RawArgumentsKey, out var raw) == true && raw is string text
+            ? text
+            : ArgumentsJson(call.Arguments);
+    }
+
+    /// <summary>
+    /// A call whose arguments arrived as JSON text. Text that is not a JSON object still yields the call, with the text kept
+    /// under <see cref="RawArgumentsKey"/> and the parse failure in <see cref="FunctionCallContent.Exception"/>, so the tool
+    /// loop answers it with an error instead of failing the reply.
+    /// </summary>
+    public static FunctionCallContent ParseCall(string? callId, string? name, string arguments)
+    {
+        try
+        {
+            var parsed = string.IsNullOrWhiteSpace(arguments)
+                ? new Dictionary<string, object?>()
+                : JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments, AIJsonUtilities.DefaultOptions)
+                  ?? throw new JsonException("The arguments are null.");
+            return new FunctionCallContent(callId ?? "", name ?? "", parsed);
+        }
+        catch (JsonException ex)
+        {
+            return WithRawArguments(new FunctionCallContent(callId ?? "", name ?? "")
+            {
+                Exception = new InvalidDataException($"The arguments of tool call '{name}' are not a JSON object: {ex.Message}", ex),
+            }, arguments);
+        }
+    }
+
+    /// <summary>Keeps <paramref name="arguments"/> verbatim on a call whose arguments could not be parsed.</summary>
+    public static FunctionCallContent WithRawArguments(FunctionCallContent call, string arguments)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        (call.AdditionalProperties ??= [])[RawArgumentsKey] = arguments;
+        return call;
+    }
 
     private const string HiddenFailure = "the tool failed; the error was logged on the server.";
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.AI;
 using Parley.Conversations;
 using Parley.Providers;
 
@@ -30,7 +31,7 @@ public sealed class CallMeasurement
     public Activity? Span { get; }
 
     /// <summary>The reported usage, else what was sent and seen counted with the model's tokenizer; final in <see cref="ICallMeter.FinishedAsync"/>.</summary>
-    public TokenUsage Usage { get; private set; } = new(0, 0, 0);
+    public UsageDetails Usage { get; private set; } = UsageTokens.Of(0, 0);
 
     /// <summary>The model that answered (a fallback may have answered instead of <see cref="Model"/>).</summary>
     public string AnsweredBy { get; private set; }

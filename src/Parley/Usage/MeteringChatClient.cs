@@ -29,7 +29,7 @@ public sealed class MeteringChatClient(IChatClient innerClient, ModelEntry model
         {
             var response = await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
             if (response.Usage is null && !response.IsCached())
-                response.Usage = Estimated(tally.Estimate());
+                response.Usage = tally.Estimate();
             tally.Observe(response);
             tally.Completed();
             return response;
@@ -80,7 +80,7 @@ public sealed class MeteringChatClient(IChatClient innerClient, ModelEntry model
 
             if (!tally.Reported && last is not null && !tally.Cached)
             {
-                var reportEstimate = new UsageContent(Estimated(tally.Estimate())) { AdditionalProperties = new() { ["estimated"] = true } };
+                var reportEstimate = new UsageContent(tally.Estimate()) { AdditionalProperties = new() { ["estimated"] = true } };
                 var estimate = new ChatResponseUpdate(ChatRole.Assistant, [reportEstimate])
                 {
                     ResponseId = last.ResponseId, MessageId = last.MessageId, ModelId = last.ModelId,
@@ -113,9 +113,6 @@ public sealed class MeteringChatClient(IChatClient innerClient, ModelEntry model
         for (var i = 0; i < meters.Count; i++)
             await meters[i].FinishedAsync(call).ConfigureAwait(false);
     }
-
-    private static UsageDetails Estimated(Conversations.TokenUsage usage) =>
-        new() { InputTokenCount = usage.PromptTokens, OutputTokenCount = usage.CompletionTokens, TotalTokenCount = usage.TotalTokens };
 
     private static bool HasText(ChatResponseUpdate update)
     {

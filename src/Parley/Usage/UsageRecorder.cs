@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Conversations;
@@ -37,7 +38,7 @@ public sealed partial class UsageRecorder : ICallMeter
 
     /// <summary>Queues one call of <paramref name="requestedModel"/> for <paramref name="caller"/>, pricing it first; cached replies cost nothing.</summary>
     /// <param name="outcome"><c>ok</c>, <c>cancelled</c> or the error code.</param>
-    public void Record(Caller caller, string requestedModel, string answeringModel, TokenUsage usage, bool cached,
+    public void Record(Caller caller, string requestedModel, string answeringModel, UsageDetails usage, bool cached,
         DateTimeOffset at, double latencyMs, double? timeToFirstTokenMs, string outcome)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -45,7 +46,7 @@ public sealed partial class UsageRecorder : ICallMeter
         if (!_options.Enabled)
             return;
         var record = new UsageRecord(at, caller.Owner, caller.KeyId, caller.Surface, requestedModel, answeringModel,
-            usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, cached, latencyMs, timeToFirstTokenMs, outcome, Cost: null);
+            usage.Input(), usage.Output(), usage.Total(), cached, latencyMs, timeToFirstTokenMs, outcome, Cost: null);
         Interlocked.Increment(ref _pending);
         if (!_queue.Writer.TryWrite(record with { Cost = record.Cached ? 0 : Price(record) }))
             Interlocked.Decrement(ref _pending);

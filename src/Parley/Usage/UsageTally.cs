@@ -16,7 +16,7 @@ namespace Parley.Usage;
 internal sealed class UsageTally(IEnumerable<ChatMessage> prompt, TokenCounter counter)
 {
     private readonly StringBuilder _seen = new();
-    private TokenUsage? _reported;
+    private UsageDetails? _reported;
     private bool _anyUpdate;
 
     public bool Cached { get; private set; }
@@ -71,22 +71,17 @@ internal sealed class UsageTally(IEnumerable<ChatMessage> prompt, TokenCounter c
             : ErrorCodes.Internal;
 
     /// <summary>The reported usage, else the counted prompt and output once the provider answered anything (nothing when it never did).</summary>
-    public TokenUsage Total()
+    public UsageDetails Total()
     {
         if (_reported is { } reported)
             return reported;
         if (!_anyUpdate)
-            return new TokenUsage(0, 0, 0);
+            return UsageTokens.Of(0, 0);
         return Estimate();
     }
 
     /// <summary>The counted prompt and output, regardless of any report.</summary>
-    public TokenUsage Estimate()
-    {
-        long input = counter.Count(prompt);
-        long output = counter.Count(_seen.ToString());
-        return new TokenUsage(input, output, input + output);
-    }
+    public UsageDetails Estimate() => UsageTokens.Of(counter.Count(prompt), counter.Count(_seen.ToString()));
 
     private void Observe(AIContent content)
     {
@@ -102,14 +97,10 @@ internal sealed class UsageTally(IEnumerable<ChatMessage> prompt, TokenCounter c
                 _seen.Append(reasoning.Text);
                 break;
             case FunctionCallContent call:
-                _seen.Append(call.Name).Append(ToolContent.ArgumentsJson(call.Arguments));
+                _seen.Append(call.Name).Append(ToolContent.ArgumentsJson(call));
                 break;
         }
     }
 
-    private void Add(UsageDetails details)
-    {
-        var usage = TokenUsage.From(details);
-        _reported = _reported is null ? usage : _reported + usage;
-    }
+    private void Add(UsageDetails details) => _reported = _reported.Plus(details);
 }

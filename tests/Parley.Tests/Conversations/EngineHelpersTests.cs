@@ -67,8 +67,8 @@ public sealed class EngineHelpersTests
         reply.Add(new TextDelta("lo"));
         reply.Add(new ToolCallStarted("c1", "t", "{}", "", ""));
         reply.Add(new ToolCallCompleted("c1", "t", "ok", false));
-        reply.Add(new UsageReported(new TokenUsage(3, 2, 5)));
-        reply.Add(new UsageReported(new TokenUsage(4, 1, 5)));
+        reply.Add(new UsageReported(Parley.Usage.UsageTokens.Of(3, 2)));
+        reply.Add(new UsageReported(Parley.Usage.UsageTokens.Of(4, 1)));
         Assert.Equal(MessageStatus.Incomplete, reply.Status);
         reply.Add(new ReplyFailed(ErrorCodes.ProviderTimeout, "slow", 504));
 

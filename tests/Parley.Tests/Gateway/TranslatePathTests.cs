@@ -60,6 +60,40 @@ public sealed class TranslatePathTests : RelayFixture
         Assert.Contains("call_1:f", results[0], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Cached_and_reasoning_token_counts_reach_the_client_on_both_paths(bool stream)
+    {
+        const string usage = """{"prompt_tokens":40,"completion_tokens":9,"total_tokens":49,"prompt_tokens_details":{"cached_tokens":32},"completion_tokens_details":{"reasoning_tokens":5}}""";
+        string[] chunks =
+        [
+            WireSamples.TextChunk("Hi"), WireSamples.TextChunk("", 0, "stop"),
+            $$"""{"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],"usage":{{usage}}}""", "[DONE]",
+        ];
+        var completion = $$"""{"id":"c","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],"usage":{{usage}}}""";
+        foreach (var model in new[] { Model, TranslatedModel })
+        {
+            Upstream.Enqueue(stream ? RawAnswer.Events(chunks) : RawAnswer.Json(completion));
+            var sdk = new ChatClient(model, new ApiKeyCredential("x"), new OpenAIClientOptions { Endpoint = new Uri(Server.BaseAddress, "/v1") });
+            ChatTokenUsage? reported = null;
+            if (stream)
+            {
+                await foreach (var update in sdk.CompleteChatStreamingAsync([new UserChatMessage("Hi")]))
+                    reported ??= update.Usage;
+            }
+            else
+            {
+                reported = (await sdk.CompleteChatAsync([new UserChatMessage("Hi")])).Value.Usage;
+            }
+
+            Assert.NotNull(reported);
+            Assert.Equal((40, 9, 49), (reported.InputTokenCount, reported.OutputTokenCount, reported.TotalTokenCount));
+            Assert.Equal(32, reported.InputTokenDetails?.CachedTokenCount);
+            Assert.Equal(5, reported.OutputTokenDetails?.ReasoningTokenCount);
+        }
+    }
+
     [Fact]
     public async Task A_field_without_translation_is_refused_with_a_400_naming_it()
     {

@@ -68,16 +68,16 @@ public sealed class RedisConversationStoreTests(RedisFixture redis) : Conversati
     [Fact]
     public async Task Every_write_renews_history_ttl_seconds_and_redis_expires_the_conversation_afterwards()
     {
-        var store = NewStore(new RedisOptions { HistoryTtlSeconds = 2 });
+        var store = NewStore(new RedisOptions { HistoryTtlSeconds = 4 });
         var conversation = NewConversation();
         await store.CreateConversationAsync(conversation);
         var ttl = await store.TimeToLiveAsync(conversation.Id);
-        Assert.InRange(ttl!.Value.TotalSeconds, 0.5, 2);
+        Assert.InRange(ttl!.Value.TotalSeconds, 0.5, 4);
 
-        await Task.Delay(1200);
+        await Task.Delay(2000);
         await store.AddMessageAsync(Message(conversation.Id, null, MessageRoles.User, "still here", 0));
-        Assert.InRange((await store.TimeToLiveAsync(conversation.Id))!.Value.TotalSeconds, 1.2, 2);
-        await Task.Delay(1200);
+        Assert.InRange((await store.TimeToLiveAsync(conversation.Id))!.Value.TotalSeconds, 2.0, 4);
+        await Task.Delay(2000);
         Assert.NotNull(await store.GetConversationAsync("alice", conversation.Id));
         Assert.Single(await store.GetMessagesAsync(conversation.Id));
 

@@ -8,6 +8,7 @@ using Parley.Chat;
 using Parley.Errors;
 using Parley.Limits;
 using Parley.Streaming;
+using Parley.Usage;
 using static Parley.Api.WireJson;
 
 namespace Parley.Api.Completions;
@@ -77,14 +78,14 @@ public static class CompletionsApi
         if (!stream)
         {
             var choices = new JsonArray();
-            var usage = new Parley.Conversations.TokenUsage(0, 0, 0);
+            var usage = UsageTokens.Of(0, 0);
             var answeredBy = model.Id;
             for (var i = 0; i < prompts.Count; i++)
             {
                 var response = await runner.CompleteAsync(Turn(model, caller, prompts[i], options, context), context.RequestAborted);
                 answeredBy = response.AnsweredBy() ?? answeredBy;
                 if (response.Usage is { } u)
-                    usage += Parley.Conversations.TokenUsage.From(u);
+                    usage = usage.Plus(u);
                 choices.Add(Choice(i, (echo ? prompts[i] : "") + response.Text, FinishReason(response.FinishReason?.Value)));
             }
             await context.Response.WriteAsJsonAsync(Completion(id, created, answeredBy, choices, usage), context.RequestAborted);
@@ -92,7 +93,7 @@ public static class CompletionsApi
         }
 
         using var sse = SseWriter.Begin(context);
-        var total = new Parley.Conversations.TokenUsage(0, 0, 0);
+        var total = UsageTokens.Of(0, 0);
         for (var i = 0; i < prompts.Count; i++)
         {
             string? finish = null;
@@ -107,7 +108,7 @@ public static class CompletionsApi
                         await ChunkAsync(sse, Completion(id, created, answeredBy, [Choice(i, text.Text, null)], null), context.RequestAborted);
                         break;
                     case UsageReported reported:
-                        total += reported.Usage;
+                        total = total.Plus(reported.Usage);
                         break;
                     case ReplyFinished finished:
                         finish = FinishReason(finished.FinishReason);
@@ -167,14 +168,14 @@ public static class CompletionsApi
         ["text"] = text, ["index"] = index, ["logprobs"] = null, ["finish_reason"] = finishReason,
     };
 
-    private static JsonObject Completion(string id, long created, string model, JsonArray choices, Parley.Conversations.TokenUsage? usage)
+    private static JsonObject Completion(string id, long created, string model, JsonArray choices, UsageDetails? usage)
     {
         var completion = new JsonObject
         {
             ["id"] = id, ["object"] = "text_completion", ["created"] = created, ["model"] = model, ["choices"] = choices,
         };
         if (usage is not null)
-            completion["usage"] = new JsonObject { ["prompt_tokens"] = usage.PromptTokens, ["completion_tokens"] = usage.CompletionTokens, ["total_tokens"] = usage.TotalTokens };
+            completion["usage"] = OpenAI.OpenAIUsageJson.ToJson(usage);
         return completion;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Parley.Conversations;
 using Parley.Storage;
+using Parley.Usage;
 
 namespace Parley.Api.Conversations;
 
@@ -33,6 +34,8 @@ internal static class ConversationMapping
             m.Usage is null ? null : ToDto(m.Usage), m.Timings, m.CreatedAt);
 
     public static UsageDto ToDto(TokenUsage u) => new(u.PromptTokens, u.CompletionTokens, u.TotalTokens);
+
+    public static UsageDto ToDto(Microsoft.Extensions.AI.UsageDetails u) => new(u.Input(), u.Output(), u.Total());
 
     private static PartDto ToDto(string conversationId, MessagePart part) => part switch
     {

@@ -26,7 +26,7 @@ public static class EmbeddingsApi
     public const int MaxInputs = 2048;
 
     private static void Record(UsageRecorder usage, Caller caller, string model, int promptTokens, long started, DateTimeOffset at, string outcome) =>
-        usage.Record(caller, model, model, new Parley.Conversations.TokenUsage(promptTokens, 0, promptTokens), cached: false, at,
+        usage.Record(caller, model, model, Parley.Usage.UsageTokens.Of(promptTokens, 0), cached: false, at,
             System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, timeToFirstTokenMs: null, outcome);
 
     private static readonly HashSet<string> Known = ["model", "input", "encoding_format", "dimensions", "user"];

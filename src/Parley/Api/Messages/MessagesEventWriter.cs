@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using Parley.Errors;
 using Parley.Streaming;
+using Parley.Usage;
 
 namespace Parley.Api.Messages;
 
@@ -19,7 +21,7 @@ internal sealed class MessagesEventWriter(SseWriter sse, string id, string model
     private bool _thinkingOpen;
     private bool _toolCalls;
     private string? _finishReason;
-    private Parley.Conversations.TokenUsage? _usage;
+    private UsageDetails? _usage;
     private bool _failed;
     private bool _relayed;
 
@@ -88,7 +90,7 @@ internal sealed class MessagesEventWriter(SseWriter sse, string id, string model
                 await SendAsync("content_block_stop", new JsonObject { ["index"] = _index });
                 break;
             case UsageReported usage:
-                _usage = _usage is null ? usage.Usage : _usage + usage.Usage;
+                _usage = _usage.Plus(usage.Usage);
                 break;
             case ReplyFinished finished:
                 _finishReason = finished.FinishReason;
@@ -103,7 +105,7 @@ internal sealed class MessagesEventWriter(SseWriter sse, string id, string model
         await StartAsync();
         await CloseThinkingAsync();
         await CloseTextAsync();
-        var usage = AnthropicMessageJson.Usage(_usage?.PromptTokens ?? estimatedInputTokens, _usage?.CompletionTokens ?? 0);
+        var usage = AnthropicMessageJson.Usage(_usage?.Input() ?? estimatedInputTokens, _usage?.Output() ?? 0, _usage?.CachedInputTokenCount ?? 0);
         await SendAsync("message_delta", new JsonObject
         {
             ["delta"] = new JsonObject { ["stop_reason"] = AnthropicMessageJson.StopReason(_finishReason, _toolCalls), ["stop_sequence"] = null },

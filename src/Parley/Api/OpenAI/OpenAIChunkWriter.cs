@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 using Parley.Errors;
 using Parley.Streaming;
+using Parley.Usage;
 
 namespace Parley.Api.OpenAI;
 
@@ -16,7 +18,7 @@ internal sealed class OpenAIChunkWriter(SseWriter sse, string id, long created, 
     private bool _sentRole;
     private int _toolIndex;
     private string? _finishReason;
-    private Parley.Conversations.TokenUsage? _usage;
+    private UsageDetails? _usage;
     private bool _failed;
     private bool _relayed;
 
@@ -32,7 +34,7 @@ internal sealed class OpenAIChunkWriter(SseWriter sse, string id, long created, 
                 await sse.WriteRawAsync(raw.Bytes, cancellationToken);
                 break;
             case UsageReported usage:
-                _usage = _usage is null ? usage.Usage : _usage + usage.Usage;
+                _usage = _usage.Plus(usage.Usage);
                 break;
             case ReplyFailed failed when !sse.Started:
                 throw new ParleyException(failed.Code, failed.Status, failed.Message);
@@ -93,9 +95,7 @@ internal sealed class OpenAIChunkWriter(SseWriter sse, string id, long created, 
                 w.WriteStartArray("choices");
                 w.WriteEndArray();
                 w.WriteStartObject("usage");
-                w.WriteNumber("prompt_tokens", usage.PromptTokens);
-                w.WriteNumber("completion_tokens", usage.CompletionTokens);
-                w.WriteNumber("total_tokens", usage.TotalTokens);
+                OpenAIUsageJson.Write(w, usage);
                 w.WriteEndObject();
             });
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Parley.Chat;
+using Parley.Usage;
 
 namespace Parley.Api.OpenAI;
 
@@ -8,7 +9,7 @@ internal static class OpenAICompletionJson
 {
     public static object Completion(IReadOnlyList<ChatResponse> responses, string id, long created, string model)
     {
-        var usages = responses.Where(r => r.Usage is not null).Select(r => Parley.Conversations.TokenUsage.From(r.Usage!)).ToList();
+        var usage = responses.Where(r => r.Usage is not null).Aggregate((UsageDetails?)null, (sum, r) => sum.Plus(r.Usage!));
         return new
         {
             id,
@@ -16,12 +17,7 @@ internal static class OpenAICompletionJson
             created,
             model,
             choices = responses.Select(Choice).ToList(),
-            usage = usages.Count == 0 ? null : new
-            {
-                prompt_tokens = usages.Sum(u => u.PromptTokens),
-                completion_tokens = usages.Sum(u => u.CompletionTokens),
-                total_tokens = usages.Sum(u => u.TotalTokens),
-            },
+            usage = usage is null ? null : OpenAIUsageJson.ToJson(usage),
             system_fingerprint = (string?)null,
         };
     }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Parley.Errors;
 using Parley.Streaming;
+using Parley.Usage;
 
 namespace Parley.Api.Responses;
 
@@ -23,7 +24,7 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
     private JsonObject? _reasoning;
     private System.Text.StringBuilder? _reasoningText;
     private string? _finishReason;
-    private Parley.Conversations.TokenUsage? _usage;
+    private UsageDetails? _usage;
     private bool _toolCalls;
 
     /// <summary>The assistant's output as a message, for a later <c>previous_response_id</c>.</summary>
@@ -61,7 +62,7 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
                 await FunctionCallAsync(call.CallId, call.Name, call.Arguments);
                 break;
             case UsageReported usage:
-                _usage = _usage is null ? usage.Usage : _usage + usage.Usage;
+                _usage = _usage.Plus(usage.Usage);
                 break;
             case ReplyFinished finished:
                 _finishReason = finished.FinishReason;
@@ -102,15 +103,14 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
             if (draft.Status == "incomplete")
                 draft.Incomplete = _finishReason == "length" ? "max_output_tokens" : "content_filter";
         }
-        var input = (int)(details?.InputTokenCount ?? _usage?.PromptTokens ?? 0);
-        var output = (int)(details?.OutputTokenCount ?? _usage?.CompletionTokens ?? 0);
+        var usage = details ?? _usage ?? UsageTokens.Of(0, 0);
         draft.Usage = new JsonObject
         {
-            ["input_tokens"] = input,
-            ["input_tokens_details"] = new JsonObject { ["cached_tokens"] = details?.CachedInputTokenCount ?? 0 },
-            ["output_tokens"] = output,
-            ["output_tokens_details"] = new JsonObject { ["reasoning_tokens"] = details?.ReasoningTokenCount ?? 0 },
-            ["total_tokens"] = (int)(details?.TotalTokenCount ?? input + output),
+            ["input_tokens"] = usage.Input(),
+            ["input_tokens_details"] = new JsonObject { ["cached_tokens"] = usage.CachedInputTokenCount ?? 0 },
+            ["output_tokens"] = usage.Output(),
+            ["output_tokens_details"] = new JsonObject { ["reasoning_tokens"] = usage.ReasoningTokenCount ?? 0 },
+            ["total_tokens"] = usage.Total(),
         };
         var response = draft.ToJson();
         if (beforeFinal is not null)
@@ -130,7 +130,7 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
     private async ValueTask FunctionCallAsync(string callId, string name, string arguments)
     {
         _toolCalls = true;
-        AssistantContents.Add(Providers.OpenAI.OpenAIChatClient.FromToolCall(callId, name, arguments));
+        AssistantContents.Add(Parley.Tools.ToolContent.ParseCall(callId, name, arguments));
         var id = ResponsesInput.NewId("fc");
         var item = new JsonObject
         {

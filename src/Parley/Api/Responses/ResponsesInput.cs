@@ -42,7 +42,7 @@ internal static class ResponsesInput
                     var name = RequireString(item, "name", where);
                     var arguments = RequireString(item, "arguments", where);
                     callIds.Add(callId);
-                    var call = Providers.OpenAI.OpenAIChatClient.FromToolCall(callId, name, arguments);
+                    var call = Parley.Tools.ToolContent.ParseCall(callId, name, arguments);
                     if (messages.Count > 0 && messages[^1].Role == ChatRole.Assistant)
                         messages[^1].Contents.Add(call);
                     else

@@ -57,7 +57,7 @@ internal sealed class AnthropicMessagesRelayReader(string providerName) : IRelay
                     call.Arguments.Append(text);
                 break;
             case "content_block_stop" when _open.Remove(Index(root), out var done):
-                _calls.Add(Providers.OpenAI.OpenAIChatClient.FromToolCall(done.Id, done.Name, done.Arguments.Length == 0 ? "{}" : done.Arguments.ToString()));
+                _calls.Add(Tools.ToolContent.ParseCall(done.Id, done.Name, done.Arguments.Length == 0 ? "{}" : done.Arguments.ToString()));
                 break;
             case "message_delta":
                 if (root.TryGetProperty("delta", out var messageDelta) && Str(messageDelta, "stop_reason") is { } stop)
@@ -93,7 +93,7 @@ internal sealed class AnthropicMessagesRelayReader(string providerName) : IRelay
                         break;
                     case "tool_use":
                         var input = block.TryGetProperty("input", out var i) ? i.GetRawText() : "{}";
-                        _calls.Add(Providers.OpenAI.OpenAIChatClient.FromToolCall(Str(block, "id"), Str(block, "name"), input));
+                        _calls.Add(Tools.ToolContent.ParseCall(Str(block, "id"), Str(block, "name"), input));
                         OutputBytes += input.Length;
                         break;
                 }

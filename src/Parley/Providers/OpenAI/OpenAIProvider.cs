@@ -7,7 +7,7 @@ namespace Parley.Providers.OpenAI;
 
 /// <summary>
 /// Builds the <see cref="IChatClient"/> for OpenAI and every OpenAI-compatible server (Ollama, vLLM, llama.cpp, ...).
-/// Microsoft.Extensions.AI.OpenAI is not available here, so <see cref="OpenAIChatClient"/> is Parley's own adapter.
+/// Translated requests go through <see cref="OpenAIChatClient"/> (Microsoft.Extensions.AI.OpenAI's adapter with Parley's edges), the rest is relayed.
 /// </summary>
 public static class OpenAIProvider
 {
@@ -34,6 +34,6 @@ public static class OpenAIProvider
         clientOptions.AddPolicy(new FinishReasonNormalizer(), PipelinePosition.PerTry);
         var apiKey = string.IsNullOrEmpty(options.ApiKey) ? PlaceholderApiKey : options.ApiKey;
         var client = new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions);
-        return new Relay.RelayChatClient(new OpenAIChatClient(providerName, client, endpoint, model), providerName, options, endpoint, model, httpClient);
+        return new Relay.RelayChatClient(new OpenAIChatClient(providerName, client, model), providerName, options, endpoint, model, httpClient);
     }
 }

@@ -227,7 +227,7 @@ internal sealed class OpenAIResponsesRelayReader(string providerName) : IRelayRe
         var arguments = Str(item, "arguments") ?? "";
         if (!_streamed)
             OutputBytes += arguments.Length;
-        var call = OpenAIChatClient.FromToolCall(Str(item, "call_id") ?? "", Str(item, "name") ?? "", arguments);
+        var call = Tools.ToolContent.ParseCall(Str(item, "call_id") ?? "", Str(item, "name") ?? "", arguments);
         call.InformationalOnly = true;
         (_toolCalls ??= []).Add(call);
     }

@@ -226,7 +226,7 @@ public sealed class OpenAIChatClientTests : IAsyncLifetime
         var call = Assert.Single(updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>());
         Assert.Equal("get_weather", call.Name);
         Assert.NotNull(call.Exception);
-        Assert.Equal("""{"city": "Par""", call.AdditionalProperties?[OpenAIChatClient.RawArgumentsKey]);
+        Assert.Equal("""{"city": "Par""", call.AdditionalProperties?[Parley.Tools.ToolContent.RawArgumentsKey]);
     }
 
     [Fact]
