@@ -102,7 +102,7 @@ public sealed class ReasoningTranslationTests : IAsyncLifetime
     [InlineData("""{"type":"enabled","budget_tokens":8000}""", "medium")]
     [InlineData("""{"type":"enabled","budget_tokens":20000}""", "high")]
     [InlineData("""{"type":"adaptive"}""", "medium")]
-    [InlineData("""{"type":"disabled"}""", null)]
+    [InlineData("""{"type":"disabled"}""", "none")]
     public async Task Thinking_to_an_openai_compatible_upstream_becomes_reasoning_effort(string thinking, string? effort)
     {
         _openai.Enqueue(RawAnswer.Json("""
