@@ -18,6 +18,7 @@ import a11y from './specs/a11y.spec.mjs';
 import account from './specs/account.spec.mjs';
 import resume from './specs/resume.spec.mjs';
 import localModel from './specs/local-model.spec.mjs';
+import organise from './specs/organise.spec.mjs';
 
 const ctx = {
   server: null,
@@ -49,5 +50,5 @@ describe('Parley web app', { timeout: 15 * 60_000 }, () => {
     if (process.env.PARLEY_E2E_VERBOSE) console.log(`server log: ${ctx.server?.logPath}`);
   }, { timeout: 60_000 });
 
-  for (const register of [layout, chat, branches, navigation, content, errors, settings, tools, identity, webapp, a11y, account, security, resume, localModel]) register(ctx);
+  for (const register of [layout, chat, branches, navigation, content, errors, settings, tools, identity, webapp, a11y, account, security, resume, localModel, organise]) register(ctx);
 });

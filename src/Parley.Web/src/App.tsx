@@ -22,6 +22,7 @@ import { toTurns } from './lib/turns';
 import { useChat } from './state/useChat';
 import { useConversationEvents } from './state/useConversationEvents';
 import { useConversationList } from './state/useConversationList';
+import { useFolders } from './state/useFolders';
 import { useServerInfo } from './state/useServerInfo';
 import { useKeyboardShortcuts } from './state/useKeyboardShortcuts';
 import { useSidebarState } from './state/useSidebarState';
@@ -30,6 +31,7 @@ export function App() {
   const routeId = useRouteConversationId();
   const server = useServerInfo();
   const list = useConversationList();
+  const folders = useFolders(list.refresh);
   const preferences = usePreferences();
   const { prefs } = preferences;
   const newChatDefaults = useMemo(() => withoutNulls({ model: prefs.defaultModel, systemPrompt: prefs.systemPrompt, temperature: prefs.temperature }), [prefs]);
@@ -81,7 +83,8 @@ export function App() {
   }, [state.conversation?.title, server.config.name]);
 
   const turns = useMemo(() => toTurns(chat.path, state.messages), [chat.path, state.messages]);
-  const stats = useMemo(() => (state.conversation ? conversationStats(chat.path, state.messages) : null), [state.messages, state.conversation, chat.path]);
+  const stats = useMemo(() => (state.conversation ? conversationStats(chat.path, state.messages, state.olderTotals) : null),
+    [state.messages, state.conversation, chat.path, state.olderTotals]);
   const modelLabel = useCallback((id: string | null) => models.find((m) => m.id === id)?.label ?? id ?? '', [models]);
   const ui: ChatUi = useMemo(() => ({
     edit: (id, text) => void chat.edit(id, text),
@@ -137,6 +140,8 @@ export function App() {
           onLoadMore={list.hasMore ? list.loadMore : undefined} onImported={list.refresh} footer={<UserMenu models={models} preferences={preferences} serverDefault={server.config.defaultModel} />}
           session={sessionIdFromUrl() ?? state.conversationId} store={server.config.store}
           onOpen={openConversation} onRename={list.rename} onClose={() => sidebar.setOpen(false)}
+          folders={folders.folders} folderError={folders.error} onOrganise={list.organise} onCreateFolder={(name) => void folders.create(name)}
+          onRenameFolder={(id, name) => void folders.rename(id, name)} onDeleteFolder={(id) => void folders.remove(id)}
           onDelete={(item) => {
             list.remove(item);
             if (item.id === state.conversationId) navigate(null);

@@ -5,11 +5,14 @@ namespace Parley.Conversations;
 /// server, newest turns first. <see cref="Ids"/> names the page's part of the branch, oldest first, followed by the
 /// other versions (siblings) of those messages, so a reader can offer "2/3" without the rest of the tree.
 /// <see cref="OlderCursor"/> names the oldest message of the page when older turns exist (pass it as <c>before</c>).
-/// <see cref="Complete"/> says the page is the whole conversation (every message of every branch).
-/// Cut from the tree alone (<see cref="MessageNode"/>), so only the page's messages are read in full.
+/// <see cref="Complete"/> says the page is the whole conversation (every message of every branch). <see cref="Older"/>
+/// totals the branch's messages before the page (none when the page starts the branch), so a reader shows what the whole
+/// branch holds without loading it. Cut from the tree alone (<see cref="MessageNode"/>), so only the page's messages are read in full.
 /// </summary>
 public sealed record BranchPage(string? LeafId, IReadOnlyList<string> Ids, string? OlderCursor, bool Complete)
 {
+    public BranchTotals Older { get; init; } = BranchTotals.None;
+
     /// <summary>
     /// The page of <paramref name="nodes"/> (stored order, oldest first) ending before <paramref name="before"/> (the
     /// newest when null) on the branch to <paramref name="leafId"/>, holding at most <paramref name="limit"/> branch messages
@@ -36,7 +39,10 @@ public sealed record BranchPage(string? LeafId, IReadOnlyList<string> Ids, strin
         var onPage = page.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
         var parents = page.Select(m => m.ParentId ?? "").ToHashSet(StringComparer.Ordinal);
         var versions = nodes.Where(m => !onPage.Contains(m.Id) && parents.Contains(m.ParentId ?? "")).Select(m => m.Id);
-        return new BranchPage(leafId, [.. page.Select(m => m.Id), .. versions], start > 0 ? path[start].Id : null, false);
+        return new BranchPage(leafId, [.. page.Select(m => m.Id), .. versions], start > 0 ? path[start].Id : null, false)
+        {
+            Older = BranchTotals.Of(path.Take(start)),
+        };
     }
 
     /// <summary>

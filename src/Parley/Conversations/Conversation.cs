@@ -27,6 +27,12 @@ public sealed record Conversation
     /// <summary>The message whose branch the user chose to see (the newest leaf under it is shown); null for the newest branch.</summary>
     public string? SelectedLeafId { get; init; }
 
+    /// <summary>Shown above the other conversations in the owner's list. Changed only with <see cref="Storage.IConversationStore.SetPinnedAsync"/>.</summary>
+    public bool Pinned { get; init; }
+
+    /// <summary>The owner's folder it is filed in (see <see cref="Folders.IFolderStore"/>), null for none. Changed only with <see cref="Storage.IConversationStore.MoveToFolderAsync"/>.</summary>
+    public string? FolderId { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }

@@ -223,12 +223,10 @@ public sealed class ConversationEngine(
     /// <summary>Titles the conversation after its first exchange, unless someone named it meanwhile; changes nothing else.</summary>
     private async Task<string?> SetAutomaticTitleAsync(Conversation conversation, string firstMessage)
     {
-        var current = await store.GetConversationAsync(conversation.Owner, conversation.Id, CancellationToken.None);
-        if (current is null || current.HasTitle)
-            return null;
         var title = Titles.FromFirstMessage(firstMessage);
-        await store.UpdateConversationAsync(current with { Title = title, HasTitle = true, UpdatedAt = time.UtcNowStored() }, CancellationToken.None);
-        return title;
+        return await store.ReplaceTitleAsync(conversation.Owner, conversation.Id, whenTitleIs: null, title, time.UtcNowStored(), CancellationToken.None)
+            ? title
+            : null;
     }
 
         private async Task<Conversation> RequireConversationAsync(string owner, string conversationId, CancellationToken cancellationToken) =>

@@ -65,11 +65,12 @@ public sealed partial class TitleWriter(
         if (title is null)
             return null;
 
-        var current = await store.GetConversationAsync(conversation.Owner, conversation.Id, CancellationToken.None);
-        if (current is null || current.Title != automaticTitle || current.Title == title)
+        // Replaced only while the title is still the automatic one, in one step: a rename that lands first stays.
+        if (title == automaticTitle)
             return null;
-        await store.UpdateConversationAsync(current with { Title = title, HasTitle = true, UpdatedAt = time.UtcNowStored() }, CancellationToken.None);
-        return title;
+        return await store.ReplaceTitleAsync(conversation.Owner, conversation.Id, automaticTitle, title, time.UtcNowStored(), CancellationToken.None)
+            ? title
+            : null;
     }
 
     private static string Cut(string text, int max) => text.Length <= max ? text : text[..max];

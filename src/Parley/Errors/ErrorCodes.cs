@@ -50,5 +50,6 @@ public static class ErrorCodes
     public const string ProxiedSingleUser = "proxied_single_user";
     public const string TooManyUploads = "too_many_uploads";
     public const string ShareNotFound = "share_not_found";
+    public const string FolderNotFound = "folder_not_found";
     public const string ReplyEventsExpired = "reply_events_expired";
 }

@@ -23,6 +23,7 @@ using Parley.Api.Messages;
 using Parley.Api.Embeddings;
 using Parley.Api.Completions;
 using Parley.Api.Tools;
+using Parley.Api.Folders;
 using Parley.Api.Portability;
 using Parley.Portability;
 using Parley.Api.WebApp;
@@ -81,6 +82,7 @@ public static class ParleyHosting
         services.AddParleyDatabase();
         services.TryAddSingleton<IConversationStore>(StoreSelection.ConversationStore);
         services.TryAddSingleton<Sharing.IShareStore>(StoreSelection.ShareStore);
+        services.TryAddSingleton<Folders.IFolderStore>(StoreSelection.FolderStore);
         services.AddHostedService<StoreInitializer>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store")
             .AddCheck<ProviderHealthCheck>("providers", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded)
@@ -154,6 +156,7 @@ public static class ParleyHosting
         app.MapMeDataApi();
         app.MapPreferencesApi();
         app.MapSharesApi();
+        app.MapFoldersApi();
         app.MapWebApp();
         return app;
     }

@@ -68,7 +68,7 @@ public sealed class ConversationExporter(IConversationStore store)
                 Element(m.Error), Element(m.Usage), Element(m.Timings), m.CreatedAt));
         }
         return new ExportedConversation(c.Id, c.Title, c.HasTitle, c.SystemPrompt, c.Model, c.Temperature, c.MaxTokens, c.Tools,
-            c.CreatedAt, c.UpdatedAt, exported, blobs);
+            c.CreatedAt, c.UpdatedAt, exported, blobs, c.Pinned);
     }
 
     private static JsonElement? Element<T>(T? value) where T : class =>

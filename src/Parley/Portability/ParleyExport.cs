@@ -30,7 +30,8 @@ public sealed record ExportedConversation(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<ExportedMessage> Messages,
-    IReadOnlyList<ExportedBlob> Blobs);
+    IReadOnlyList<ExportedBlob> Blobs,
+    bool Pinned = false);
 
 /// <summary>A message; <see cref="Parts"/> are the store's own part JSON, so part kinds Parley adds later pass through unchanged.</summary>
 public sealed record ExportedMessage(

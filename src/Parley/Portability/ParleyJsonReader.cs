@@ -42,6 +42,7 @@ internal static class ParleyJsonReader
             Owner = owner,
             Title = title.Length == 0 ? "New chat" : title,
             HasTitle = Bool(c, "hasTitle", path),
+            Pinned = Bool(c, "pinned", path),
             SystemPrompt = OptionalString(c, "systemPrompt", path),
             Model = OptionalString(c, "model", path, 200),
             Temperature = OptionalNumber(c, "temperature", path, 0, 2),

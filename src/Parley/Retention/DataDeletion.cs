@@ -8,12 +8,12 @@ namespace Parley.Retention;
 public sealed record DeletedData(int Conversations, int Messages, int Images, int UsageRecords, int ApiKeys);
 
 /// <summary>
-/// "Delete all my data": the owner's conversations (messages, images, files), share links, stored <c>/v1/responses</c>
-/// responses, usage rows, API keys and web sessions.
+/// "Delete all my data": the owner's conversations (messages, images, files), folders, share links, stored
+/// <c>/v1/responses</c> responses, usage rows, API keys and web sessions.
 /// </summary>
 public sealed class DataDeletion(
     IConversationStore conversations, IUsageStore usage, UsageRecorder usageRecorder, IIdentityStore identity, Sharing.IShareStore shares,
-    VerifiedKeyCache verifiedKeys, Responses.IResponseStore responses)
+    VerifiedKeyCache verifiedKeys, Folders.IFolderStore folders, Responses.IResponseStore responses)
 {
     public async Task<DeletedData> DeleteAllAsync(string owner, CancellationToken cancellationToken = default)
     {
@@ -25,6 +25,7 @@ public sealed class DataDeletion(
         verifiedKeys.Clear();
         await identity.DeleteSessionsOfAsync(owner, cancellationToken);
         await shares.DeleteOfOwnerAsync(owner, cancellationToken);
+        await folders.DeleteOfOwnerAsync(owner, cancellationToken);
         await responses.DeleteOfOwnerAsync(owner, null, cancellationToken);
         return new DeletedData(deleted.Conversations, deleted.Messages, deleted.Images, usageRows, keys);
     }

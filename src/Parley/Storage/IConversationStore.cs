@@ -22,8 +22,38 @@ public interface IConversationStore
 
     Task<ConversationPage> ListConversationsAsync(string owner, ConversationQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>Saves changed settings (title, prompt, model, parameters); false when it no longer exists.</summary>
+    /// <summary>
+    /// Saves changed settings (title, prompt, model, parameters); false when it no longer exists. The SQL and in-memory
+    /// stores leave the pin and folder as they are: <see cref="SetPinnedAsync"/> and <see cref="MoveToFolderAsync"/> change those.
+    /// </summary>
     Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the title only if it is still the automatic one: with <paramref name="whenTitleIs"/> null, only while the
+    /// conversation has no title yet; otherwise only while the title is exactly <paramref name="whenTitleIs"/>. A user's
+    /// rename that lands first wins. False when nothing was replaced. The default reads then writes (not atomic); the SQL
+    /// and in-memory stores check and write in one step.
+    /// </summary>
+    async Task<bool> ReplaceTitleAsync(string owner, string id, string? whenTitleIs, string title, DateTimeOffset updatedAt, CancellationToken cancellationToken = default)
+    {
+        var current = await GetConversationAsync(owner, id, cancellationToken);
+        if (current is null || (whenTitleIs is null ? current.HasTitle : current.Title != whenTitleIs))
+            return false;
+        return await UpdateConversationAsync(current with { Title = title, HasTitle = true, UpdatedAt = updatedAt }, cancellationToken);
+    }
+
+    /// <summary>Pins or unpins the owner's conversation (not activity: its place by date stays); false when it does not exist.</summary>
+    async Task<bool> SetPinnedAsync(string owner, string id, bool pinned, CancellationToken cancellationToken = default) =>
+        await GetConversationAsync(owner, id, cancellationToken) is { } current
+        && await UpdateConversationAsync(current with { Pinned = pinned }, cancellationToken);
+
+    /// <summary>
+    /// Files the owner's conversation in <paramref name="folderId"/> (null: in no folder). The caller checks that the
+    /// folder is the owner's; the SQL store checks it again in the same statement. False when the conversation does not exist.
+    /// </summary>
+    async Task<bool> MoveToFolderAsync(string owner, string id, string? folderId, CancellationToken cancellationToken = default) =>
+        await GetConversationAsync(owner, id, cancellationToken) is { } current
+        && await UpdateConversationAsync(current with { FolderId = folderId }, cancellationToken);
 
     /// <summary>Deletes the conversation with its messages and images; false when there was none.</summary>
     Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default);
@@ -31,9 +61,9 @@ public interface IConversationStore
     /// <summary>Every message of every branch, oldest first.</summary>
     Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default);
 
-    /// <summary>The tree of every message (id, parent, role, usage) without contents, oldest first: what a page is cut from.</summary>
+    /// <summary>The tree of every message (id, parent, role, usage, text length) without contents, oldest first: what a page is cut from.</summary>
     async Task<IReadOnlyList<MessageNode>> GetMessageTreeAsync(string conversationId, CancellationToken cancellationToken = default) =>
-        [.. (await GetMessagesAsync(conversationId, cancellationToken)).Select(m => new MessageNode(m.Id, m.ParentId, m.Role, m.Usage))];
+        [.. (await GetMessagesAsync(conversationId, cancellationToken)).Select(m => new MessageNode(m.Id, m.ParentId, m.Role, m.Usage, m.Text.Length))];
 
     /// <summary>The messages of the conversation among <paramref name="ids"/>, oldest first (unknown ids are skipped).</summary>
     async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
@@ -113,7 +143,8 @@ public sealed record DeletedConversations(int Conversations, int Messages, int I
 /// <summary>A conversation with everything in it, written as one unit by <see cref="IConversationStore.AddConversationsAsync"/>.</summary>
 public sealed record WholeConversation(Conversation Conversation, IReadOnlyList<StoredImage> Images, IReadOnlyList<StoredMessage> Messages);
 
-public sealed record ConversationQuery(int Limit = 50, string? Cursor = null, string? Search = null);
+/// <param name="Organised">Only pinned conversations and those in a folder (the sidebar loads them whole, apart from the pages by date).</param>
+public sealed record ConversationQuery(int Limit = 50, string? Cursor = null, string? Search = null, bool Organised = false);
 
 public sealed record ConversationPage(IReadOnlyList<ConversationListItem> Items, string? NextCursor);
 

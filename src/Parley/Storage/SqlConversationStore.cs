@@ -12,7 +12,8 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
 {
     private const string SelectConversation = """
         SELECT c.id, c.owner, c.title, c.has_title, c.system_prompt, c.model, c.temperature, c.max_tokens, c.created_at, c.updated_at,
-            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count, c.tools, c.selected_leaf
+            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count, c.tools, c.selected_leaf,
+            c.pinned, c.folder_id
         FROM conversations c
         """;
 
@@ -39,8 +40,8 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
     }
 
     private const string InsertConversation = """
-        INSERT INTO conversations (id, owner, title, has_title, system_prompt, model, temperature, max_tokens, tools, selected_leaf, created_at, updated_at)
-        VALUES (@id, @owner, @title, @hasTitle, @systemPrompt, @model, @temperature, @maxTokens, @tools, @selectedLeaf, @createdAt, @updatedAt)
+        INSERT INTO conversations (id, owner, title, has_title, system_prompt, model, temperature, max_tokens, tools, selected_leaf, pinned, created_at, updated_at)
+        VALUES (@id, @owner, @title, @hasTitle, @systemPrompt, @model, @temperature, @maxTokens, @tools, @selectedLeaf, @pinned, @createdAt, @updatedAt)
         """;
 
     private const string UpdateConversation = """
@@ -91,6 +92,8 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
         var sql = SelectConversation + " WHERE c.owner = @owner";
         if (cursor is not null)
             sql += " AND (c.updated_at < @cursorAt OR (c.updated_at = @cursorAt AND c.id < @cursorId))";
+        if (query.Organised)
+            sql += " AND (c.pinned = @yes OR c.folder_id IS NOT NULL)";
         if (search is not null)
             sql += $"""
                  AND (c.title {like} @pattern ESCAPE '\' OR EXISTS (
@@ -100,7 +103,7 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var conversations = (await SqlDatabase.ReadAsync(connection, new CommandDefinition(sql,
-            new { owner, limit = limit + 1, cursorAt = cursor?.UpdatedAtMs, cursorId = cursor?.Id, pattern = Pattern(search) },
+            new { owner, limit = limit + 1, yes = true, cursorAt = cursor?.UpdatedAtMs, cursorId = cursor?.Id, pattern = Pattern(search) },
             cancellationToken: cancellationToken), ReadConversation)).ToList();
 
         var hasMore = conversations.Count > limit;
@@ -124,6 +127,24 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
         ArgumentNullException.ThrowIfNull(conversation);
         return await database.ExecuteAsync(UpdateConversation, ConversationParameters(conversation), cancellationToken) == 1;
     }
+
+    public async Task<bool> ReplaceTitleAsync(
+        string owner, string id, string? whenTitleIs, string title, DateTimeOffset updatedAt, CancellationToken cancellationToken = default) =>
+        await database.ExecuteAsync(
+            "UPDATE conversations SET title = @title, has_title = @yes, updated_at = @at WHERE id = @id AND owner = @owner AND "
+            + (whenTitleIs is null ? "has_title = @no" : "title = @whenTitleIs"),
+            new { title, yes = true, no = false, at = updatedAt.ToUnixTimeMilliseconds(), id, owner, whenTitleIs }, cancellationToken) == 1;
+
+    public async Task<bool> SetPinnedAsync(string owner, string id, bool pinned, CancellationToken cancellationToken = default) =>
+        await database.ExecuteAsync("UPDATE conversations SET pinned = @pinned WHERE id = @id AND owner = @owner",
+            new { pinned, id, owner }, cancellationToken) == 1;
+
+    /// <summary>The folder must be the owner's in the same statement, so a folder deleted or not theirs is never set.</summary>
+    public async Task<bool> MoveToFolderAsync(string owner, string id, string? folderId, CancellationToken cancellationToken = default) =>
+        await database.ExecuteAsync("""
+            UPDATE conversations SET folder_id = @folderId WHERE id = @id AND owner = @owner
+                AND (@folderId IS NULL OR EXISTS (SELECT 1 FROM folders f WHERE f.id = @folderId AND f.owner = @owner))
+            """, new { folderId, id, owner }, cancellationToken) == 1;
 
     public async Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default)
     {
@@ -149,9 +170,9 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
 
     /// <summary>Reads no parts: a 10,000-message conversation's tree is a few hundred kilobytes of ids.</summary>
     public Task<IReadOnlyList<MessageNode>> GetMessageTreeAsync(string conversationId, CancellationToken cancellationToken = default) =>
-        database.QueryAsync("SELECT id, parent_id, role, usage FROM messages WHERE conversation_id = @conversationId ORDER BY seq",
+        database.QueryAsync("SELECT id, parent_id, role, usage, length(text) FROM messages WHERE conversation_id = @conversationId ORDER BY seq",
             new { conversationId }, reader => new MessageNode(reader.GetString(0), SqlValues.Text(reader, 1), reader.GetString(2),
-                MessagePartsJson.Deserialize<TokenUsage>(SqlValues.Text(reader, 3))), cancellationToken);
+                MessagePartsJson.Deserialize<TokenUsage>(SqlValues.Text(reader, 3)), Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
 
     public async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(
         string conversationId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
@@ -271,7 +292,7 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
     {
         id = c.Id, owner = c.Owner, title = c.Title, hasTitle = c.HasTitle, systemPrompt = c.SystemPrompt, model = c.Model,
         temperature = c.Temperature, maxTokens = c.MaxTokens, tools = MessagePartsJson.SerializeOrNull(c.Tools),
-        selectedLeaf = c.SelectedLeafId, createdAt = c.CreatedAt.ToUnixTimeMilliseconds(), updatedAt = c.UpdatedAt.ToUnixTimeMilliseconds(),
+        selectedLeaf = c.SelectedLeafId, pinned = c.Pinned, createdAt = c.CreatedAt.ToUnixTimeMilliseconds(), updatedAt = c.UpdatedAt.ToUnixTimeMilliseconds(),
     };
 
     private static object ImageParameters(StoredImage i) => new { i.Id, i.ConversationId, i.MediaType, i.Data };
@@ -299,6 +320,8 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
         MessageCount = (int)reader.GetInt64(10),
         Tools = reader.IsDBNull(11) ? null : MessagePartsJson.Deserialize<List<string>>(reader.GetString(11)),
         SelectedLeafId = SqlValues.Text(reader, 12),
+        Pinned = reader.GetBoolean(13),
+        FolderId = SqlValues.Text(reader, 14),
     };
 
     private static StoredMessage ReadMessage(DbDataReader reader) => new()

@@ -37,6 +37,8 @@ public static class StoreSelection
 
     public static Sharing.IShareStore ShareStore(IServiceProvider services) => new Sharing.SqlShareStore(Database(services));
 
+    public static Folders.IFolderStore FolderStore(IServiceProvider services) => new Folders.SqlFolderStore(Database(services));
+
     /// <summary>Stored responses: in memory with <c>PARLEY_STORAGE_PROVIDER=memory</c>, in the SQL database otherwise.</summary>
     public static Responses.IResponseStore ResponseStore(IServiceProvider services) =>
         string.Equals(services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider, StorageOptions.Memory, StringComparison.OrdinalIgnoreCase)

@@ -71,18 +71,25 @@ public sealed class MessagePagesTests : IAsyncLifetime
         // 50 branch messages ending at the leaf (starting at a user message), then the other version of the newest reply.
         Assert.Equal([.. path.TakeLast(50), Id(Count - 1)], ids);
         Assert.Equal(path[^50], first.GetProperty("olderCursor").GetString());
+        // The branch before the page, totalled on the server: the header shows the whole branch while 50 are loaded.
+        var older = first.GetProperty("older");
+        Assert.Equal(path.Count - 50, older.GetProperty("messages").GetInt32());
+        var olderText = path.SkipLast(50).Select(m => int.Parse(m["m_page".Length..], System.Globalization.CultureInfo.InvariantCulture))
+            .Sum(i => (long)(($"message {i}: ".Length + 11 * "lorem ipsum dolor sit amet ".Length + 3) / 4));
+        Assert.Equal(olderText, older.GetProperty("tokens").GetInt64());
 
         // Walking the cursor back covers the branch once, oldest page last, without the conversation header.
         var seen = new List<string>(ids.Take(50));
         var cursor = first.GetProperty("olderCursor").GetString();
         for (var pages = 0; cursor is not null && pages < 300; pages++)
         {
-            var older = await Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}/messages?limit=500&before={cursor}");
-            Assert.False(older.TryGetProperty("conversation", out _));
-            var olderIds = Ids(older);
-            Assert.Equal("user", older.GetProperty("messages")[0].GetProperty("role").GetString());
+            var olderPage = await Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}/messages?limit=500&before={cursor}");
+            Assert.False(olderPage.TryGetProperty("conversation", out _));
+            var olderIds = Ids(olderPage);
+            Assert.Equal("user", olderPage.GetProperty("messages")[0].GetProperty("role").GetString());
             seen.InsertRange(0, olderIds);
-            cursor = older.GetProperty("olderCursor").ValueKind == JsonValueKind.Null ? null : older.GetProperty("olderCursor").GetString();
+            cursor = olderPage.GetProperty("olderCursor").ValueKind == JsonValueKind.Null ? null : olderPage.GetProperty("olderCursor").GetString();
+            Assert.Equal(path.Count - seen.Count, olderPage.GetProperty("older").GetProperty("messages").GetInt32());
         }
         Assert.Equal(path, seen);
 
@@ -100,6 +107,35 @@ public sealed class MessagePagesTests : IAsyncLifetime
         // The whole conversation is still served for existing clients (export, scripts).
         var whole = await Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}");
         Assert.Equal(Count + 1, whole.GetProperty("messages").GetArrayLength());
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_first_page_totals_the_branch_before_it_with_replies_counted_by_their_own_tokens()
+    {
+        var id = await _server.CreateConversationAsync();
+        foreach (var text in new[] { "first question here", "second question", "third" })
+            await Sse.PostAsync(Client, $"/api/conversations/{id}/messages", new { content = text });
+        var whole = await Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}");
+        var messages = whole.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(6, messages.Count);
+
+        var page = await Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}/messages?limit=2");
+        Assert.Equal(2, Ids(page).Count);
+        var older = page.GetProperty("older");
+        Assert.Equal(4, older.GetProperty("messages").GetInt32());
+        // Users' text at four characters a token, replies by their completion tokens: not every call's prompt again.
+        var expected = messages.Take(4).Sum(m => m.GetProperty("role").GetString() == "assistant"
+            ? m.GetProperty("usage").GetProperty("completionTokens").GetInt64()
+            : (m.GetProperty("text").GetString()!.Length + 3) / 4);
+        Assert.Equal(expected, older.GetProperty("tokens").GetInt64());
+        var prompts = messages.Take(4).Where(m => m.GetProperty("usage").ValueKind == JsonValueKind.Object)
+            .Sum(m => m.GetProperty("usage").GetProperty("totalTokens").GetInt64());
+        Assert.True(expected < prompts, $"{expected} vs the sum of every call's tokens {prompts}");
+        Assert.Equal(6, page.GetProperty("conversation").GetProperty("messageCount").GetInt32());
+
+        var complete = await Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{id}/messages");
+        Assert.True(complete.GetProperty("complete").GetBoolean());
+        Assert.Equal(0, complete.GetProperty("older").GetProperty("messages").GetInt32());
     }
 
     [Fact(Timeout = 60_000)]

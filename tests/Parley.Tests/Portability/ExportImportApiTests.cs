@@ -32,6 +32,7 @@ public sealed class ExportImportApiTests : IAsyncLifetime
         var reply = stored.GetProperty("messages")[1].GetProperty("id").GetString();
         Assert.True((await Sse.PostAsync(Client, $"/api/conversations/{chatted}/messages/{reply}/regenerate", new { model = "mock/markdown" })).SawDone);
         var seeded = await PortabilitySamples.SeedRichConversationAsync(Store, "local");
+        (await Client.PatchAsJsonAsync($"/api/conversations/{chatted}", new { pinned = true })).EnsureSuccessStatusCode();
 
         var exported = await Client.GetByteArrayAsync("/api/export?format=json");
         var document = JsonDocument.Parse(exported).RootElement;
@@ -47,6 +48,8 @@ public sealed class ExportImportApiTests : IAsyncLifetime
         var chattedExport = conversations.Single(c => c.GetProperty("id").GetString() == chatted);
         Assert.Equal(3, chattedExport.GetProperty("messages").GetArrayLength());
         Assert.Equal(1, chattedExport.GetProperty("blobs").GetArrayLength());
+        Assert.True(chattedExport.GetProperty("pinned").GetBoolean());
+        Assert.False(rich.GetProperty("pinned").GetBoolean());
 
         await using var empty = await ParleyTestServer.StartAsync();
         var imported = await empty.Client.PostAsync("/api/import", new ByteArrayContent(exported) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } });
@@ -56,6 +59,8 @@ public sealed class ExportImportApiTests : IAsyncLifetime
         Assert.Equal(2, result.GetProperty("imported").GetInt32());
         Assert.All(result.GetProperty("conversations").EnumerateArray(), c => Assert.False(c.GetProperty("newIds").GetBoolean()));
 
+        var pinned = (await empty.Client.GetFromJsonAsync<JsonElement>("/api/conversations?organised=true")).GetProperty("items");
+        Assert.Equal([chatted], pinned.EnumerateArray().Select(c => c.GetProperty("id").GetString()));
         var again = await empty.Client.GetByteArrayAsync("/api/export?format=json");
         Assert.Equal(Encoding.UTF8.GetString(exported), Encoding.UTF8.GetString(again));
         var image = rich.GetProperty("blobs")[0].GetProperty("id").GetString();

@@ -69,6 +69,7 @@ public sealed class YourDataApiTests
         await using var server = await ParleyTestServer.StartAsync();
         await ChatAsync(server.Client, "first", withImage: true);
         await ChatAsync(server.Client, "second");
+        (await server.Client.PostAsJsonAsync("/api/folders", new { name = "Work" })).EnsureSuccessStatusCode();
         await server.Services.GetRequiredService<UsageRecorder>().FlushAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(2, Conversations(server, "local"));
         Assert.Equal(4, Messages(server, "local"));
@@ -97,6 +98,7 @@ public sealed class YourDataApiTests
         Assert.Equal(0, Images(server));
         Assert.Equal(0, UsageRows(server, "local"));
         Assert.Empty((await server.Client.GetFromJsonAsync<JsonElement>("/api/conversations")).GetProperty("items").EnumerateArray());
+        Assert.Equal(0, SqliteRows.Count(Database(server), "SELECT COUNT(*) FROM folders"));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Parley.Storage.Sqlite;
 namespace Parley.Tests.Storage;
 
 /// <summary>The behaviour every <see cref="IConversationStore"/> must have; each store runs this suite.</summary>
-public abstract class ConversationStoreContract : IAsyncLifetime
+public abstract partial class ConversationStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
@@ -192,8 +192,8 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         await Store.AddMessageAsync(sibling);
 
         Assert.Equal(
-            [new MessageNode(root.Id, null, MessageRoles.User), new MessageNode(reply.Id, root.Id, MessageRoles.Assistant, new TokenUsage(1, 2, 3)),
-                new MessageNode(sibling.Id, root.Id, MessageRoles.Assistant)],
+            [new MessageNode(root.Id, null, MessageRoles.User, TextLength: 4), new MessageNode(reply.Id, root.Id, MessageRoles.Assistant, new TokenUsage(1, 2, 3), 5),
+                new MessageNode(sibling.Id, root.Id, MessageRoles.Assistant, TextLength: 7)],
             await Store.GetMessageTreeAsync(conversation.Id));
         var some = await Store.GetMessagesAsync(conversation.Id, [sibling.Id, root.Id, "m_unknown"]);
         Assert.Equal([root.Id, sibling.Id], some.Select(m => m.Id));
@@ -337,67 +337,4 @@ public abstract class ConversationStoreContract : IAsyncLifetime
 public sealed class InMemoryConversationStoreTests : ConversationStoreContract
 {
     protected override Task<IConversationStore> CreateStoreAsync() => Task.FromResult<IConversationStore>(new Parley.Storage.Memory.InMemoryConversationStore());
-}
-
-public sealed class SqliteConversationStoreTests : ConversationStoreContract
-{
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "parley-store-tests", Guid.NewGuid().ToString("N"));
-
-    protected override Task<IConversationStore> CreateStoreAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        return Task.FromResult<IConversationStore>(new SqlConversationStore(SqliteDatabase.ForFile(Path.Combine(_folder, "test.db"))));
-    }
-
-    [Fact]
-    public async Task Initialising_twice_keeps_the_data_and_uses_wal()
-    {
-        var conversation = new Conversation { Id = "c_1", Owner = "o", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch };
-        await Store.CreateConversationAsync(conversation);
-        await Store.InitializeAsync();
-        Assert.NotNull(await Store.GetConversationAsync("o", "c_1"));
-        Assert.True(File.Exists(Path.Combine(_folder, "test.db-wal")) || File.Exists(Path.Combine(_folder, "test.db")));
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "test.db")}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode";
-        Assert.Equal("wal", command.ExecuteScalar() as string);
-    }
-
-    [Fact]
-    public async Task A_database_from_schema_1_is_migrated_and_keeps_its_conversations()
-    {
-        var path = Path.Combine(_folder, "old.db");
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                CREATE TABLE conversations (id TEXT PRIMARY KEY, owner TEXT NOT NULL, title TEXT NOT NULL, has_title INTEGER NOT NULL DEFAULT 0,
-                    system_prompt TEXT, model TEXT, temperature REAL, max_tokens INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-                CREATE TABLE messages (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, parent_id TEXT, seq INTEGER NOT NULL, role TEXT NOT NULL,
-                    parts TEXT NOT NULL, text TEXT NOT NULL, model TEXT, status TEXT NOT NULL, error TEXT, usage TEXT, timings TEXT, created_at INTEGER NOT NULL);
-                CREATE TABLE images (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, media_type TEXT NOT NULL, data BLOB NOT NULL);
-                INSERT INTO conversations (id, owner, title, created_at, updated_at) VALUES ('c_old', 'o', 'Old chat', 0, 0);
-                PRAGMA user_version = 1;
-                """;
-            command.ExecuteNonQuery();
-        }
-
-        var store = new SqlConversationStore(SqliteDatabase.ForFile(path));
-        await store.InitializeAsync();
-
-        var old = await store.GetConversationAsync("o", "c_old");
-        Assert.Equal("Old chat", old!.Title);
-        Assert.Null(old.Tools);
-        Assert.True(await store.UpdateConversationAsync(old with { Tools = ["calculator"] }));
-        Assert.Equal(["calculator"], (await store.GetConversationAsync("o", "c_old"))!.Tools!);
-    }
-
-    public override Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
 }

@@ -11,9 +11,12 @@ export default function layout(ctx) {
     const page = await ctx.page({ viewport: { width: 1280, height: 800 } });
     try {
       await openApp(page);
-      for (const [text, title] of [['Plan a weekend in Lisbon', 'Weekend in Lisbon'], ['Explain Rust lifetimes simply', 'Rust lifetimes']]) {
+      // The sidebar shows a pinned conversation and one filed in a folder.
+      const travel = await apiJson(page, '/api/folders', { method: 'POST', data: { name: 'Travel' } });
+      for (const [text, title, organise] of [['Plan a weekend in Lisbon', 'Weekend in Lisbon', { folderId: travel.id }],
+        ['Explain Rust lifetimes simply', 'Rust lifetimes', { pinned: true }]]) {
         await sendAndWait(page, text);
-        await apiJson(page, `/api/conversations/${conversationIdOf(page)}`, { method: 'PATCH', data: { title } });
+        await apiJson(page, `/api/conversations/${conversationIdOf(page)}`, { method: 'PATCH', data: { title, ...organise } });
         await newChat(page);
       }
       await sendAndWait(page, 'How do I compute Fibonacci numbers in Python? [[mock:markdown]]');
@@ -21,6 +24,7 @@ export default function layout(ctx) {
       await apiJson(page, `/api/conversations/${id}`, { method: 'PATCH', data: { title: 'Fibonacci in Python' } });
       await page.reload();
       await page.locator('.code-block').first().waitFor();
+      await page.getByRole('region', { name: 'Folder Travel' }).locator('li.conv').waitFor();
       const dismiss = page.getByRole('button', { name: 'Dismiss notice' });
       if (await dismiss.count()) await dismiss.click();
       await page.locator('.messages').evaluate((el) => el.scrollTo(0, 0));

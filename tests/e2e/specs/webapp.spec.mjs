@@ -134,6 +134,10 @@ export default function webapp(ctx) {
       // Generous on a shared 2-core machine; the number measured is in the log line above.
       assert.ok(openMs < 2_000, `opened in ${Math.round(openMs)} ms`);
       assert.equal(await page.locator(`article[data-message-id="${idOf(9_000)}"]`).count(), 0, 'old turns are not loaded yet');
+      // The header counts the whole branch (the server totals what is not loaded), not the loaded page.
+      const tokens = messages.reduce((n, m) => n + Math.ceil(m.parts[0].text.length / 4), 0);
+      const stats = `10,000 messages · ${tokens.toLocaleString('en-US')} tokens`;
+      assert.equal(await page.getByTestId('stats').innerText(), stats);
 
       // Scrolling up brings older turns from the server; the message that was at the top stays where it was.
       const scroller = page.locator('.messages');
@@ -164,6 +168,7 @@ export default function webapp(ctx) {
       await page.locator(`article[data-message-id="${idOf(9_850)}"]`).waitFor({ state: 'attached' });
       const scrollTop = await scroller.evaluate((el) => el.scrollTop);
       assert.ok(scrollTop > 0, `the view is not thrown to the top after the older page arrives (scrollTop ${scrollTop})`);
+      assert.equal(await page.getByTestId('stats').innerText(), stats, 'the count stays the same once older turns are loaded');
       assert.deepEqual(page.errors, []);
     } finally {
       await page.context().close();

@@ -11,9 +11,11 @@ export interface ConversationPage {
   nextCursor: string | null;
 }
 
-export function listConversations(opts: { q?: string; cursor?: string; limit?: number } = {}, signal?: AbortSignal) {
+/** `organised`: only pinned conversations and those in a folder. */
+export function listConversations(opts: { q?: string; cursor?: string; limit?: number; organised?: boolean } = {}, signal?: AbortSignal) {
   const qs = new URLSearchParams({ limit: String(opts.limit ?? 100) });
   if (opts.q) qs.set('q', opts.q);
+  if (opts.organised) qs.set('organised', 'true');
   if (opts.cursor) qs.set('cursor', opts.cursor);
   return getJson<ConversationPage>(`${base}?${qs}`, { signal });
 }
@@ -37,6 +39,8 @@ export interface MessagePage {
   olderCursor: string | null;
   /** The page is the whole conversation (every branch). */
   complete: boolean;
+  /** The branch's messages and tokens before this page (counted on the server as lib/stats counts them). */
+  older?: { messages: number; tokens: number };
 }
 
 /** Branch messages per page: a conversation up to this size comes whole. */

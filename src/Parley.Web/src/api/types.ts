@@ -62,6 +62,16 @@ export interface ConversationSummary {
   updatedAt: string;
   messageCount: number;
   snippet?: string | null;
+  /** Shown in the sidebar's Pinned group. */
+  pinned?: boolean;
+  /** The folder it is filed in (GET /api/folders); null: none. */
+  folderId?: string | null;
+}
+
+export interface Folder {
+  id: string;
+  name: string;
+  createdAt: string;
 }
 
 export interface Conversation extends ConversationSummary {
@@ -84,6 +94,9 @@ export interface ConversationSettings {
   maxTokens?: number | null;
   tools?: string[] | null;
   selectedLeafId?: string | null;
+  pinned?: boolean;
+  /** A folder id of the user's, or null to take it out of its folder. */
+  folderId?: string | null;
 }
 
 export interface SendBody {

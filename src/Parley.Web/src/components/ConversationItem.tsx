@@ -1,9 +1,14 @@
-// One sidebar row: link to the conversation, inline rename, export (JSON or Markdown), delete.
+// One sidebar row: link to the conversation, inline rename, organise (pin, folder), export (JSON or Markdown), delete.
+// The row can be dragged onto a folder (see FolderSection).
 import { memo, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { ApiError } from '../api/http';
 import { exportConversation, type ExportFormat } from '../api/portability';
-import type { ConversationSummary } from '../api/types';
-import { IconDownload, IconRename, IconTrash } from './icons';
+import type { ConversationSummary, Folder } from '../api/types';
+import { IconDownload, IconPin, IconRename, IconTrash } from './icons';
+import { OrganiseMenu } from './OrganiseMenu';
+
+/** The drag data type a conversation row carries (its id). */
+export const CONVERSATION_DRAG_TYPE = 'application/x-parley-conversation';
 
 interface Props {
   item: ConversationSummary;
@@ -11,10 +16,13 @@ interface Props {
   onOpen: (id: string) => void;
   onRename: (id: string, title: string) => void;
   onDelete: (item: ConversationSummary) => void;
+  folders: Folder[];
+  onOrganise: (id: string, patch: { pinned?: boolean; folderId?: string | null }) => void;
 }
 
-export const ConversationItem = memo(function ConversationItem({ item, active, onOpen, onRename, onDelete }: Props) {
+export const ConversationItem = memo(function ConversationItem({ item, active, onOpen, onRename, onDelete, folders, onOrganise }: Props) {
   const [editing, setEditing] = useState(false);
+  const [organising, setOrganising] = useState(false);
   const [title, setTitle] = useState(item.title);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
@@ -55,7 +63,8 @@ export const ConversationItem = memo(function ConversationItem({ item, active, o
   };
 
   return (
-    <li className={`conv${active ? ' active' : ''}`} data-conversation-id={item.id}>
+    <li className={`conv${active ? ' active' : ''}`} data-conversation-id={item.id} draggable={!editing}
+      onDragStart={(e) => { e.dataTransfer.setData(CONVERSATION_DRAG_TYPE, item.id); e.dataTransfer.effectAllowed = 'move'; }}>
       {editing ? (
         <input ref={input} className="conv-rename" aria-label="Conversation title" value={title}
           onChange={(e) => setTitle(e.target.value)} onKeyDown={onKey} onBlur={save} />
@@ -69,8 +78,10 @@ export const ConversationItem = memo(function ConversationItem({ item, active, o
         <span className="conv-actions">
           <button type="button" className="icon-btn sm" aria-label={`Rename “${name}”`} title="Rename"
             onClick={() => { setTitle(item.title); setEditing(true); }}><IconRename size={14} /></button>
+          <button type="button" className="icon-btn sm" aria-label={`Organise “${name}”`} title="Pin or move to a folder"
+            aria-haspopup="menu" aria-expanded={organising} onClick={() => { setExporting(false); setOrganising((v) => !v); }}><IconPin size={14} /></button>
           <button type="button" className="icon-btn sm" aria-label={`Export “${name}”`} title="Export"
-            aria-haspopup="menu" aria-expanded={exporting} onClick={() => setExporting((v) => !v)}><IconDownload size={14} /></button>
+            aria-haspopup="menu" aria-expanded={exporting} onClick={() => { setOrganising(false); setExporting((v) => !v); }}><IconDownload size={14} /></button>
           <button type="button" className="icon-btn sm" aria-label={`Delete “${name}”`} title="Delete"
             onClick={() => onDelete(item)}><IconTrash size={14} /></button>
         </span>
@@ -81,6 +92,7 @@ export const ConversationItem = memo(function ConversationItem({ item, active, o
           <button type="button" role="menuitem" onClick={() => void doExport('markdown')}>Export as Markdown</button>
         </div>
       )}
+      {organising && <OrganiseMenu item={item} name={name} folders={folders} onOrganise={onOrganise} onClose={() => setOrganising(false)} />}
       {exportError && <div className="sidebar-note error" role="alert">{exportError}</div>}
     </li>
   );

@@ -83,7 +83,7 @@ describe('ConversationItem export menu', () => {
     const calls = serve(() => new Response('# Hi', { headers: { 'Content-Type': 'text/markdown' } }));
     const { clicks } = stubDownloads();
     render(<ul><ConversationItem item={{ id: 'c_1', title: 'Hi', model: 'mock/echo', createdAt: '', updatedAt: '', messageCount: 0, snippet: null }}
-      active={false} onOpen={vi.fn()} onRename={vi.fn()} onDelete={vi.fn()} /></ul>);
+      active={false} onOpen={vi.fn()} onRename={vi.fn()} onDelete={vi.fn()} folders={[]} onOrganise={vi.fn()} /></ul>);
 
     fireEvent.click(screen.getByRole('button', { name: 'Export “Hi”' }));
     await act(async () => fireEvent.click(screen.getByRole('menuitem', { name: 'Export as Markdown' })));

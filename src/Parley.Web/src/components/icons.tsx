@@ -35,3 +35,6 @@ export const IconTool = icon('M14.7 6.3a1 1 0 0 0 0 1.4l1.6 1.6a1 1 0 0 0 1.4 0l
 export const IconEraser = icon(['M7 21h10', 'm5 11 9-9 7 7-9 9H7l-3-3z']);
 export const IconDownload = icon(['M12 3v12', 'M7 10l5 5 5-5', 'M5 21h14']);
 export const IconShare = icon(['M4 12v7a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-7', 'M16 6l-4-4-4 4', 'M12 2v13']);
+export const IconPin = icon(['M12 17v5', 'M9 10.8V4h6v6.8l3 3.2v2H6v-2z']);
+export const IconFolder = icon('M3 6a1 1 0 0 1 1-1h5l2 2h9a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1z');
+export const IconFolderPlus = icon(['M3 6a1 1 0 0 1 1-1h5l2 2h9a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1z', 'M12 11v5', 'M9.5 13.5h5']);

@@ -23,4 +23,9 @@ describe('conversationStats', () => {
     const messages = { u: msg('u', 'user', 'abcd'), t: msg('t', 'tool', 'result'), a: msg('a', 'assistant', 'abcdefgh') };
     expect(conversationStats(['u', 't', 'a'], messages)).toEqual({ messages: 2, tokens: 1 + 2 });
   });
+
+  it('adds what the server counted for the branch before the loaded page', () => {
+    const messages = { u: msg('u', 'user', 'abcd'), a: msg('a', 'assistant', 'x', { promptTokens: 9000, completionTokens: 7, totalTokens: 9007 }) };
+    expect(conversationStats(['u', 'a'], messages, { messages: 9998, tokens: 250_000 })).toEqual({ messages: 10_000, tokens: 250_008 });
+  });
 });

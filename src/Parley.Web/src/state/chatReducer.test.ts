@@ -159,15 +159,17 @@ describe('chatReducer', () => {
     const a2 = msg({ id: 'a2', parentId: 'u2', role: 'assistant' });
     const a2b = msg({ id: 'a2b', parentId: 'u2', role: 'assistant' });
     let s = run([{ type: 'reset', conversationId: 'c1' },
-      { type: 'loaded', conversation: conv([u2, a2, a2b]), page: { complete: false, olderCursor: 'u2', leafId: 'a2' } }]);
+      { type: 'loaded', conversation: conv([u2, a2, a2b]), page: { complete: false, olderCursor: 'u2', leafId: 'a2', older: { messages: 2, tokens: 40 } } }]);
     expect(s.paged).toBe(true);
     expect(s.older).toBe('u2');
+    expect(s.olderTotals).toEqual({ messages: 2, tokens: 40 });
     expect(s.leafId).toBe('a2');
     s = chatReducer(s, { type: 'older_loaded', conversationId: 'c2', messages: [u1, a1], olderCursor: null });
     expect(s.nodes).toHaveLength(3);
     s = chatReducer(s, { type: 'older_loaded', conversationId: 'c1', messages: [a1, u1, u2], olderCursor: null });
     expect(s.nodes.map((n) => n.id)).toEqual(['u1', 'a1', 'u2', 'a2', 'a2b']);
     expect(s.older).toBeNull();
+    expect(s.olderTotals).toEqual({ messages: 0, tokens: 0 });
     s = chatReducer(s, { type: 'loaded', conversation: conv([u1, a1, u2, a2, a2b]), page: { complete: true, olderCursor: null, leafId: 'a2b' } });
     expect(s.paged).toBe(false);
     expect(s.leafId).toBe('a2');

@@ -1,6 +1,9 @@
 // Conversation state: one reducer, pure, so every transition is unit-tested.
 import type { ContentPart, Conversation, ConversationSettings, Message, SendBody, StreamEvent } from '../api/types';
+import type { ConversationStats } from '../lib/stats';
 import type { TreeNode } from '../lib/tree';
+
+const NO_TOTALS: ConversationStats = { messages: 0, tokens: 0 };
 
 /** How a failed turn is tried again. An edit is a send too, but its text is never offered back as an unsent message. */
 export type RetryPlan = { kind: 'send'; body: SendBody; edit?: boolean } | { kind: 'regenerate'; messageId: string };
@@ -32,6 +35,8 @@ export interface ChatState {
   paged: boolean;
   /** Cursor for the older turns of the branch (GET …/messages?before=); null when they are all loaded. */
   older: string | null;
+  /** What the branch holds before the loaded messages (from the server), so the header counts the whole branch. */
+  olderTotals: ConversationStats;
 }
 
 /** How a page of GET /api/conversations/{id}/messages was cut. */
@@ -39,6 +44,7 @@ export interface PageInfo {
   complete: boolean;
   olderCursor: string | null;
   leafId: string | null;
+  older?: ConversationStats;
 }
 
 export type ChatAction =
@@ -49,7 +55,7 @@ export type ChatAction =
    */
   | { type: 'loaded'; conversation: Conversation; adopt?: boolean; page?: PageInfo }
   /** Older turns of the branch in view, put before what is loaded. */
-  | { type: 'older_loaded'; conversationId: string; messages: Message[]; olderCursor: string | null }
+  | { type: 'older_loaded'; conversationId: string; messages: Message[]; olderCursor: string | null; olderTotals?: ConversationStats }
   | { type: 'load_failed'; conversationId: string; message: string; missing: boolean }
   | { type: 'conversation'; conversation: Conversation }
   | { type: 'draft'; patch: ConversationSettings }
@@ -76,6 +82,7 @@ export const initialChatState: ChatState = {
   draft: {},
   paged: false,
   older: null,
+  olderTotals: NO_TOTALS,
 };
 
 function byCreated(a: Message, b: Message): number {
@@ -199,6 +206,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         ...state,
         paged,
         older: paged ? action.page!.olderCursor : null,
+        olderTotals: paged ? action.page!.older ?? NO_TOTALS : NO_TOTALS,
         conversationId: conversation.id,
         conversation,
         messages: record,
@@ -218,6 +226,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         messages: record,
         nodes: [...fresh.map((m) => ({ id: m.id, parentId: m.parentId })), ...state.nodes],
         older: action.olderCursor,
+        olderTotals: action.olderTotals ?? NO_TOTALS,
       };
     }
     case 'load_failed':

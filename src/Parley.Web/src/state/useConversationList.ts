@@ -1,4 +1,5 @@
-// The sidebar's list: search, refresh, rename, and delete with a few seconds to undo.
+// The sidebar's list: search, refresh, rename, pin and file in folders, and delete with a few seconds to undo.
+// Pinned and filed conversations are loaded whole beside the pages by date, so their groups are complete.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import * as api from '../api/conversations';
 import type { ApiError } from '../api/http';
@@ -25,9 +26,13 @@ export function useConversationList() {
   const refresh = useCallback(async () => {
     const mine = ++seq.current;
     try {
-      const page = await api.listConversations({ q: query.trim() || undefined });
+      const q = query.trim() || undefined;
+      const [page, organised] = await Promise.all([
+        api.listConversations({ q }),
+        q ? null : api.listConversations({ organised: true, limit: 200 }),
+      ]);
       if (mine !== seq.current) return;
-      setItems(page.items);
+      setItems(organised ? [...page.items, ...organised.items.filter((c) => !page.items.some((x) => x.id === c.id))] : page.items);
       setCursor(page.nextCursor ?? null);
       setError(null);
     } catch (e) {
@@ -59,6 +64,17 @@ export function useConversationList() {
     setItems((list) => list.map((c) => (c.id === id ? { ...c, title } : c)));
     try {
       await api.updateConversation(id, { title });
+    } catch (e) {
+      setError((e as ApiError).message);
+    }
+    void refresh();
+  }, [refresh]);
+
+  /** Pins, unpins or files the conversation (folderId null: out of its folder); the list shows it at once. */
+  const organise = useCallback(async (id: string, patch: { pinned?: boolean; folderId?: string | null }) => {
+    setItems((list) => list.map((c) => (c.id === id ? { ...c, ...patch } : c)));
+    try {
+      await api.updateConversation(id, patch);
     } catch (e) {
       setError((e as ApiError).message);
     }
@@ -108,5 +124,5 @@ export function useConversationList() {
   }, [commitDelete]);
 
   const visible = pending ? items.filter((c) => c.id !== pending.item.id) : items;
-  return { items: visible, query, setQuery, loading, error, refresh, loadMore, hasMore: !!cursor, rename, remove, undo, pending };
+  return { items: visible, query, setQuery, loading, error, refresh, loadMore, hasMore: !!cursor, rename, organise, remove, undo, pending };
 }

@@ -110,6 +110,7 @@ export class FakeParley {
       return json(200, { data: [{ id: 'mock/echo', display_name: 'Echo', is_default: true, is_mock: true }, { id: 'mock/lorem', display_name: 'Lorem', is_mock: true }] });
     }
     if (path === '/api/conversations' && method === 'GET') return json(200, { items: [], nextCursor: null });
+    if (path === '/api/folders' && method === 'GET') return json(200, []);
     if (path.startsWith('/api/conversations/')) return problem(404, 'conversation_not_found', 'No such conversation.');
 
     if (path === '/api/keys' && method === 'GET') {

@@ -11,7 +11,7 @@ public sealed record CreateConversationRequest(
 /// <summary>PATCH body: an absent property is left alone, <c>null</c> clears it (so these stay raw JSON).</summary>
 public sealed record UpdateConversationRequest(
     JsonElement Title, JsonElement Model, JsonElement SystemPrompt, JsonElement Temperature, JsonElement MaxTokens, JsonElement Tools,
-    JsonElement SelectedLeafId);
+    JsonElement SelectedLeafId, JsonElement Pinned, JsonElement FolderId);
 
 /// <summary><c>parentId</c> absent means "after the newest message"; <c>null</c> means "a new first message".</summary>
 /// <summary><c>attachments</c>: ids returned by <c>POST /api/conversations/{id}/attachments</c>.</summary>
@@ -22,8 +22,10 @@ public sealed record AttachmentDto(string Id, string Name, string MediaType, lon
 
 public sealed record RegenerateRequest(string? Model);
 
+/// <summary><c>folderId</c>: the owner's folder it is filed in (see <c>GET /api/folders</c>), null for none.</summary>
 public sealed record ConversationSummaryDto(
-    string Id, string Title, string? Model, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount, string? Snippet);
+    string Id, string Title, string? Model, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount, string? Snippet,
+    bool Pinned = false, string? FolderId = null);
 
 public sealed record ConversationPageDto(IReadOnlyList<ConversationSummaryDto> Items, string? NextCursor);
 
@@ -33,10 +35,13 @@ public sealed record ConversationDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MessageDto>? Messages,
     string? SelectedLeafId = null);
 
-/// <summary>A page of <c>GET /api/conversations/{id}/messages</c> (see <see cref="BranchPage"/>); <c>conversation</c> on the first page only.</summary>
+/// <summary>
+/// A page of <c>GET /api/conversations/{id}/messages</c> (see <see cref="BranchPage"/>); <c>conversation</c> on the first
+/// page only; <c>older</c>: the messages and tokens of the branch before this page (see <see cref="BranchTotals"/>).
+/// </summary>
 public sealed record MessagePageDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ConversationDto? Conversation,
-    string? LeafId, IReadOnlyList<MessageDto> Messages, string? OlderCursor, bool Complete);
+    string? LeafId, IReadOnlyList<MessageDto> Messages, string? OlderCursor, bool Complete, BranchTotals Older);
 
 public sealed record UsageDto(long PromptTokens, long CompletionTokens, long TotalTokens);
 

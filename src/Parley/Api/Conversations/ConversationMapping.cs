@@ -8,9 +8,11 @@ namespace Parley.Api.Conversations;
 /// <summary>Store records → the conversations API's JSON shapes.</summary>
 internal static class ConversationMapping
 {
-    public static ConversationSummaryDto ToSummary(ConversationListItem item) =>
+    /// <param name="folders">The owner's folder ids: a folder id not among them is shown as none.</param>
+    public static ConversationSummaryDto ToSummary(ConversationListItem item, IReadOnlySet<string> folders) =>
         new(item.Conversation.Id, item.Conversation.Title, item.Conversation.Model, item.Conversation.CreatedAt,
-            item.Conversation.UpdatedAt, item.Conversation.MessageCount, item.Snippet);
+            item.Conversation.UpdatedAt, item.Conversation.MessageCount, item.Snippet, item.Conversation.Pinned,
+            item.Conversation.FolderId is { } folder && folders.Contains(folder) ? folder : null);
 
     /// <summary>The conversation with its usage; its messages too unless <paramref name="includeMessages"/> is false.</summary>
     public static ConversationDto ToDto(Conversation c, IReadOnlyList<StoredMessage>? messages, bool includeMessages = true)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Parley.Conversations;
 using Parley.Errors;
+using Parley.Folders;
 using Parley.Providers;
 using Parley.Replies;
 using Parley.Storage;
@@ -38,11 +39,18 @@ public static class ConversationsApi
         return group;
     }
 
+    /// <param name="organised">Only pinned conversations and those in a folder.</param>
     public static async Task<Ok<ConversationPageDto>> List(
-        HttpContext context, IConversationStore store, int? limit, string? cursor, string? q, CancellationToken cancellationToken)
+        HttpContext context, IConversationStore store, IFolderStore folders, int? limit, string? cursor, string? q, bool? organised,
+        CancellationToken cancellationToken)
     {
-        var page = await store.ListConversationsAsync(Owners.Of(context), new ConversationQuery(limit ?? 50, cursor, q), cancellationToken);
-        return TypedResults.Ok(new ConversationPageDto([.. page.Items.Select(ConversationMapping.ToSummary)], page.NextCursor));
+        var owner = Owners.Of(context);
+        var page = await store.ListConversationsAsync(owner, new ConversationQuery(limit ?? 50, cursor, q, organised ?? false), cancellationToken);
+        // A store that cannot move conversations out of a deleted folder (memory, Redis) may still name it: that is no folder.
+        var known = page.Items.Any(i => i.Conversation.FolderId is not null)
+            ? (await folders.ListAsync(owner, cancellationToken)).Select(f => f.Id).ToHashSet(StringComparer.Ordinal)
+            : [];
+        return TypedResults.Ok(new ConversationPageDto([.. page.Items.Select(i => ConversationMapping.ToSummary(i, known))], page.NextCursor));
     }
 
     public static async Task<Created<ConversationDto>> Create(
@@ -88,11 +96,12 @@ public static class ConversationsApi
     }
 
     public static async Task<Ok<ConversationDto>> Update(
-        HttpContext context, string id, UpdateConversationRequest body, IConversationStore store, ModelCatalog models, ToolCatalog tools,
-        TimeProvider time, ConversationFeed feed, CancellationToken cancellationToken)
+        HttpContext context, string id, UpdateConversationRequest body, IConversationStore store, IFolderStore folders, ModelCatalog models,
+        ToolCatalog tools, TimeProvider time, ConversationFeed feed, CancellationToken cancellationToken)
     {
         var conversation = await Require(store, context, id, cancellationToken);
         var before = conversation;
+        var organisation = await OrganisationAsync(body, conversation.Owner, folders, cancellationToken);
         if (Present(body.SelectedLeafId))
             conversation = conversation with { SelectedLeafId = await SelectedLeafAsync(store, id, body.SelectedLeafId, cancellationToken) };
         if (Present(body.Title))
@@ -120,7 +129,19 @@ public static class ConversationsApi
             conversation = conversation with { UpdatedAt = time.UtcNowStored() };
         if (!await store.UpdateConversationAsync(conversation, cancellationToken))
             throw NotFound(id);
-        if (!onlySelection)
+        if (organisation.Pinned is { } pinned)
+        {
+            if (!await store.SetPinnedAsync(conversation.Owner, id, pinned, cancellationToken))
+                throw NotFound(id);
+            conversation = conversation with { Pinned = pinned };
+        }
+        if (organisation.MovesFolder)
+        {
+            if (!await store.MoveToFolderAsync(conversation.Owner, id, organisation.FolderId, cancellationToken))
+                throw await store.GetConversationAsync(conversation.Owner, id, cancellationToken) is null ? NotFound(id) : Api.Folders.FoldersApi.NotFound(organisation.FolderId!);
+            conversation = conversation with { FolderId = organisation.FolderId };
+        }
+        if (!onlySelection || organisation.Pinned is not null || organisation.MovesFolder)
             feed.Publish(conversation.Owner, new ConversationNotice("conversation_updated", id, Title: conversation.Title));
         var messages = await store.GetMessagesAsync(id, cancellationToken);
         return TypedResults.Ok(ConversationMapping.ToDto(conversation, messages, includeMessages: false));
@@ -205,6 +226,30 @@ public static class ConversationsApi
         return messages.Any(m => m.Id == leaf)
             ? leaf
             : throw new ParleyException(ErrorCodes.MessageNotFound, 404, $"'selectedLeafId': there is no message '{leaf}' in this conversation.");
+    }
+
+    /// <summary>The pin and folder a PATCH asks for, validated before anything changes; the folder must be the owner's (else 404).</summary>
+    private static async Task<(bool? Pinned, bool MovesFolder, string? FolderId)> OrganisationAsync(
+        UpdateConversationRequest body, string owner, IFolderStore folders, CancellationToken cancellationToken)
+    {
+        bool? pinned = body.Pinned.ValueKind switch
+        {
+            JsonValueKind.Undefined => null,
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new ParleyException(ErrorCodes.InvalidRequest, 400, "'pinned' must be true or false."),
+        };
+        if (!Present(body.FolderId))
+            return (pinned, false, null);
+        var folderId = body.FolderId.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.String when body.FolderId.GetString() is { Length: > 0 and <= 100 } s => s,
+            _ => throw new ParleyException(ErrorCodes.InvalidRequest, 400, "'folderId' must be the id of one of your folders, or null for none."),
+        };
+        if (folderId is not null && await folders.GetAsync(owner, folderId, cancellationToken) is null)
+            throw Api.Folders.FoldersApi.NotFound(folderId);
+        return (pinned, true, folderId);
     }
 
     private static bool Present(JsonElement element) => element.ValueKind != JsonValueKind.Undefined;

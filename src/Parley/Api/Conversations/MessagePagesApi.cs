@@ -44,6 +44,6 @@ public static class MessagePagesApi
         var messages = page.Ids.Where(byId.ContainsKey).Select(i => ConversationMapping.ToDto(byId[i])).ToList();
         // The conversation (settings, totals) comes with the first page only.
         var header = before is null ? ConversationMapping.ToHeader(conversation, nodes) : null;
-        return TypedResults.Ok(new MessagePageDto(header, page.LeafId, messages, page.OlderCursor, page.Complete));
+        return TypedResults.Ok(new MessagePageDto(header, page.LeafId, messages, page.OlderCursor, page.Complete, page.Older));
     }
 }

@@ -146,6 +146,7 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
         var matches = new List<ConversationListItem>();
         foreach (var conversation in conversations
                      .Where(c => c.Owner == owner)
+                     .Where(c => !query.Organised || c.Pinned || c.FolderId is not null)
                      .Where(c => cursor is not { } at || at.IsBefore(c.UpdatedAt.ToUnixTimeMilliseconds(), c.Id))
                      .OrderByDescending(c => c.UpdatedAt.ToUnixTimeMilliseconds())
                      .ThenByDescending(c => c.Id, StringComparer.Ordinal))

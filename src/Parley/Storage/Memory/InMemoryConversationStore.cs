@@ -20,7 +20,7 @@ public sealed class InMemoryConversationStore : IConversationStore
     {
         lock (_gate)
         {
-            if (!_conversations.TryAdd(conversation.Id, conversation with { MessageCount = 0, Tools = Copy(conversation.Tools) }))
+            if (!_conversations.TryAdd(conversation.Id, conversation with { MessageCount = 0, FolderId = null, Tools = Copy(conversation.Tools) }))
                 throw new InvalidOperationException($"Conversation {conversation.Id} already exists.");
             _messages[conversation.Id] = [];
         }
@@ -42,6 +42,7 @@ public sealed class InMemoryConversationStore : IConversationStore
         {
             var matches = _conversations.Values
                 .Where(c => c.Owner == owner)
+                .Where(c => !query.Organised || c.Pinned || c.FolderId is not null)
                 .Where(c => cursor is not { } at || at.IsBefore(c.UpdatedAt.ToUnixTimeMilliseconds(), c.Id))
                 .Select(c => (Conversation: c, Hit: string.IsNullOrEmpty(search) ? null : FirstHit(c, search)))
                 .Where(x => string.IsNullOrEmpty(search) || x.Hit is not null || x.Conversation.Title.Contains(search, StringComparison.OrdinalIgnoreCase))
@@ -66,8 +67,35 @@ public sealed class InMemoryConversationStore : IConversationStore
         {
             if (Find(conversation.Owner, conversation.Id) is not { } existing)
                 return Task.FromResult(false);
-            _conversations[conversation.Id] = conversation with { Owner = existing.Owner, CreatedAt = existing.CreatedAt, Tools = Copy(conversation.Tools) };
+            _conversations[conversation.Id] = conversation with
+            {
+                Owner = existing.Owner, CreatedAt = existing.CreatedAt, Pinned = existing.Pinned, FolderId = existing.FolderId, Tools = Copy(conversation.Tools),
+            };
             return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> ReplaceTitleAsync(
+        string owner, string id, string? whenTitleIs, string title, DateTimeOffset updatedAt, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Change(owner, id, c => (whenTitleIs is null ? !c.HasTitle : c.Title == whenTitleIs)
+            ? c with { Title = title, HasTitle = true, UpdatedAt = updatedAt }
+            : null));
+
+    public Task<bool> SetPinnedAsync(string owner, string id, bool pinned, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Change(owner, id, c => c with { Pinned = pinned }));
+
+    public Task<bool> MoveToFolderAsync(string owner, string id, string? folderId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Change(owner, id, c => c with { FolderId = folderId }));
+
+    /// <summary>Replaces the owner's conversation with what <paramref name="change"/> makes of it, under the lock; null from it changes nothing.</summary>
+    private bool Change(string owner, string id, Func<Conversation, Conversation?> change)
+    {
+        lock (_gate)
+        {
+            if (Find(owner, id) is not { } existing || change(existing) is not { } changed)
+                return false;
+            _conversations[id] = changed;
+            return true;
         }
     }
 

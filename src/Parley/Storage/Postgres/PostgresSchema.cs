@@ -187,6 +187,19 @@ internal static class PostgresSchema
         CREATE INDEX ix_stored_responses_owner ON stored_responses(lower(owner), created_at);
         CREATE INDEX ix_stored_responses_created ON stored_responses(created_at);
         """,
+        // 11: pinned conversations and per-owner folders (SQLite migration 12).
+        """
+        ALTER TABLE conversations ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT FALSE;
+        ALTER TABLE conversations ADD COLUMN folder_id TEXT;
+        CREATE TABLE folders (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX ix_folders_owner ON folders(owner);
+        CREATE INDEX ix_conversations_folder ON conversations(folder_id) WHERE folder_id IS NOT NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -179,6 +179,20 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_stored_responses_owner ON stored_responses(owner, created_at);
         CREATE INDEX IF NOT EXISTS ix_stored_responses_created ON stored_responses(created_at);
         """,
+        // 12: organisation: pinned conversations and per-owner folders (see Parley.Folders). Deleting a folder moves its
+        // conversations out (folder_id back to NULL), never deletes them.
+        """
+        ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE conversations ADD COLUMN folder_id TEXT;
+        CREATE TABLE folders (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_folders_owner ON folders(owner);
+        CREATE INDEX ix_conversations_folder ON conversations(folder_id) WHERE folder_id IS NOT NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -25,6 +25,13 @@ public sealed class PostgresConversationStoreTests(PostgresFixture fixture) : Co
         return new SqlConversationStore(_database);
     }
 
+    protected override async Task<string> NewFolderAsync(string owner)
+    {
+        var folder = new Parley.Folders.Folder(Parley.Folders.Folder.NewId(), owner, "Work", DateTimeOffset.UnixEpoch);
+        await new Parley.Folders.SqlFolderStore(_database!).AddAsync(folder);
+        return folder.Id;
+    }
+
     [Fact]
     public async Task Reports_its_kind_and_target_without_credentials()
     {
@@ -237,6 +244,24 @@ public sealed class PostgresAuditStoreTests(PostgresFixture fixture) : Parley.Te
         var error = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
         Assert.Contains("append-only", error.MessageText, StringComparison.Ordinal);
         Assert.Single((await Store.QueryAsync(new Parley.Audit.AuditQuery())).Items);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+}
+
+[Collection(PostgresTests.Name)]
+public sealed class PostgresFolderStoreTests(PostgresFixture fixture) : Parley.Tests.Folders.FolderStoreContract
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<(Parley.Folders.IFolderStore Folders, IConversationStore Conversations)> CreateStoresAsync()
+    {
+        _database = new PostgresDatabase(await fixture.Cluster.CreateDatabaseAsync());
+        return (new Parley.Folders.SqlFolderStore(_database), new SqlConversationStore(_database));
     }
 
     public override async Task DisposeAsync()
