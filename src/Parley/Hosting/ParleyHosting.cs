@@ -104,7 +104,7 @@ public static class ParleyHosting
         services.AddSingleton<ParleyMetrics>();
         services.AddSingleton<PrometheusExporter>();
         services.AddParleyOtlpExport();
-        services.AddSingleton<Api.Responses.ResponseStore>();
+        services.TryAddSingleton<Responses.IResponseStore>(StoreSelection.ResponseStore);
         services.AddSingleton<Embeddings.EmbeddingModels>();
         services.AddSingleton<ActiveReplies>();
         services.AddSingleton<ConversationEngine>();

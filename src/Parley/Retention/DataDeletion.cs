@@ -7,10 +7,13 @@ namespace Parley.Retention;
 /// <summary>What "delete all my data" removed. The account itself (name, password, admin flag) and the own retention setting stay.</summary>
 public sealed record DeletedData(int Conversations, int Messages, int Images, int UsageRecords, int ApiKeys);
 
-/// <summary>"Delete all my data": the owner's conversations (messages, images, files), folders, share links, usage rows, API keys and web sessions.</summary>
+/// <summary>
+/// "Delete all my data": the owner's conversations (messages, images, files), folders, share links, stored
+/// <c>/v1/responses</c> responses, usage rows, API keys and web sessions.
+/// </summary>
 public sealed class DataDeletion(
     IConversationStore conversations, IUsageStore usage, UsageRecorder usageRecorder, IIdentityStore identity, Sharing.IShareStore shares,
-    VerifiedKeyCache verifiedKeys, Folders.IFolderStore folders)
+    VerifiedKeyCache verifiedKeys, Folders.IFolderStore folders, Responses.IResponseStore responses)
 {
     public async Task<DeletedData> DeleteAllAsync(string owner, CancellationToken cancellationToken = default)
     {
@@ -23,6 +26,7 @@ public sealed class DataDeletion(
         await identity.DeleteSessionsOfAsync(owner, cancellationToken);
         await shares.DeleteOfOwnerAsync(owner, cancellationToken);
         await folders.DeleteOfOwnerAsync(owner, cancellationToken);
+        await responses.DeleteOfOwnerAsync(owner, null, cancellationToken);
         return new DeletedData(deleted.Conversations, deleted.Messages, deleted.Images, usageRows, keys);
     }
 }

@@ -13,11 +13,12 @@ public sealed record RetentionRun(DateTimeOffset At, DeletedConversations Delete
 
 /// <summary>
 /// Deletes conversations past their retention: the deployment's <see cref="RetentionOptions.ConversationDays"/> for
-/// everyone, and each owner's own (shorter) setting for them. Every run is audited with its counts.
+/// everyone, and each owner's own (shorter) setting for them. Stored <c>/v1/responses</c> responses follow the same
+/// periods and go at the latest after <see cref="Responses.StoredResponse.Lifetime"/>. Every run is audited with its counts.
 /// </summary>
 public sealed partial class RetentionService(
     IConversationStore conversations, IIdentityStore identity, IAuditLog audit, IOptions<RetentionOptions> options, TimeProvider time,
-    ILogger<RetentionService> logger)
+    ILogger<RetentionService> logger, Responses.IResponseStore responses)
 {
     public const int MaxDays = 36_500;
 
@@ -34,9 +35,12 @@ public sealed partial class RetentionService(
             {
                 var effective = DeploymentDays is { } deployment ? Math.Min(deployment, days) : days;
                 deleted = deleted.Plus(await conversations.DeleteConversationsOfAsync(owner, now.AddDays(-effective), cancellationToken));
+                await responses.DeleteOfOwnerAsync(owner, now.AddDays(-effective), cancellationToken);
             }
             if (DeploymentDays is { } everyone)
                 deleted = deleted.Plus(await conversations.DeleteInactiveConversationsAsync(now.AddDays(-everyone), cancellationToken));
+            var responseDays = Math.Min(DeploymentDays ?? int.MaxValue, (int)Responses.StoredResponse.Lifetime.TotalDays);
+            await responses.DeleteOlderThanAsync(now.AddDays(-responseDays), cancellationToken);
             // Expired web sessions are only removed when used again otherwise; nothing of them needs keeping.
             await identity.DeleteExpiredSessionsAsync(now, cancellationToken);
             audit.Record(new AuditEntry(AuditActions.System, AuditActions.RetentionRun, DeploymentDays is { } d ? $"{d} days" : "per-user only",

@@ -39,5 +39,11 @@ public static class StoreSelection
 
     public static Folders.IFolderStore FolderStore(IServiceProvider services) => new Folders.SqlFolderStore(Database(services));
 
+    /// <summary>Stored responses: in memory with <c>PARLEY_STORAGE_PROVIDER=memory</c>, in the SQL database otherwise.</summary>
+    public static Responses.IResponseStore ResponseStore(IServiceProvider services) =>
+        string.Equals(services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider, StorageOptions.Memory, StringComparison.OrdinalIgnoreCase)
+            ? new Responses.InMemoryResponseStore(services.GetRequiredService<TimeProvider>())
+            : new Responses.SqlResponseStore(Database(services), services.GetRequiredService<TimeProvider>());
+
     private static SqlDatabase Database(IServiceProvider services) => services.GetRequiredService<SqlDatabase>();
 }

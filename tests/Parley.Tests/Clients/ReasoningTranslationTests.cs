@@ -1,4 +1,5 @@
 #pragma warning disable OPENAI001 // the Responses client is marked experimental in the SDK
+#pragma warning disable SCME0001 // the SDK's JsonPatch (unknown response fields, here reasoning_content) is marked experimental
 using System.ClientModel;
 using System.Text.Json;
 using OpenAI;
@@ -65,9 +66,116 @@ public sealed class ReasoningTranslationTests : IAsyncLifetime
         Assert.Equal("Hello there", string.Concat(deltas.Where(d => d.GetProperty("type").GetString() == "text_delta").Select(d => d.GetProperty("text").GetString())));
         Assert.Equal(0, events.First(e => e.Name == "content_block_delta").Data.GetProperty("index").GetInt32());
         Assert.Equal(events.Count(e => e.Name == "content_block_start"), events.Count(e => e.Name == "content_block_stop"));
-        // Thinking was asked for upstream (the Anthropic SDK's adapter turns a translated budget into adaptive thinking).
-        Assert.Contains(_anthropic.LastRequest.Root.GetProperty("thinking").GetProperty("type").GetString(), new[] { "enabled", "adaptive" });
+        // Thinking was asked for upstream as the client asked for it: enabled, with its budget.
+        var thinking = _anthropic.LastRequest.Root.GetProperty("thinking");
+        Assert.Equal(("enabled", 1024), (thinking.GetProperty("type").GetString(), thinking.GetProperty("budget_tokens").GetInt32()));
     }
+
+    [Fact]
+    public async Task A_translated_thinking_budget_reaches_anthropic_as_sent_with_the_requests_other_fields()
+    {
+        _anthropic.Enqueue(Thinking());
+
+        var response = await _server.Client.PostAsync("/v1/messages", Json(
+            """{"model":"claude/claude-sonnet-4-5","max_tokens":6000,"system":"be brief","temperature":1,"thinking":{"type":"enabled","budget_tokens":5000},"messages":[{"role":"user","content":"hi"}]}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var sent = _anthropic.LastRequest.Root;
+        Assert.Equal("enabled", sent.GetProperty("thinking").GetProperty("type").GetString());
+        Assert.Equal(5000, sent.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
+        Assert.Equal(6000, sent.GetProperty("max_tokens").GetInt32());
+        Assert.Equal("claude-sonnet-4-5", sent.GetProperty("model").GetString());
+        Assert.Equal("be brief", sent.GetProperty("system")[0].GetProperty("text").GetString());
+        Assert.Equal("hi", sent.GetProperty("messages")[0].GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.False(sent.TryGetProperty("output_config", out _), "no adaptive effort beside the budget");
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(["thinking", "text"], body.GetProperty("content").EnumerateArray().Select(b => b.GetProperty("type").GetString()));
+
+        // Without thinking, none is asked for.
+        _anthropic.Enqueue(FakeReply.Text("plain"));
+        await _server.Client.PostAsync("/v1/messages", Json("""{"model":"claude/claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}"""));
+        Assert.False(_anthropic.LastRequest.Root.TryGetProperty("thinking", out _));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"enabled","budget_tokens":2048}""", "low")]
+    [InlineData("""{"type":"enabled","budget_tokens":8000}""", "medium")]
+    [InlineData("""{"type":"enabled","budget_tokens":20000}""", "high")]
+    [InlineData("""{"type":"adaptive"}""", "medium")]
+    [InlineData("""{"type":"disabled"}""", "none")]
+    public async Task Thinking_to_an_openai_compatible_upstream_becomes_reasoning_effort(string thinking, string? effort)
+    {
+        _openai.Enqueue(RawAnswer.Json("""
+            {"id":"chatcmpl-t","object":"chat.completion","created":1764900000,"model":"deepseek-reasoner","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}
+            """));
+
+        var response = await _server.Client.PostAsync("/v1/messages", Json(
+            $$"""{"model":"deep/deepseek-reasoner","max_tokens":30000,"thinking":{{thinking}},"messages":[{"role":"user","content":"hi"}]}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.False(response.Headers.Contains("x-parley-dropped-params"));
+        var sent = JsonDocument.Parse(_openai.LastBody).RootElement;
+        Assert.Equal(effort, sent.TryGetProperty("reasoning_effort", out var value) ? value.GetString() : null);
+        Assert.False(sent.TryGetProperty("thinking", out _));
+    }
+
+    [Fact]
+    public async Task Responses_reasoning_effort_reaches_a_translated_openai_compatible_upstream_as_reasoning_effort()
+    {
+        _openai.Enqueue(RawAnswer.Json("""
+            {"id":"chatcmpl-e","object":"chat.completion","created":1764900000,"model":"deepseek-reasoner","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}
+            """));
+
+        var response = await _server.Client.PostAsync("/v1/responses", Json("""{"model":"deep/deepseek-reasoner","reasoning":{"effort":"high"},"input":"hi"}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("/v1/chat/completions", _openai.Requests[^1].Path);
+        Assert.Equal("high", JsonDocument.Parse(_openai.LastBody).RootElement.GetProperty("reasoning_effort").GetString());
+    }
+
+    [Fact]
+    public async Task Translated_chat_completions_carry_the_models_reasoning_as_reasoning_content()
+    {
+        _anthropic.Enqueue(Thinking());
+        var streamed = await _server.Client.PostAsync("/v1/chat/completions", Json(
+            """{"model":"claude/claude-sonnet-4-5","stream":true,"messages":[{"role":"user","content":"hi"}]}"""));
+        var deltas = (await streamed.Content.ReadAsStringAsync()).Split('\n')
+            .Where(l => l.StartsWith("data: {", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l[6..]).RootElement.GetProperty("choices"))
+            .Where(c => c.GetArrayLength() > 0).Select(c => c[0].GetProperty("delta")).ToList();
+        string Joined(string field) => string.Concat(deltas.Select(d => d.TryGetProperty(field, out var v) ? v.GetString() : ""));
+        Assert.Equal("Let me think. Done.", Joined("reasoning_content"));
+        Assert.Equal("Hello there", Joined("content"));
+        Assert.True(deltas.FindLastIndex(d => d.TryGetProperty("reasoning_content", out _)) < deltas.FindIndex(d => d.TryGetProperty("content", out var c) && c.GetString() != ""));
+
+        _anthropic.Enqueue(Thinking());
+        var whole = await _server.Client.PostAsync("/v1/chat/completions", Json("""{"model":"claude/claude-sonnet-4-5","messages":[{"role":"user","content":"hi"}]}"""));
+        var message = JsonDocument.Parse(await whole.Content.ReadAsStringAsync()).RootElement.GetProperty("choices")[0].GetProperty("message");
+        Assert.Equal(("Hello there", "Let me think. Done."), (message.GetProperty("content").GetString(), message.GetProperty("reasoning_content").GetString()));
+
+        // A reply without reasoning has no such field.
+        var plain = await _server.Client.PostAsync("/v1/chat/completions", Json("""{"model":"mock/echo","messages":[{"role":"user","content":"hi"}]}"""));
+        Assert.False(JsonDocument.Parse(await plain.Content.ReadAsStringAsync()).RootElement.GetProperty("choices")[0].GetProperty("message").TryGetProperty("reasoning_content", out _));
+    }
+
+    [Fact]
+    public async Task The_openai_dotnet_sdk_reads_reasoning_content_from_a_translated_stream()
+    {
+        _anthropic.Enqueue(Thinking());
+        var chat = new OpenAI.Chat.ChatClient("claude/claude-sonnet-4-5", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(_server.BaseAddress, "/v1") });
+        var reasoning = new System.Text.StringBuilder();
+        var text = new System.Text.StringBuilder();
+        await foreach (var update in chat.CompleteChatStreamingAsync([new OpenAI.Chat.UserChatMessage("hi")]))
+        {
+            if (update.Patch.TryGetValue("$.choices[0].delta.reasoning_content"u8, out string? part))
+                reasoning.Append(part);
+            foreach (var content in update.ContentUpdate)
+                text.Append(content.Text);
+        }
+        Assert.Equal(("Let me think. Done.", "Hello there"), (reasoning.ToString(), text.ToString()));
+    }
+
+    private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
     [Fact]
     public async Task Anthropic_thinking_reaches_a_responses_client_as_a_reasoning_item()

@@ -59,6 +59,7 @@ public sealed class ResponsesRelayTests : RelayFixture
         Assert.Equal(7, response.Usage.OutputTokenCount);
         Assert.Equal(2, response.Usage.OutputTokenDetails.ReasoningTokenCount);
 
+        Assert.Equal(1, StoredRows(ResponsesWire.Id));
         ResponseResult fetched = await sdk.GetResponseAsync(ResponsesWire.Id);
         Assert.Equal("Hello world", fetched.GetOutputText());
         var items = new List<ResponseItem>();
@@ -97,6 +98,7 @@ public sealed class ResponsesRelayTests : RelayFixture
         Assert.Equal(14, totals.GetProperty("completionTokens").GetInt32());
         ResponseResult stored = await sdk.GetResponseAsync(ResponsesWire.Id);
         Assert.Equal("Hello world", stored.GetOutputText());
+        Assert.Equal(1, StoredRows(ResponsesWire.Id));
     }
 
     [Fact]
@@ -165,6 +167,10 @@ public sealed class ResponsesRelayTests : RelayFixture
         Assert.StartsWith("resp_", response.Id, StringComparison.Ordinal);
         Assert.NotEqual(ResponsesWire.Id, response.Id);
     }
+
+    /// <summary>Rows for <paramref name="id"/> in the server's SQLite file, stored as relayed by provider <c>openai</c>.</summary>
+    private long StoredRows(string id) => Retention.SqliteRows.Count(Path.Combine(Server.DataDirectory, "parley.db"),
+        "SELECT COUNT(*) FROM stored_responses WHERE id = $id AND relayed_by = 'openai' AND owner = 'local'", ("$id", id));
 
     private async Task<HttpResponseMessage> PostResponsesAsync(string json)
     {

@@ -23,6 +23,7 @@ public sealed class RetentionJobTests : IAsyncLifetime
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private SqlConversationStore _conversations = null!;
     private SqlIdentityStore _identity = null!;
+    private Parley.Responses.SqlResponseStore _responses = null!;
     private AuditLog _audit = null!;
 
     private string Database => Path.Combine(_folder, "parley.db");
@@ -32,6 +33,7 @@ public sealed class RetentionJobTests : IAsyncLifetime
         Directory.CreateDirectory(_folder);
         _conversations = new SqlConversationStore(SqliteDatabase.ForFile(Database));
         _identity = new SqlIdentityStore(SqliteDatabase.ForFile(Database));
+        _responses = new Parley.Responses.SqlResponseStore(SqliteDatabase.ForFile(Database), _clock);
         await _conversations.InitializeAsync();
         _audit = new AuditLog(Options.Create(new AuditOptions()), _clock,
             new ParleyMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
@@ -48,7 +50,7 @@ public sealed class RetentionJobTests : IAsyncLifetime
 
     private RetentionService Service(int? deploymentDays, int intervalMinutes = 60) =>
         new(_conversations, _identity, _audit, Options.Create(new RetentionOptions { ConversationDays = deploymentDays, IntervalMinutes = intervalMinutes }),
-            _clock, NullLogger<RetentionService>.Instance);
+            _clock, NullLogger<RetentionService>.Instance, _responses);
 
     /// <summary>A conversation whose last message is <paramref name="daysAgo"/> old, with two messages and an image.</summary>
     private async Task<string> ConversationAsync(string owner, double daysAgo)
@@ -107,6 +109,26 @@ public sealed class RetentionJobTests : IAsyncLifetime
         Assert.Equal((AuditActions.System, AuditActions.RetentionRun, AuditActions.Success), (audit.Actor, audit.Action, audit.Outcome));
         Assert.Equal("deleted 2 conversations, 4 messages, 2 images; 2 users with their own retention", audit.Detail);
         Assert.Equal(Now, audit.At);
+    }
+
+    [Fact]
+    public async Task Stored_responses_go_with_the_owners_period_the_deployments_and_at_the_latest_after_their_lifetime()
+    {
+        async Task SaveAsync(string id, string owner, double daysAgo) => Assert.True(await _responses.SaveAsync(new Parley.Responses.StoredResponse(
+            id, owner, new System.Text.Json.Nodes.JsonObject { ["id"] = id }, [], [], "mock/echo", Now.AddDays(-daysAgo))));
+        await SaveAsync("resp_local_old", "local", 4);
+        await SaveAsync("resp_local_new", "local", 2);
+        await SaveAsync("resp_alice_20", "alice", 20);
+        await SaveAsync("resp_bob_31", "bob", 31);
+        await _identity.SetRetentionDaysAsync("local", 3);
+
+        await Service(deploymentDays: null).RunOnceAsync();
+
+        long Stored(string id) => SqliteRows.Count(Database, "SELECT COUNT(*) FROM stored_responses WHERE id = $id", ("$id", id));
+        Assert.Equal((0, 1, 1, 0), (Stored("resp_local_old"), Stored("resp_local_new"), Stored("resp_alice_20"), Stored("resp_bob_31")));
+
+        await Service(deploymentDays: 10).RunOnceAsync();
+        Assert.Equal((1, 0), (Stored("resp_local_new"), Stored("resp_alice_20")));
     }
 
     [Fact]

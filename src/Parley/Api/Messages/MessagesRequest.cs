@@ -46,8 +46,10 @@ internal sealed record MessagesRequest(string Model, List<ChatMessage> Messages,
             TopK = Integer(body, "top_k", "", min: 1),
             StopSequences = StopSequences(body),
             Tools = tools.Count > 0 ? tools : null,
-            Reasoning = Thinking(body),
+            Reasoning = Thinking(body, out var budget),
         };
+        if (budget is { } tokens)
+            Providers.ReasoningBudget.Set(options, tokens);
         MessagesTools.ApplyChoice(body, options);
         if (body.TryGetProperty("metadata", out var metadata) && metadata.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
             throw Invalid("metadata", "must be an object");
@@ -83,9 +85,13 @@ internal sealed record MessagesRequest(string Model, List<ChatMessage> Messages,
         return [.. stops.EnumerateArray().Select(s => s.GetString()!)];
     }
 
-    /// <summary><c>thinking: {type: enabled, budget_tokens}</c> becomes a reasoning effort; <c>disabled</c> turns it off.</summary>
-    private static ReasoningOptions? Thinking(JsonElement body)
+    /// <summary>
+    /// <c>thinking: {type: enabled, budget_tokens}</c> becomes a reasoning effort (under 4,096 tokens low, under 16,384
+    /// medium, else high) and keeps its <paramref name="budget"/> for a provider that takes one; <c>disabled</c> turns it off.
+    /// </summary>
+    private static ReasoningOptions? Thinking(JsonElement body, out int? budget)
     {
+        budget = null;
         if (!body.TryGetProperty("thinking", out var thinking) || thinking.ValueKind == JsonValueKind.Null)
             return null;
         RequireObject(thinking, "thinking");
@@ -96,7 +102,7 @@ internal sealed record MessagesRequest(string Model, List<ChatMessage> Messages,
             case "adaptive":
                 return new ReasoningOptions { Effort = ReasoningEffort.Medium, Output = ReasoningOutput.Full };
             case "enabled":
-                var budget = Integer(thinking, "budget_tokens", "thinking", min: 1024) ?? throw Invalid("thinking.budget_tokens", "is required when thinking is enabled");
+                budget = Integer(thinking, "budget_tokens", "thinking", min: 1024) ?? throw Invalid("thinking.budget_tokens", "is required when thinking is enabled");
                 var effort = budget switch
                 {
                     < 4096 => ReasoningEffort.Low,

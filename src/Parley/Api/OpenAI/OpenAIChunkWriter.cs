@@ -11,6 +11,7 @@ namespace Parley.Api.OpenAI;
 /// as they are, the upstream's own <c>[DONE]</c> included, and the parsed events of the same reply are ignored.
 /// A failure before the first frame becomes a real HTTP error (so SDKs raise their usual exception); after it, an error
 /// frame. With <c>n</c> &gt; 1 each choice is written in turn under its <see cref="Choice"/> index and usage is summed.
+/// The model's reasoning (translated replies only) goes out as <c>reasoning_content</c> deltas.
 /// </summary>
 internal sealed class OpenAIChunkWriter(SseWriter sse, string id, long created, string model, bool includeUsage, CancellationToken cancellationToken)
 {
@@ -54,6 +55,10 @@ internal sealed class OpenAIChunkWriter(SseWriter sse, string id, long created, 
                 break;
             case TextDelta text:
                 await DeltaAsync(w => w.WriteString("content", text.Text));
+                break;
+            case ReasoningDelta { Text.Length: > 0 } reasoning:
+                // No standard field: reasoning_content is what DeepSeek, vLLM and other OpenAI-compatible servers send.
+                await DeltaAsync(w => w.WriteString("reasoning_content", reasoning.Text));
                 break;
             case ToolCallStarted call:
                 var index = _toolIndex++;

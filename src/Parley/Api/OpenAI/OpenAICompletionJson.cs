@@ -4,7 +4,7 @@ using Parley.Usage;
 
 namespace Parley.Api.OpenAI;
 
-/// <summary>A non-streamed <c>chat.completion</c> object: one choice per response (<c>n</c>), usage summed.</summary>
+/// <summary>A non-streamed <c>chat.completion</c> object: one choice per response (<c>n</c>), usage summed, reasoning as <c>reasoning_content</c>.</summary>
 internal static class OpenAICompletionJson
 {
     public static object Completion(IReadOnlyList<ChatResponse> responses, string id, long created, string model)
@@ -27,21 +27,26 @@ internal static class OpenAICompletionJson
         var contents = response.Messages.SelectMany(m => m.Contents).ToList();
         var calls = contents.OfType<FunctionCallContent>().ToList();
         var text = string.Concat(contents.OfType<TextContent>().Select(t => t.Text));
+        var reasoning = string.Concat(contents.OfType<TextReasoningContent>().Select(t => t.Text));
+        var message = new Dictionary<string, object?>
+        {
+            ["role"] = "assistant",
+            ["content"] = text.Length == 0 && calls.Count > 0 ? null : text,
+            ["refusal"] = null,
+            ["tool_calls"] = calls.Count == 0 ? null : calls.Select(c => new
+            {
+                id = c.CallId,
+                type = "function",
+                function = new { name = c.Name, arguments = c.Arguments is null ? "{}" : System.Text.Json.JsonSerializer.Serialize(c.Arguments) },
+            }).ToList(),
+        };
+        // Only when the model reasoned, under the field OpenAI-compatible servers (DeepSeek, vLLM) use.
+        if (reasoning.Length > 0)
+            message["reasoning_content"] = reasoning;
         return new
         {
             index,
-            message = new
-            {
-                role = "assistant",
-                content = text.Length == 0 && calls.Count > 0 ? null : text,
-                refusal = (string?)null,
-                tool_calls = calls.Count == 0 ? null : calls.Select(c => new
-                {
-                    id = c.CallId,
-                    type = "function",
-                    function = new { name = c.Name, arguments = c.Arguments is null ? "{}" : System.Text.Json.JsonSerializer.Serialize(c.Arguments) },
-                }).ToList(),
-            },
+            message,
             logprobs = (object?)null,
             finish_reason = FinishReason(response.FinishReason?.Value, calls.Count > 0),
         };

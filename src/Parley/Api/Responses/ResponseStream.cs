@@ -88,7 +88,11 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
         });
 
     /// <summary>Closes what is open, sets status and usage, sends the final event; returns the finished response object.</summary>
-    public async ValueTask<JsonObject> FinishAsync(UsageDetails? details = null)
+    /// <summary>
+    /// Ends the response: its final event (<c>response.completed</c>, <c>.incomplete</c> or <c>.failed</c>) carries the whole
+    /// object, which <paramref name="beforeFinal"/> gets first, so a client that reads it can already <c>GET</c> it.
+    /// </summary>
+    public async ValueTask<JsonObject> FinishAsync(UsageDetails? details = null, Func<JsonObject, Task>? beforeFinal = null)
     {
         await StartAsync();
         await CloseReasoningAsync();
@@ -109,6 +113,8 @@ internal sealed class ResponseStream(ResponseDraft draft, SseWriter? sse, Cancel
             ["total_tokens"] = usage.Total(),
         };
         var response = draft.ToJson();
+        if (beforeFinal is not null)
+            await beforeFinal(response);
         var name = draft.Status switch
         {
             "failed" => "response.failed",

@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Chat;
 using Parley.Configuration;
 using Parley.Errors;
 using Parley.Limits;
 using Parley.Providers;
+using Parley.Responses;
 using Parley.Streaming;
 
 namespace Parley.Api.Responses;
@@ -40,8 +42,8 @@ public static class ResponsesApi
     /// <c>model</c> rewritten, the upstream's bytes written back as they come); translates it over the engine otherwise.
     /// </summary>
     public static async Task CreateResponse(
-        HttpContext context, ChatRunner runner, TurnFactory turns, ModelCatalog catalog, ResponseStore store, IOptions<ParleyOptions> options,
-        Documents.FileParts files, TimeProvider time)
+        HttpContext context, ChatRunner runner, TurnFactory turns, ModelCatalog catalog, IResponseStore store, IOptions<ParleyOptions> options,
+        Documents.FileParts files, TimeProvider time, ILoggerFactory loggers)
     {
         var caller = Callers.Of(context, "responses");
         var owner = caller.Owner;
@@ -49,7 +51,7 @@ public static class ResponsesApi
         using var document = OpenAI.RequestBodies.Parse(body);
         var request = ResponsesRequest.Parse(document.RootElement);
         var previous = request.PreviousResponseId is { } previousId
-            ? store.Find(previousId, owner) ?? throw new ParleyException(ErrorCodes.InvalidRequest, 400,
+            ? await store.FindAsync(previousId, owner, context.RequestAborted) ?? throw new ParleyException(ErrorCodes.InvalidRequest, 400,
                 $"'previous_response_id': no stored response '{previousId}' (it was never stored, was deleted, or belongs to someone else).")
             : null;
         var callIds = new HashSet<string>(
@@ -92,7 +94,7 @@ public static class ResponsesApi
         relay?.AttachTo(turn.Options);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
         var draft = new ResponseDraft(ResponsesInput.NewId("resp"), time.GetUtcNow().ToUnixTimeSeconds(), model.Id, request.Echo);
-        var saved = new ResponsesRelay.Saved(store, request, owner, items, history, model.Provider, model.Id, time);
+        var saved = new ResponsesRelay.Saved(store, request, owner, items, history, model.Provider, model.Id, time, loggers.CreateLogger(typeof(ResponsesApi)));
 
         JsonObject response;
         ResponseStream stream;
@@ -101,7 +103,7 @@ public static class ResponsesApi
             var reply = await runner.CompleteAsync(turn, context.RequestAborted);
             if (ResponsesRelay.RelayedBody(reply) is { } raw)
             {
-                ResponsesRelay.SaveRelayed(saved, raw, reply);
+                await ResponsesRelay.SaveRelayedAsync(saved, raw, reply);
                 context.Response.ContentType = "application/json";
                 await context.Response.BodyWriter.WriteAsync(raw, context.RequestAborted);
                 return;
@@ -125,7 +127,7 @@ public static class ResponsesApi
             }
             await stream.WriteAsync(new ReplyFinished(reply.FinishReason?.Value, reply.AnsweredBy() ?? model.Id));
             response = await stream.FinishAsync(reply.Usage);
-            Save(saved, draft, response, stream);
+            await SaveAsync(saved, draft, response, stream);
             await context.Response.WriteAsJsonAsync(response, context.RequestAborted);
             return;
         }
@@ -154,31 +156,31 @@ public static class ResponsesApi
             return;
         if (relaying)
         {
-            ResponsesRelay.SaveStreamed(saved, relay);
+            await ResponsesRelay.SaveStreamedAsync(saved, relay);
             return;
         }
-        response = await stream.FinishAsync();
-        Save(saved, draft, response, stream);
+        await stream.FinishAsync(beforeFinal: final => SaveAsync(saved, draft, final, stream));
     }
 
-    public static IResult GetResponse(HttpContext context, string id, ResponseStore store)
+    public static async Task<IResult> GetResponse(HttpContext context, string id, IResponseStore store)
     {
         if (context.Request.Query.ContainsKey("stream") && context.Request.Query["stream"] == "true")
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "'stream': replaying a stored response as events is not supported; GET it without stream.");
-        return Results.Json(Find(context, id, store).Response);
+        return Results.Json((await FindAsync(context, id, store)).Response);
     }
 
-    public static IResult DeleteResponse(HttpContext context, string id, ResponseStore store)
+    public static async Task<IResult> DeleteResponse(HttpContext context, string id, IResponseStore store)
     {
-        Find(context, id, store);
-        store.Delete(id, Owners.Of(context));
+        if (!await store.DeleteAsync(id, Owners.Of(context), context.RequestAborted))
+            throw NotFound(id);
         return Results.Json(new { id, @object = "response.deleted", deleted = true });
     }
 
     /// <summary>The request's input items (newest first unless <c>order=asc</c>), paged with <c>limit</c> and <c>after</c>.</summary>
-    public static IResult ListInputItems(HttpContext context, string id, ResponseStore store, string? order = null, int? limit = null, string? after = null)
+    public static async Task<IResult> ListInputItems(
+        HttpContext context, string id, IResponseStore store, string? order = null, int? limit = null, string? after = null)
     {
-        var stored = Find(context, id, store);
+        var stored = await FindAsync(context, id, store);
         if (order is not (null or "asc" or "desc"))
             throw new ParleyException(ErrorCodes.InvalidRequest, 400, "'order' must be 'asc' or 'desc'.");
         if (limit is < 1 or > 100)
@@ -204,16 +206,16 @@ public static class ResponsesApi
         });
     }
 
-    private static StoredResponse Find(HttpContext context, string id, ResponseStore store) =>
-        store.Find(id, Owners.Of(context)) ?? throw new ParleyException(ErrorCodes.InvalidRequest, 404, $"Response with id '{id}' not found.");
+    private static async Task<StoredResponse> FindAsync(HttpContext context, string id, IResponseStore store) =>
+        await store.FindAsync(id, Owners.Of(context), context.RequestAborted) ?? throw NotFound(id);
 
-    private static void Save(ResponsesRelay.Saved saved, ResponseDraft draft, JsonObject response, ResponseStream stream)
+    private static ParleyException NotFound(string id) => new(ErrorCodes.InvalidRequest, 404, $"Response with id '{id}' not found.");
+
+    private static Task SaveAsync(ResponsesRelay.Saved saved, ResponseDraft draft, JsonObject response, ResponseStream stream)
     {
-        if (!saved.Request.Store)
-            return;
         var continued = new List<ChatMessage>(saved.History);
         if (stream.AssistantContents.Count > 0)
             continued.Add(new ChatMessage(ChatRole.Assistant, stream.AssistantContents));
-        saved.Store.Save(new StoredResponse(draft.Id, saved.Owner, response, saved.Items, continued, draft.Model, saved.Time.GetUtcNow()));
+        return ResponsesRelay.StoreAsync(saved, new StoredResponse(draft.Id, saved.Owner, response, saved.Items, continued, draft.Model, saved.Time.GetUtcNow()));
     }
 }

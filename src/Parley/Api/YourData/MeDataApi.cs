@@ -27,7 +27,7 @@ public static class MeDataApi
         group.MapPut("/retention", SetRetention);
         group.MapDelete("/data", DeleteData)
             .WithSummary("Delete all my data")
-            .WithDescription("Body {\"confirm\":\"delete all my data\"}. Deletes the caller's conversations (messages, images, files), usage records, API keys and sessions; the account stays.");
+            .WithDescription("Body {\"confirm\":\"delete all my data\"}. Deletes the caller's conversations (messages, images, files), folders, share links, stored /v1/responses responses, usage records, API keys and sessions; the account stays.");
         return group;
     }
 

@@ -33,7 +33,8 @@ public static class AnthropicProvider
         });
 
         // Without MaxOutputTokens here or in ChatOptions the SDK asks for 1024 tokens.
-        var translating = new AnthropicErrorMappingChatClient(client.AsIChatClient(model, options.MaxOutputTokens), providerName, timeout);
+        var translating = new AnthropicErrorMappingChatClient(
+            new AnthropicThinkingBudget(client.AsIChatClient(model, options.MaxOutputTokens), model, options.MaxOutputTokens), providerName, timeout);
         // /v1/messages requests reach an Anthropic upstream as sent (see AnthropicMessagesRelay); everything else is translated.
         return new Relay.RelayChatClient(translating, providerName, options, new Uri(baseUrl), model, httpClient);
     }

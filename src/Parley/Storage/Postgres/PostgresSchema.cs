@@ -181,6 +181,21 @@ internal static class PostgresSchema
         CREATE UNIQUE INDEX ux_users_id ON users(id);
         ALTER TABLE sessions RENAME COLUMN user_name TO user_id;
         """,
+        // 10: stored /v1/responses responses (SQLite migration 11).
+        """
+        CREATE TABLE stored_responses (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            model TEXT NOT NULL,
+            relayed_by TEXT,
+            created_at BIGINT NOT NULL,
+            response TEXT NOT NULL,
+            input_items TEXT NOT NULL,
+            history TEXT NOT NULL
+        );
+        CREATE INDEX ix_stored_responses_owner ON stored_responses(lower(owner), created_at);
+        CREATE INDEX ix_stored_responses_created ON stored_responses(created_at);
+        """,
         // 11: pinned conversations and per-owner folders (SQLite migration 12).
         """
         ALTER TABLE conversations ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT FALSE;

@@ -171,6 +171,22 @@ internal static class SqliteSchema
         CREATE UNIQUE INDEX ux_users_id ON users(id);
         ALTER TABLE sessions RENAME COLUMN user_name TO user_id;
         """,
+        // 11: stored /v1/responses responses, owned by the caller (see Parley.Responses); JSON columns, at most 16 MiB together.
+        // IF NOT EXISTS, like 9: a file whose user_version was set back re-runs it harmlessly.
+        """
+        CREATE TABLE IF NOT EXISTS stored_responses (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL COLLATE NOCASE,
+            model TEXT NOT NULL,
+            relayed_by TEXT,
+            created_at INTEGER NOT NULL,
+            response TEXT NOT NULL,
+            input_items TEXT NOT NULL,
+            history TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_stored_responses_owner ON stored_responses(owner, created_at);
+        CREATE INDEX IF NOT EXISTS ix_stored_responses_created ON stored_responses(created_at);
+        """,
         // 12: organisation: pinned conversations and per-owner folders (see Parley.Folders). Deleting a folder moves its
         // conversations out (folder_id back to NULL), never deletes them.
         """
