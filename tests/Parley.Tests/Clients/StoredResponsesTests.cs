@@ -88,21 +88,22 @@ public sealed class StoredResponsesTests
     {
         await using var server = await AccountsServer.StartAsync();
         var identity = server.Services.GetRequiredService<Parley.Identity.IdentityService>();
-        await identity.CreateUserAsync("bob", "bob-password-long", isAdmin: false);
-        await identity.CreateUserAsync("carol", "carol-password-long", isAdmin: false);
+        // Rows are stored under each account's id, not its name.
+        var bobId = (await identity.CreateUserAsync("bob", "bob-password-long", isAdmin: false)).Id;
+        var carolId = (await identity.CreateUserAsync("carol", "carol-password-long", isAdmin: false)).Id;
         using var bob = server.ClientWithKey(await server.CreateKeyAsync("bob"));
         using var carol = server.ClientWithKey(await server.CreateKeyAsync("carol"));
         var bobs = await CreateAsync(bob);
         var carols = await CreateAsync(carol);
-        Assert.Equal((1, 1), (Rows(server, "bob"), Rows(server, "carol")));
+        Assert.Equal((1, 1), (Rows(server, bobId), Rows(server, carolId)));
 
         using var delete = new HttpRequestMessage(HttpMethod.Delete, "/api/me/data") { Content = JsonContent.Create(new { confirm = "delete all my data" }) };
         Assert.Equal(HttpStatusCode.OK, (await bob.SendAsync(delete)).StatusCode);
-        Assert.Equal(0, Rows(server, "bob"));
-        Assert.Equal(1, Rows(server, "carol"));
+        Assert.Equal(0, Rows(server, bobId));
+        Assert.Equal(1, Rows(server, carolId));
 
         await identity.DeleteUserAsync("carol");
-        Assert.Equal(0, Rows(server, "carol"));
+        Assert.Equal(0, Rows(server, carolId));
         Assert.NotEqual(bobs, carols);
     }
 
