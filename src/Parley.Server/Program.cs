@@ -5,7 +5,6 @@ using Parley.Operations;
 using Parley.Server;
 
 DotEnvFile.LoadIntoEnvironment(".env");
-NativeHeap.LimitArenas();
 
 // `keys …`, `users …`: manage API keys and accounts on the configured store.
 if (AdminVerbs.Handles(args))
