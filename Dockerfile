@@ -42,8 +42,10 @@ COPY --from=build /app ./
 # The base image's non-root user `app` (uid and gid 1654) owns the data folder.
 RUN mkdir -p /data && chown 1654:1654 /data
 # Reached from outside the container, so sign-in is required: set PARLEY_ADMIN_PASSWORD for the first administrator.
+# MALLOC_ARENA_MAX: two glibc malloc arenas keep a long-running server's RSS flat (docs/benchmarks.md, soak).
 ENV HOST=0.0.0.0 \
     PORT=8080 \
+    MALLOC_ARENA_MAX=2 \
     PARLEY_DATA_DIR=/data \
     PARLEY_AUTH_MODE=accounts
 VOLUME ["/data"]

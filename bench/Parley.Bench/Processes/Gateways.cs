@@ -23,6 +23,7 @@ public static class Gateways
             ["Mock__TokensPerSecond"] = "0",
             ["PARLEY_DEFAULT_MODEL"] = "fast/m",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["MALLOC_ARENA_MAX"] = "2", // as the container image runs it (Dockerfile)
         };
         foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string>())
             environment[key] = value;

@@ -81,6 +81,7 @@ public sealed class DeployFilesTests
         Assert.Equal("8080", port);
         Assert.Equal(port, runtime.Single(i => i.Keyword == "EXPOSE").Arguments);
         Assert.Equal("0.0.0.0", DockerEnvironment(runtime)["HOST"]);
+        Assert.Equal("2", DockerEnvironment(runtime)["MALLOC_ARENA_MAX"]);
 
         foreach (var (name, service) in ComposeParleyServices())
         {
