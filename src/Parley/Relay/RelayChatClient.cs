@@ -87,6 +87,9 @@ public sealed class RelayChatClient(IChatClient translating, string providerName
                         int read;
                         try
                         {
+                            // Between events, wait without a buffer: an idle stream then holds none of its own.
+                            if (scanner.IsEmpty)
+                                await stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                             read = await stream.ReadAsync(scanner.FreeSpace(), cancellationToken).ConfigureAwait(false);
                         }
                         catch (Exception ex) when (Transport(ex, replyStarted: scanner.Started, cancellationToken) is { } mapped)
