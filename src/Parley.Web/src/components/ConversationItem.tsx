@@ -1,11 +1,12 @@
 // One sidebar row: link to the conversation, inline rename, organise (pin, folder), export (JSON or Markdown), delete.
 // The row can be dragged onto a folder (see FolderSection).
-import { memo, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useState, type MouseEvent } from 'react';
 import { ApiError } from '../api/http';
 import { exportConversation, type ExportFormat } from '../api/portability';
 import type { ConversationSummary, Folder } from '../api/types';
 import { IconDownload, IconPin, IconRename, IconTrash } from './icons';
 import { OrganiseMenu } from './OrganiseMenu';
+import { useInlineRename } from './useInlineRename';
 
 /** The drag data type a conversation row carries (its id). */
 export const CONVERSATION_DRAG_TYPE = 'application/x-parley-conversation';
@@ -21,31 +22,11 @@ interface Props {
 }
 
 export const ConversationItem = memo(function ConversationItem({ item, active, onOpen, onRename, onDelete, folders, onOrganise }: Props) {
-  const [editing, setEditing] = useState(false);
+  const rename = useInlineRename(item.title, (title) => onRename(item.id, title));
+  const editing = rename.editing;
   const [organising, setOrganising] = useState(false);
-  const [title, setTitle] = useState(item.title);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
-  const input = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    if (editing) input.current?.select();
-  }, [editing]);
-
-  const save = () => {
-    setEditing(false);
-    const t = title.trim();
-    if (t && t !== item.title) onRename(item.id, t);
-    else setTitle(item.title);
-  };
-  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Enter') save();
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      setTitle(item.title);
-      setEditing(false);
-    }
-  };
   const open = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
@@ -66,8 +47,7 @@ export const ConversationItem = memo(function ConversationItem({ item, active, o
     <li className={`conv${active ? ' active' : ''}`} data-conversation-id={item.id} draggable={!editing}
       onDragStart={(e) => { e.dataTransfer.setData(CONVERSATION_DRAG_TYPE, item.id); e.dataTransfer.effectAllowed = 'move'; }}>
       {editing ? (
-        <input ref={input} className="conv-rename" aria-label="Conversation title" value={title}
-          onChange={(e) => setTitle(e.target.value)} onKeyDown={onKey} onBlur={save} />
+        <input {...rename.field} className="conv-rename" aria-label="Conversation title" />
       ) : (
         <a href={`/c/${encodeURIComponent(item.id)}`} onClick={open} aria-current={active ? 'page' : undefined} title={name}>
           <span className="conv-title">{name}</span>
@@ -77,7 +57,7 @@ export const ConversationItem = memo(function ConversationItem({ item, active, o
       {!editing && (
         <span className="conv-actions">
           <button type="button" className="icon-btn sm" aria-label={`Rename “${name}”`} title="Rename"
-            onClick={() => { setTitle(item.title); setEditing(true); }}><IconRename size={14} /></button>
+            onClick={rename.start}><IconRename size={14} /></button>
           <button type="button" className="icon-btn sm" aria-label={`Organise “${name}”`} title="Pin or move to a folder"
             aria-haspopup="menu" aria-expanded={organising} onClick={() => { setExporting(false); setOrganising((v) => !v); }}><IconPin size={14} /></button>
           <button type="button" className="icon-btn sm" aria-label={`Export “${name}”`} title="Export"

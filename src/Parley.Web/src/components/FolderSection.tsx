@@ -1,9 +1,10 @@
 // One folder in the sidebar: a header that collapses it, inline rename, delete (its conversations move out),
 // and a drop target for conversation rows dragged onto it.
-import { useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
+import { useState, type DragEvent, type ReactNode } from 'react';
 import type { Folder } from '../api/types';
 import { CONVERSATION_DRAG_TYPE } from './ConversationItem';
 import { IconChevronDown, IconChevronRight, IconFolder, IconRename, IconTrash } from './icons';
+import { useInlineRename } from './useInlineRename';
 
 interface Props {
   folder: Folder;
@@ -17,20 +18,8 @@ interface Props {
 }
 
 export function FolderSection({ folder, count, collapsed, onToggle, onRename, onDelete, onDropConversation, children }: Props) {
-  const [editing, setEditing] = useState(false);
-  const [name, setName] = useState(folder.name);
+  const rename = useInlineRename(folder.name, (name) => onRename(folder.id, name));
   const [over, setOver] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (editing) input.current?.select();
-  }, [editing]);
-
-  const save = () => {
-    setEditing(false);
-    const n = name.trim();
-    if (n && n !== folder.name) onRename(folder.id, n);
-    else setName(folder.name);
-  };
   const carries = (e: DragEvent) => e.dataTransfer.types.includes(CONVERSATION_DRAG_TYPE);
   const listId = `folder-${folder.id}`;
 
@@ -47,13 +36,8 @@ export function FolderSection({ folder, count, collapsed, onToggle, onRename, on
         onDropConversation(id, folder.id);
       }}>
       <div className="folder-head">
-        {editing ? (
-          <input ref={input} className="conv-rename" aria-label="Folder name" value={name} maxLength={80}
-            onChange={(e) => setName(e.target.value)} onBlur={save}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') save();
-              if (e.key === 'Escape') { e.stopPropagation(); setName(folder.name); setEditing(false); }
-            }} />
+        {rename.editing ? (
+          <input {...rename.field} className="conv-rename" aria-label="Folder name" maxLength={80} />
         ) : (
           <button type="button" className="folder-toggle" aria-expanded={!collapsed} aria-controls={listId} onClick={() => onToggle(folder.id)}>
             {collapsed ? <IconChevronRight size={14} /> : <IconChevronDown size={14} />}
@@ -62,10 +46,10 @@ export function FolderSection({ folder, count, collapsed, onToggle, onRename, on
             <span className="folder-count">{count}</span>
           </button>
         )}
-        {!editing && (
+        {!rename.editing && (
           <span className="conv-actions">
             <button type="button" className="icon-btn sm" aria-label={`Rename folder “${folder.name}”`} title="Rename folder"
-              onClick={() => { setName(folder.name); setEditing(true); }}><IconRename size={14} /></button>
+              onClick={rename.start}><IconRename size={14} /></button>
             <button type="button" className="icon-btn sm" aria-label={`Delete folder “${folder.name}”`} title="Delete folder (its chats are kept)"
               onClick={() => onDelete(folder.id)}><IconTrash size={14} /></button>
           </span>

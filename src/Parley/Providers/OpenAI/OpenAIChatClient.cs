@@ -84,8 +84,9 @@ internal sealed class OpenAIChatClient : IChatClient
             {
                 if (raw.CompletionId is null && OpenAIErrors.FromStreamError(_providerName, raw) is { } streamError)
                     throw streamError;
-                foreach (var delta in raw.ToolCallUpdates)
-                    rawArguments.Add(delta);
+                var deltas = raw.ToolCallUpdates;
+                for (var i = 0; i < deltas.Count; i++)
+                    rawArguments.Add(deltas[i]);
                 // The adapter repeats the finish reason on every later update and on the update it builds from the
                 // gathered calls; Parley's events want it once: with the calls, or else where the upstream sent it.
                 if (!rawArguments.IsEmpty || finished)
