@@ -37,7 +37,7 @@ internal static class OpenAICompletionJson
             {
                 id = c.CallId,
                 type = "function",
-                function = new { name = c.Name, arguments = c.Arguments is null ? "{}" : System.Text.Json.JsonSerializer.Serialize(c.Arguments) },
+                function = new { name = c.Name, arguments = Parley.Tools.ToolContent.ArgumentsJson(c.Arguments) },
             }).ToList(),
         };
         // Only when the model reasoned, under the field OpenAI-compatible servers (DeepSeek, vLLM) use.

@@ -82,7 +82,7 @@ public static class OpenAIMessages
 
     /// <summary>One <c>tool_calls</c> entry; <paramref name="index"/> is set in streamed deltas.</summary>
     public static void WriteToolCall(Utf8JsonWriter w, FunctionCallContent call, int? index) =>
-        WriteToolCall(w, call.CallId, call.Name, call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments), index);
+        WriteToolCall(w, call.CallId, call.Name, Parley.Tools.ToolContent.ArgumentsJson(call.Arguments), index);
 
     public static void WriteToolCall(Utf8JsonWriter w, string callId, string name, string arguments, int? index)
     {

@@ -120,7 +120,7 @@ public static class ResponsesApi
                         await stream.WriteAsync(new TextDelta(text.Text));
                         break;
                     case FunctionCallContent call:
-                        var arguments = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>());
+                        var arguments = Parley.Tools.ToolContent.ArgumentsJson(call.Arguments);
                         await stream.WriteAsync(new ToolCallStarted(call.CallId, call.Name, arguments, "", ""));
                         break;
                 }

@@ -56,8 +56,7 @@ internal abstract class LlamaToolSyntax
 
     protected static string ResultText(FunctionResultContent result) => Tools.ToolContent.ResultText(result);
 
-    protected static string ArgumentsJson(FunctionCallContent call) =>
-        JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>());
+    protected static string ArgumentsJson(FunctionCallContent call) => Tools.ToolContent.ArgumentsJson(call.Arguments);
 
     /// <summary>A call read from generated JSON: its name and its arguments object.</summary>
     protected static FunctionCallContent? ReadCall(string json, string argumentsProperty)
