@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { newPage } from '../lib/browser.mjs';
-import { openApp } from '../lib/helpers.mjs';
+import { lastAssistant, openApp, sendAndWait } from '../lib/helpers.mjs';
 import { ParleyServer } from '../lib/server.mjs';
 
 const shots = new URL('../../../docs/screenshots/', import.meta.url).pathname;
@@ -170,10 +170,10 @@ export default function identity(ctx) {
       await signInForm(page).waitFor();
       await signIn(page, ADMIN, PASSWORD);
       await sidebar(page).waitFor();
-      await page.locator('#composer-input').fill('A question worth sharing: $a^2+b^2=c^2$');
-      await page.locator('#composer-input').press('Enter');
-      await page.locator('article[data-role=assistant]').first().waitFor();
-      await page.waitForFunction(() => !document.querySelector('[data-status=streaming]') && !!document.querySelector('button[aria-label="Send message"]'));
+      // Waits for the reply itself (not the preloaded greeting, also an assistant article) to be stored in full:
+      // the share link shows what is stored when the viewer opens it.
+      await sendAndWait(page, 'A question worth sharing: $a^2+b^2=c^2$');
+      await lastAssistant(page).locator('.katex').first().waitFor();
       await page.getByRole('button', { name: 'Share conversation' }).click();
       const dialog = page.getByRole('dialog', { name: 'Share conversation' });
       await dialog.getByRole('button', { name: 'Create link' }).click();
