@@ -48,6 +48,9 @@ public static class RedisServiceCollectionExtensions
             StorageOptions.Memory => new Parley.Storage.Memory.InMemoryConversationStore(),
             _ => local(),
         });
+        Decorate<Folders.IFolderStore>(services, (sp, local) => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider.ToLowerInvariant() is StorageOptions.Redis or StorageOptions.Memory
+            ? new Folders.FolderStoreWithHistory(local(), sp.GetRequiredService<IConversationStore>())
+            : local());
         return services;
     }
 

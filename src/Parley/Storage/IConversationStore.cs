@@ -55,6 +55,13 @@ public interface IConversationStore
         await GetConversationAsync(owner, id, cancellationToken) is { } current
         && await UpdateConversationAsync(current with { FolderId = folderId }, cancellationToken);
 
+    /// <summary>
+    /// Takes every conversation of the owner out of <paramref name="folderId"/> (a folder being deleted); returns how
+    /// many. The folder store calls it for a conversation store outside its database (Redis, memory); the SQL folder
+    /// store does the same in its own transaction.
+    /// </summary>
+    Task<int> MoveOutOfFolderAsync(string owner, string folderId, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the conversation with its messages and images; false when there was none.</summary>
     Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default);
 
@@ -88,8 +95,9 @@ public interface IConversationStore
     Task SaveImageAsync(StoredImage image, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Adds whole conversations (conversation, images, messages) as one unit: all of them are stored, or after a failure
-    /// none is. Stores with transactions keep that across a crash; the fallback takes back what it wrote on failure.
+    /// Adds whole conversations (conversation, images, messages, pin and folder) as one unit: all of them are stored, or
+    /// after a failure none is. Stores with transactions keep that across a crash; the fallback takes back what it wrote on
+    /// failure. The caller has checked that each folder is the owner's.
     /// </summary>
     async Task AddConversationsAsync(IReadOnlyList<WholeConversation> conversations, CancellationToken cancellationToken = default)
     {
@@ -106,6 +114,9 @@ public interface IConversationStore
                 foreach (var message in whole.Messages)
                     await AddMessageAsync(message, cancellationToken);
                 await UpdateConversationAsync(whole.Conversation, cancellationToken);
+                await SetPinnedAsync(whole.Conversation.Owner, whole.Conversation.Id, whole.Conversation.Pinned, cancellationToken);
+                if (whole.Conversation.FolderId is { } folderId)
+                    await MoveToFolderAsync(whole.Conversation.Owner, whole.Conversation.Id, folderId, cancellationToken);
             }
         }
         catch

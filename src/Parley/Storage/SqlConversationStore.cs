@@ -50,6 +50,11 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
         WHERE id = @id AND owner = @owner
         """;
 
+    private const string MoveToFolder = """
+        UPDATE conversations SET folder_id = @folderId WHERE id = @id AND owner = @owner
+            AND (@folderId IS NULL OR EXISTS (SELECT 1 FROM folders f WHERE f.id = @folderId AND f.owner = @owner))
+        """;
+
     private const string InsertImage = "INSERT INTO images (id, conversation_id, media_type, data) VALUES (@Id, @ConversationId, @MediaType, @Data)";
 
     public Task CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
@@ -74,6 +79,8 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
             foreach (var message in whole.Messages)
                 await InsertMessageAsync(connection, transaction, message, cancellationToken);
             await RunAsync(UpdateConversation, ConversationParameters(whole.Conversation));
+            if (whole.Conversation.FolderId is { } folderId)
+                await RunAsync(MoveToFolder, new { folderId, id = whole.Conversation.Id, owner = whole.Conversation.Owner });
         }
         await transaction.CommitAsync(cancellationToken);
     }
@@ -141,10 +148,11 @@ public sealed class SqlConversationStore(SqlDatabase database) : IConversationSt
 
     /// <summary>The folder must be the owner's in the same statement, so a folder deleted or not theirs is never set.</summary>
     public async Task<bool> MoveToFolderAsync(string owner, string id, string? folderId, CancellationToken cancellationToken = default) =>
-        await database.ExecuteAsync("""
-            UPDATE conversations SET folder_id = @folderId WHERE id = @id AND owner = @owner
-                AND (@folderId IS NULL OR EXISTS (SELECT 1 FROM folders f WHERE f.id = @folderId AND f.owner = @owner))
-            """, new { folderId, id, owner }, cancellationToken) == 1;
+        await database.ExecuteAsync(MoveToFolder, new { folderId, id, owner }, cancellationToken) == 1;
+
+    public Task<int> MoveOutOfFolderAsync(string owner, string folderId, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("UPDATE conversations SET folder_id = NULL WHERE folder_id = @folderId AND owner = @owner",
+            new { folderId, owner }, cancellationToken);
 
     public async Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default)
     {

@@ -56,6 +56,7 @@ public sealed class TitleRaceTests
         public Task<ConversationPage> ListConversationsAsync(string owner, ConversationQuery query, CancellationToken cancellationToken = default) => inner.ListConversationsAsync(owner, query, cancellationToken);
         public Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default) => inner.UpdateConversationAsync(conversation, cancellationToken);
         public Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default) => inner.DeleteConversationAsync(owner, id, cancellationToken);
+        public Task<int> MoveOutOfFolderAsync(string owner, string folderId, CancellationToken cancellationToken = default) => inner.MoveOutOfFolderAsync(owner, folderId, cancellationToken);
         public Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default) => inner.GetMessagesAsync(conversationId, cancellationToken);
         public Task AddMessageAsync(StoredMessage message, CancellationToken cancellationToken = default) => inner.AddMessageAsync(message, cancellationToken);
         public Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default) => inner.UpdateMessageAsync(message, cancellationToken);

@@ -70,6 +70,7 @@ public sealed class ImporterRollbackTests
         public Task<ConversationPage> ListConversationsAsync(string owner, ConversationQuery query, CancellationToken cancellationToken = default) => inner.ListConversationsAsync(owner, query, cancellationToken);
         public Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default) => inner.UpdateConversationAsync(conversation, cancellationToken);
         public Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default) => inner.DeleteConversationAsync(owner, id, cancellationToken);
+        public Task<int> MoveOutOfFolderAsync(string owner, string folderId, CancellationToken cancellationToken = default) => inner.MoveOutOfFolderAsync(owner, folderId, cancellationToken);
         public Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken = default) => inner.GetMessagesAsync(conversationId, cancellationToken);
         public Task UpdateMessageAsync(StoredMessage message, CancellationToken cancellationToken = default) => inner.UpdateMessageAsync(message, cancellationToken);
         public Task ClearMessagesAsync(string conversationId, CancellationToken cancellationToken = default) => inner.ClearMessagesAsync(conversationId, cancellationToken);

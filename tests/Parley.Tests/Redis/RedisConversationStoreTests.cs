@@ -15,8 +15,6 @@ public sealed class RedisConversationStoreTests(RedisFixture redis) : Conversati
     protected override Task<IConversationStore> CreateStoreAsync() =>
         Task.FromResult<IConversationStore>(NewStore(new RedisOptions { HistoryMaxTurns = 10_000 }));
 
-    protected override bool UpdatesKeepTheOrganisation => false;
-
     private RedisConversationStore NewStore(RedisOptions options)
     {
         var connection = redis.Connect($"t{Guid.NewGuid():N}:", options);

@@ -95,8 +95,40 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
         ArgumentNullException.ThrowIfNull(conversation);
         var updated = await Route(conversation.Id, s => s.UpdateConversationAsync(conversation, cancellationToken));
         if (updated)
-            Remember(conversation.Id, c => c with { Conversation = conversation });
+            Remember(conversation.Id, c => c with { Conversation = conversation with { Pinned = c.Conversation?.Pinned ?? conversation.Pinned, FolderId = c.Conversation?.FolderId ?? conversation.FolderId } });
         return updated;
+    }
+
+    public async Task<bool> ReplaceTitleAsync(
+        string owner, string id, string? whenTitleIs, string title, DateTimeOffset updatedAt, CancellationToken cancellationToken = default) =>
+        await Route(id, s => s.ReplaceTitleAsync(owner, id, whenTitleIs, title, updatedAt, cancellationToken))
+        && Changed(id, c => c with { Title = title, HasTitle = true, UpdatedAt = updatedAt });
+
+    public async Task<bool> SetPinnedAsync(string owner, string id, bool pinned, CancellationToken cancellationToken = default) =>
+        await Route(id, s => s.SetPinnedAsync(owner, id, pinned, cancellationToken)) && Changed(id, c => c with { Pinned = pinned });
+
+    public async Task<bool> MoveToFolderAsync(string owner, string id, string? folderId, CancellationToken cancellationToken = default) =>
+        await Route(id, s => s.MoveToFolderAsync(owner, id, folderId, cancellationToken)) && Changed(id, c => c with { FolderId = folderId });
+
+    /// <summary>In memory and in Redis; while Redis is unreachable this fails (503), so a folder is never deleted with conversations still in it.</summary>
+    public async Task<int> MoveOutOfFolderAsync(string owner, string folderId, CancellationToken cancellationToken = default)
+    {
+        var moved = await OnRedisAsync(() => redisStore.MoveOutOfFolderAsync(owner, folderId, cancellationToken), "moved out of a folder");
+        moved += await _memory.MoveOutOfFolderAsync(owner, folderId, cancellationToken);
+        foreach (var (id, copy) in _copies)
+        {
+            if (copy.Conversation is { } c && c.Owner == owner && c.FolderId == folderId)
+                Changed(id, x => x with { FolderId = null });
+        }
+        return moved;
+    }
+
+    /// <summary>Applies a change that was stored to the copy kept for an outage; always true.</summary>
+    private bool Changed(string id, Func<Conversation, Conversation> change)
+    {
+        if (_copies.ContainsKey(id))
+            Remember(id, c => c with { Conversation = c.Conversation is { } conversation ? change(conversation) : null });
+        return true;
     }
 
     public async Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default)
@@ -118,11 +150,11 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
         Sum(await _memory.DeleteInactiveConversationsAsync(lastActivityBefore, cancellationToken),
             await OnRedisAsync(() => redisStore.DeleteInactiveConversationsAsync(lastActivityBefore, cancellationToken)));
 
-    /// <summary>A bulk deletion needs Redis: while it is unreachable the deletion fails rather than silently keeping rows.</summary>
-    private async Task<DeletedConversations> OnRedisAsync(Func<Task<DeletedConversations>> call)
+    /// <summary>A bulk change needs Redis: while it is unreachable the change fails rather than silently leaving rows as they were.</summary>
+    private async Task<T> OnRedisAsync<T>(Func<Task<T>> call, string what = "deleted")
     {
         if (!redis.IsAvailable)
-            throw Unavailable();
+            throw Unavailable(what);
         try
         {
             return await call();
@@ -130,12 +162,12 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
         catch (Exception error) when (RedisUserLimiter.IsRedisFailure(error))
         {
             redis.Failed(error);
-            throw Unavailable();
+            throw Unavailable(what);
         }
     }
 
-    private static ParleyException Unavailable() =>
-        new(StoreUnavailable, 503, $"{RedisConnection.UnreachableWarning}: conversations stored in Redis cannot be deleted until it returns.");
+    private static ParleyException Unavailable(string what) =>
+        new(StoreUnavailable, 503, $"{RedisConnection.UnreachableWarning}: conversations stored in Redis cannot be {what} until it returns.");
 
     private static DeletedConversations Sum(DeletedConversations a, DeletedConversations b) =>
         new(a.Conversations + b.Conversations, a.Messages + b.Messages, a.Images + b.Images);

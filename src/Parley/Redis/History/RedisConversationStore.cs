@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Parley.Conversations;
+using Parley.Errors;
 using Parley.Storage;
 using StackExchange.Redis;
 
@@ -11,81 +12,14 @@ namespace Parley.Redis.History;
 /// last update time, a list of message ids in order and a hash of messages (JSON), a hash of images; per owner, a
 /// sorted set of conversation ids by last update. Adding a message keeps the newest <see cref="RedisOptions.HistoryMaxTurns"/>
 /// turns (two messages each) and every write renews <see cref="RedisOptions.HistoryTtlSeconds"/> on all of the
-/// conversation's keys; each write is one Lua script, so concurrent writers cannot interleave.
+/// conversation's keys. Each write is one Lua script (<see cref="RedisHistoryScripts"/>), so concurrent writers cannot
+/// interleave; a write computed from a read (settings, title, pin, folder) is a compare-and-set that is recomputed when
+/// the conversation changed in between, so it never undoes a concurrent write.
 /// </summary>
 public sealed class RedisConversationStore(RedisConnection redis, IOptions<RedisOptions> options) : IConversationStore
 {
-    // KEYS: conversation, order, messages, images, owner index.
-    private const string CreateScript = """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        redis.call('HSET', KEYS[1], 'json', ARGV[1], 'owner', ARGV[2], 'updated', ARGV[3], 'updated_ms', ARGV[4])
-        redis.call('PEXPIRE', KEYS[1], ARGV[5])
-        redis.call('ZADD', KEYS[5], ARGV[4], ARGV[6])
-        redis.call('PEXPIRE', KEYS[5], ARGV[5])
-        return 1
-        """;
-
-    private const string UpdateScript = """
-        if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[2] then return 0 end
-        redis.call('HSET', KEYS[1], 'json', ARGV[1], 'updated', ARGV[3], 'updated_ms', ARGV[4])
-        for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
-        redis.call('ZADD', KEYS[5], ARGV[4], ARGV[6])
-        redis.call('PEXPIRE', KEYS[5], ARGV[5])
-        return 1
-        """;
-
-    private const string DeleteScript = """
-        if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
-        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-        redis.call('ZREM', KEYS[5], ARGV[2])
-        return 1
-        """;
-
-    private const string ScanScript = """
-        local cursor = '0'
-        local found = {}
-        repeat
-          local page = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
-          cursor = page[1]
-          for _, key in ipairs(page[2]) do table.insert(found, key) end
-        until cursor == '0'
-        return found
-        """;
-
-    // ARGV: message id, message json, created ms, created text, ttl ms, max messages, conversation id.
-    private const string AddMessageScript = """
-        local owner = redis.call('HGET', KEYS[1], 'owner')
-        if not owner then return 0 end
-        redis.call('RPUSH', KEYS[2], ARGV[1])
-        redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-        local max = tonumber(ARGV[6])
-        while redis.call('LLEN', KEYS[2]) > max do
-          redis.call('HDEL', KEYS[3], redis.call('LPOP', KEYS[2]))
-        end
-        local created = tonumber(ARGV[3])
-        if created > tonumber(redis.call('HGET', KEYS[1], 'updated_ms') or '0') then
-          redis.call('HSET', KEYS[1], 'updated', ARGV[4], 'updated_ms', ARGV[3])
-          redis.call('ZADD', KEYS[5] .. owner, created, ARGV[7])
-        end
-        for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
-        redis.call('PEXPIRE', KEYS[5] .. owner, ARGV[5])
-        return 1
-        """;
-
-    // Replaces a message only if it is still there (it may have been trimmed meanwhile).
-    private const string UpdateMessageScript = """
-        if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 0 then return 0 end
-        redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-        for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-        return 1
-        """;
-
-    private const string SaveImageScript = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-        redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])
-        for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-        return 1
-        """;
+    /// <summary>How many times a settings change is recomputed when other writers keep changing the conversation first.</summary>
+    private const int MaxAttempts = 50;
 
     public string Kind => "redis";
 
@@ -117,7 +51,7 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
     public async Task CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        var created = (int)await Database.ScriptEvaluateAsync(CreateScript, Keys(conversation.Id, conversation.Owner),
+        var created = (int)await Database.ScriptEvaluateAsync(RedisHistoryScripts.Create, Keys(conversation.Id, conversation.Owner),
             [Json(conversation), conversation.Owner, Time(conversation.UpdatedAt), conversation.UpdatedAt.ToUnixTimeMilliseconds(), TtlMs, conversation.Id]);
         if (created == 0)
             throw new InvalidOperationException($"Conversation {conversation.Id} already exists.");
@@ -170,19 +104,82 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
         return new ConversationPage(page, next);
     }
 
-    public async Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
+    /// <summary>Replaces the settings and keeps the pin and folder stored now (only their own calls change them).</summary>
+    public Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        var existing = await GetConversationAsync(conversation.Owner, conversation.Id, cancellationToken);
-        if (existing is null)
-            return false;
-        var updated = conversation with { CreatedAt = existing.CreatedAt };
-        return (int)await Database.ScriptEvaluateAsync(UpdateScript, Keys(conversation.Id, conversation.Owner),
-            [Json(updated), conversation.Owner, Time(updated.UpdatedAt), updated.UpdatedAt.ToUnixTimeMilliseconds(), TtlMs, conversation.Id]) == 1;
+        return ChangeAsync(conversation.Owner, conversation.Id,
+            current => conversation with { Owner = current.Owner, CreatedAt = current.CreatedAt, Pinned = current.Pinned, FolderId = current.FolderId },
+            conversation.UpdatedAt);
+    }
+
+    public Task<bool> ReplaceTitleAsync(
+        string owner, string id, string? whenTitleIs, string title, DateTimeOffset updatedAt, CancellationToken cancellationToken = default) =>
+        ChangeAsync(owner, id, current => (whenTitleIs is null ? !current.HasTitle : current.Title == whenTitleIs)
+            ? current with { Title = title, HasTitle = true, UpdatedAt = updatedAt }
+            : null, updatedAt);
+
+    public Task<bool> SetPinnedAsync(string owner, string id, bool pinned, CancellationToken cancellationToken = default) =>
+        ChangeAsync(owner, id, current => current with { Pinned = pinned }, activity: null);
+
+    /// <summary>The caller checks that the folder is the owner's: folders live in the SQL database, which Redis cannot see.</summary>
+    public Task<bool> MoveToFolderAsync(string owner, string id, string? folderId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(owner, id, current => current with { FolderId = folderId }, activity: null);
+
+    public async Task<int> MoveOutOfFolderAsync(string owner, string folderId, CancellationToken cancellationToken = default)
+    {
+        var database = Database;
+        var ids = (await database.SortedSetRangeByRankAsync(OwnerIndex(owner))).Select(v => (string)v!).ToList();
+        var moved = 0;
+        foreach (var conversation in (await LoadAsync(database, ids)).Where(c => c.FolderId == folderId))
+        {
+            if (await ChangeAsync(owner, conversation.Id, current => current.FolderId == folderId ? current with { FolderId = null } : null, activity: null))
+                moved++;
+        }
+        return moved;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> (null: leave it) to the owner's conversation as one compare-and-set: the new
+    /// settings document is written only while the stored one is still the one it was computed from, else it is read
+    /// again and the change recomputed. Compare-and-set rather than the change itself in Lua because the rules (titles,
+    /// what a settings write keeps) are C#, and Lua's cjson would rewrite the document (an empty tool list becomes {}).
+    /// <paramref name="activity"/>, when given, becomes the last activity (the list order); pins and folders are not activity.
+    /// </summary>
+    private async Task<bool> ChangeAsync(string owner, string id, Func<Conversation, Conversation?> change, DateTimeOffset? activity)
+    {
+        var database = Database;
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var fields = await database.HashGetAsync(Key(id), ["json", "owner"]);
+            if (fields[0].IsNullOrEmpty || fields[1] != owner)
+                return false;
+            var read = (string)fields[0]!;
+            if (change(MessagePartsJson.Deserialize<Conversation>(read)!) is not { } changed)
+                return false;
+            RedisValue[] arguments = activity is { } at
+                ? [Json(changed), owner, read, TtlMs, id, Time(at), at.ToUnixTimeMilliseconds()]
+                : [Json(changed), owner, read, TtlMs, id];
+            var result = (int)await database.ScriptEvaluateAsync(RedisHistoryScripts.ReplaceSettings, Keys(id, owner), arguments);
+            if (result >= 0)
+                return result == 1;
+        }
+        throw new ParleyException(ErrorCodes.StoreUnavailable, 503,
+            "This conversation is being changed by many requests at once; try again in a moment.");
     }
 
     public async Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default) =>
-        (int)await Database.ScriptEvaluateAsync(DeleteScript, Keys(id, owner), [owner, id]) == 1;
+        await DeleteCountingAsync(owner, id) is not null;
+
+    /// <summary>Deletes the owner's conversation; the numbers of its messages and images, or null when there was none.</summary>
+    private async Task<(int Messages, int Images)?> DeleteCountingAsync(string owner, string id)
+    {
+        var result = await Database.ScriptEvaluateAsync(RedisHistoryScripts.Delete, Keys(id, owner), [owner, id]);
+        if (result.IsNull)
+            return null;
+        var counts = (RedisResult[])result!;
+        return ((int)counts[0], (int)counts[1]);
+    }
 
     public async Task<DeletedConversations> DeleteConversationsOfAsync(string owner, DateTimeOffset? lastActivityBefore, CancellationToken cancellationToken = default)
     {
@@ -191,10 +188,8 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
         var deleted = DeletedConversations.None;
         foreach (var id in ids.Select(v => (string)v!))
         {
-            var messages = (int)await Database.HashLengthAsync(Key(id, "messages"));
-            var images = (int)await Database.HashLengthAsync(Key(id, "images"));
-            if (await DeleteConversationAsync(owner, id, cancellationToken))
-                deleted = new DeletedConversations(deleted.Conversations + 1, deleted.Messages + messages, deleted.Images + images);
+            if (await DeleteCountingAsync(owner, id) is { } counts)
+                deleted = deleted.Plus(new DeletedConversations(1, counts.Messages, counts.Images));
         }
         return deleted;
     }
@@ -202,7 +197,7 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
     public async Task<DeletedConversations> DeleteInactiveConversationsAsync(DateTimeOffset lastActivityBefore, CancellationToken cancellationToken = default)
     {
         // Every owner index under this prefix (SCAN inside a script, so the walk is one round trip).
-        var indexes = (RedisResult[])(await Database.ScriptEvaluateAsync(ScanScript, [], [$"{redis.KeyPrefix}history:owner:*"]))!;
+        var indexes = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisHistoryScripts.Scan, [], [$"{redis.KeyPrefix}history:owner:*"]))!;
         var prefix = $"{redis.KeyPrefix}history:owner:";
         var total = DeletedConversations.None;
         foreach (var index in indexes.Select(i => (string)i!))
@@ -227,7 +222,7 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
     {
         ArgumentNullException.ThrowIfNull(message);
         var id = message.ConversationId;
-        var added = (int)await Database.ScriptEvaluateAsync(AddMessageScript,
+        var added = (int)await Database.ScriptEvaluateAsync(RedisHistoryScripts.AddMessage,
             [Key(id), Key(id, "order"), Key(id, "messages"), Key(id, "images"), $"{redis.KeyPrefix}history:owner:"],
             [message.Id, MessagePartsJson.Serialize(message), message.CreatedAt.ToUnixTimeMilliseconds(), Time(message.CreatedAt), TtlMs, MaxMessages, id]);
         if (added == 0)
@@ -242,12 +237,16 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
         var current = await database.HashGetAsync(Key(id, "messages"), message.Id);
         if (current.IsNullOrEmpty)
             return;
+        // Parent, role and creation time never change, so a stale read of them cannot undo anything.
         var stored = MessagePartsJson.Deserialize<StoredMessage>(current)!;
         var updated = message with { ParentId = stored.ParentId, Role = stored.Role, CreatedAt = stored.CreatedAt };
-        await database.ScriptEvaluateAsync(UpdateMessageScript, ConversationKeys(id), [message.Id, MessagePartsJson.Serialize(updated), TtlMs]);
+        await database.ScriptEvaluateAsync(RedisHistoryScripts.UpdateMessage, ConversationKeys(id), [message.Id, MessagePartsJson.Serialize(updated), TtlMs]);
     }
 
-    /// <summary>Walks the conversations' message hashes with SCAN (at startup only) and marks streaming replies interrupted.</summary>
+    /// <summary>
+    /// Walks the conversations' message hashes with SCAN (at startup only) and marks streaming replies interrupted, each
+    /// only if it is still exactly what was read: a reply saved meanwhile has a live writer and keeps what it wrote.
+    /// </summary>
     public async Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default)
     {
         var database = Database;
@@ -264,8 +263,10 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
                     var message = MessagePartsJson.Deserialize<StoredMessage>(entry.Value!)!;
                     if (message.Status != MessageStatus.Streaming)
                         continue;
-                    await UpdateMessageAsync(message with { Status = MessageStatus.Interrupted }, cancellationToken);
-                    count++;
+                    var marked = (int)await database.ScriptEvaluateAsync(RedisHistoryScripts.UpdateMessage, ConversationKeys(message.ConversationId),
+                        [entry.Name, MessagePartsJson.Serialize(message with { Status = MessageStatus.Interrupted }), TtlMs, entry.Value]);
+                    if (marked == 1)
+                        count++;
                 }
             }
         }
@@ -279,7 +280,7 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
     public async Task SaveImageAsync(StoredImage image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        await Database.ScriptEvaluateAsync(SaveImageScript, ConversationKeys(image.ConversationId),
+        await Database.ScriptEvaluateAsync(RedisHistoryScripts.SaveImage, ConversationKeys(image.ConversationId),
             [image.Id, MessagePartsJson.Serialize(new StoredImageJson(image.MediaType, image.Data)), TtlMs]);
     }
 

@@ -87,6 +87,17 @@ public sealed class InMemoryConversationStore : IConversationStore
     public Task<bool> MoveToFolderAsync(string owner, string id, string? folderId, CancellationToken cancellationToken = default) =>
         Task.FromResult(Change(owner, id, c => c with { FolderId = folderId }));
 
+    public Task<int> MoveOutOfFolderAsync(string owner, string folderId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var filed = _conversations.Values.Where(c => c.Owner == owner && c.FolderId == folderId).ToList();
+            foreach (var conversation in filed)
+                _conversations[conversation.Id] = conversation with { FolderId = null };
+            return Task.FromResult(filed.Count);
+        }
+    }
+
     /// <summary>Replaces the owner's conversation with what <paramref name="change"/> makes of it, under the lock; null from it changes nothing.</summary>
     private bool Change(string owner, string id, Func<Conversation, Conversation?> change)
     {
