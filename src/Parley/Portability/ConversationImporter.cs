@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Parley.Conversations;
+using Parley.Folders;
 using Parley.Storage;
 
 namespace Parley.Portability;
@@ -15,19 +16,25 @@ public enum ImportConflicts
     Fail,
 }
 
-public sealed record ImportResult(string Format, IReadOnlyList<ImportedConversation> Conversations)
+public sealed record ImportResult(string Format, IReadOnlyList<ImportedConversation> Conversations, IReadOnlyList<ImportedFolder> Folders)
 {
     public int Imported => Conversations.Count;
 }
 
-public sealed record ImportedConversation(string Id, string SourceId, string Title, int Messages, bool NewIds);
+/// <param name="FolderId">The caller's folder it was filed in, null for none.</param>
+public sealed record ImportedConversation(string Id, string SourceId, string Title, int Messages, bool NewIds, string? FolderId = null);
+
+/// <summary>A folder of the file (<see cref="Name"/> as the file names it): <see cref="Id"/> is the folder added for it (<see cref="Created"/>) or the caller's folder it was matched to.</summary>
+public sealed record ImportedFolder(string Id, string SourceId, string Name, bool Created);
 
 /// <summary>
 /// Imports a Parley export or ChatGPT's conversations.json. The whole file is read and validated before the first
-/// write; ids from a Parley export are kept when free. Everything is written in one store transaction, so a failed or
-/// interrupted import (even a crash) leaves the store as it was.
+/// write; ids from a Parley export are kept when free. The conversations are written in one store transaction, so a
+/// failed or interrupted import (even a crash) leaves them as they were; the folders it added are deleted again after
+/// a failure. A folder of the file goes into the caller's folder with the same id, else the one with the same name,
+/// else a new folder under the file's id when free (a new id otherwise); the caller's folders are never renamed.
 /// </summary>
-public sealed class ConversationImporter(IConversationStore store, IOptions<ImportOptions> options, TimeProvider time)
+public sealed class ConversationImporter(IConversationStore store, IFolderStore folders, IOptions<ImportOptions> options, TimeProvider time)
 {
     public ImportPlan Plan(JsonElement root, string owner)
     {
@@ -70,25 +77,90 @@ public sealed class ConversationImporter(IConversationStore store, IOptions<Impo
                 $"{taken.Count} conversation(s) in the file already exist: {string.Join(", ", taken.Take(20))}. Import with ?onConflict=copy to add copies under new ids.",
                 "$.conversations", [.. taken]);
 
-        var toWrite = plan.Conversations
-            .Select(p => p.KeepIds && !taken.Contains(p.Conversation.Id) ? p : WithNewIds(p))
-            .ToList();
+        var (folderIds, newFolders) = await MapFoldersAsync(plan.Folders, owner, cancellationToken);
+        var keep = plan.Conversations.Select(p => p.KeepIds && !taken.Contains(p.Conversation.Id)).ToList();
+        List<PlannedConversation> toWrite;
+        var added = new List<Folder>();
         try
         {
-            await store.AddConversationsAsync([.. toWrite.Select(Whole)], cancellationToken);
+            foreach (var folder in newFolders)
+            {
+                var stored = await AddFolderAsync(folder, cancellationToken);
+                added.Add(stored);
+                folderIds[folder.Id] = stored.Id;
+            }
+            toWrite = [.. plan.Conversations.Select((p, i) => Filed(keep[i] ? p : WithNewIds(p), folderIds))];
+            try
+            {
+                await store.AddConversationsAsync([.. toWrite.Select(Whole)], cancellationToken);
+            }
+            catch (Exception) when (keep.Any(k => k) && !cancellationToken.IsCancellationRequested)
+            {
+                // An id in the file belongs to something the caller cannot see (another owner's conversation, message or
+                // blob). Nothing was written; the whole file goes in again under new ids, without saying which id it was.
+                toWrite = [.. plan.Conversations.Select(p => Filed(WithNewIds(p), folderIds))];
+                await store.AddConversationsAsync([.. toWrite.Select(Whole)], cancellationToken);
+            }
         }
-        catch (Exception) when (toWrite.Where((written, i) => ReferenceEquals(written, plan.Conversations[i])).Any(p => p.KeepIds)
-            && !cancellationToken.IsCancellationRequested)
+        catch
         {
-            // An id in the file belongs to something the caller cannot see (another owner's conversation, message or
-            // blob). Nothing was written; the whole file goes in again under new ids, without saying which id it was.
-            toWrite = [.. plan.Conversations.Select(WithNewIds)];
-            await store.AddConversationsAsync([.. toWrite.Select(Whole)], cancellationToken);
+            foreach (var folder in added)
+                await folders.DeleteAsync(owner, folder.Id, CancellationToken.None);
+            throw;
         }
+        var addedIds = added.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
         return new ImportResult(plan.Format, [.. plan.Conversations.Zip(toWrite, (planned, written) => new ImportedConversation(
-            written.Conversation.Id, planned.SourceId, written.Conversation.Title, written.Messages.Count,
-            planned.KeepIds && written.Conversation.Id != planned.Conversation.Id))]);
+                written.Conversation.Id, planned.SourceId, written.Conversation.Title, written.Messages.Count,
+                planned.KeepIds && written.Conversation.Id != planned.Conversation.Id, written.Conversation.FolderId))],
+            [.. plan.Folders.Select(f => new ImportedFolder(folderIds[f.SourceId], f.SourceId, f.Name, addedIds.Contains(folderIds[f.SourceId])))]);
     }
+
+    /// <summary>
+    /// Which of the caller's folders each folder of the file goes into (same id, else same name), and the folders to add
+    /// under the file's ids (refused past the per-owner limit).
+    /// </summary>
+    private async Task<(Dictionary<string, string> Ids, List<Folder> New)> MapFoldersAsync(
+        IReadOnlyList<PlannedFolder> planned, string owner, CancellationToken cancellationToken)
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        var added = new List<Folder>();
+        if (planned.Count == 0)
+            return (ids, added);
+        var existing = await folders.ListAsync(owner, cancellationToken);
+        foreach (var folder in planned)
+        {
+            if ((existing.FirstOrDefault(f => f.Id == folder.SourceId) ?? existing.FirstOrDefault(f => f.Name == folder.Name)) is { } same)
+                ids[folder.SourceId] = same.Id;
+            else
+                added.Add(new Folder(folder.SourceId, owner, folder.Name, folder.CreatedAt ?? time.UtcNowStored()));
+        }
+        if (existing.Count + added.Count > Folder.MaxPerOwner)
+            throw new ImportException(ImportCodes.TooMany, 400,
+                $"The file adds {added.Count} folder(s) to your {existing.Count}; one owner has at most {Folder.MaxPerOwner}. Delete some folders first.", "$.folders");
+        return (ids, added);
+    }
+
+    /// <summary>Adds the folder under the file's id, or under a new one when that id is taken by a folder the caller cannot see.</summary>
+    private async Task<Folder> AddFolderAsync(Folder folder, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await folders.AddAsync(folder, cancellationToken);
+            return folder;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            var renamed = folder with { Id = Folder.NewId() };
+            await folders.AddAsync(renamed, cancellationToken);
+            return renamed;
+        }
+    }
+
+    /// <summary>The conversation filed in the caller's folder that its folder in the file maps to.</summary>
+    private static PlannedConversation Filed(PlannedConversation planned, Dictionary<string, string> folderIds) =>
+        planned.Conversation.FolderId is { } folder
+            ? planned with { Conversation = planned.Conversation with { FolderId = folderIds[folder] } }
+            : planned;
 
     private static WholeConversation Whole(PlannedConversation planned) =>
         new(planned.Conversation, planned.Blobs, planned.Messages);

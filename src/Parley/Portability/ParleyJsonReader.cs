@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Parley.Conversations;
+using Parley.Folders;
 using Parley.Storage;
 using static Parley.Portability.JsonFields;
 
@@ -24,14 +25,40 @@ internal static class ParleyJsonReader
                 $"The file holds {conversations.GetArrayLength()} conversations; one import takes at most {limits.MaxConversations}.", "$.conversations");
 
         var ids = new DuplicateIds();
+        var folders = ReadFolders(root, ids);
+        var folderIds = folders.Select(f => f.SourceId).ToHashSet(StringComparer.Ordinal);
         var planned = new List<PlannedConversation>();
         var index = 0;
         foreach (var element in conversations.EnumerateArray())
-            planned.Add(ReadConversation(element, $"$.conversations[{index++}]", owner, limits, ids));
-        return new ImportPlan("parley", planned);
+            planned.Add(ReadConversation(element, $"$.conversations[{index++}]", owner, limits, ids, folderIds));
+        return new ImportPlan("parley", planned) { Folders = folders };
     }
 
-    private static PlannedConversation ReadConversation(JsonElement c, string path, string owner, ImportOptions limits, DuplicateIds ids)
+    /// <summary>The optional <c>folders</c> (files written before folders existed have none), named as the folders API names them.</summary>
+    private static List<PlannedFolder> ReadFolders(JsonElement root, DuplicateIds ids)
+    {
+        var json = Array(root, "folders", "$", optional: true);
+        if (json.GetArrayLength() > Folder.MaxPerOwner)
+            throw new ImportException(ImportCodes.TooMany, 400,
+                $"The file holds {json.GetArrayLength()} folders; one owner has at most {Folder.MaxPerOwner}.", "$.folders");
+        var folders = new List<PlannedFolder>();
+        var index = 0;
+        foreach (var f in json.EnumerateArray())
+        {
+            var path = $"$.folders[{index++}]";
+            var id = Id(f, "id", path);
+            ids.Add("folder", id, $"{path}.id");
+            var name = String(f, "name", path, 1000).Trim();
+            if (name.Length is 0 or > Folder.MaxNameLength || name.Any(char.IsControl))
+                throw ImportException.Invalid($"{path}.name",
+                    $"'name' must be 1 to {Folder.MaxNameLength} characters without control characters such as line breaks");
+            folders.Add(new PlannedFolder(id, name, Has(f, "createdAt") ? Time(f, "createdAt", path) : null));
+        }
+        return folders;
+    }
+
+    private static PlannedConversation ReadConversation(
+        JsonElement c, string path, string owner, ImportOptions limits, DuplicateIds ids, HashSet<string> folderIds)
     {
         var id = Id(c, "id", path);
         ids.Add("conversation", id, $"{path}.id");
@@ -43,6 +70,9 @@ internal static class ParleyJsonReader
             Title = title.Length == 0 ? "New chat" : title,
             HasTitle = Bool(c, "hasTitle", path),
             Pinned = Bool(c, "pinned", path),
+            FolderId = OptionalString(c, "folderId", path, 100) is not { } folder ? null
+                : folderIds.Contains(folder) ? folder
+                : throw ImportException.Invalid($"{path}.folderId", $"Folder '{folder}' is not among the file's folders ($.folders)"),
             SystemPrompt = OptionalString(c, "systemPrompt", path),
             Model = OptionalString(c, "model", path, 200),
             Temperature = OptionalNumber(c, "temperature", path, 0, 2),

@@ -1,31 +1,57 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Parley.Conversations;
+using Parley.Folders;
 using Parley.Portability;
 using Parley.Storage;
 using Parley.Storage.Memory;
+using Parley.Storage.Sqlite;
 
 namespace Parley.Tests.Portability;
 
-public sealed class ImporterRollbackTests
+public sealed class ImporterRollbackTests : IAsyncLifetime
 {
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
+    private SqlFolderStore _folders = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        _folders = new SqlFolderStore(SqliteDatabase.ForFile(Path.Combine(_directory, "parley.db")));
+        await _folders.InitializeAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
     [Fact]
     public async Task A_write_that_fails_mid_import_removes_everything_this_import_wrote_and_nothing_else()
     {
         var inner = new InMemoryConversationStore();
         var existing = await PortabilitySamples.SeedRichConversationAsync(inner, "alice", "Existing");
         var second = await PortabilitySamples.SeedRichConversationAsync(inner, "alice", "Second");
-        var exporter = new ConversationExporter(inner);
+        var kept = new Folder(Folder.NewId(), "alice", "Kept", DateTimeOffset.UnixEpoch);
+        var trips = new Folder(Folder.NewId(), "alice", "Trips", DateTimeOffset.UnixEpoch);
+        await _folders.AddAsync(kept);
+        await _folders.AddAsync(trips);
+        await inner.MoveToFolderAsync("alice", second, trips.Id);
+        var exporter = new ConversationExporter(inner, _folders);
         var exports = new List<ExportedConversation>();
         await foreach (var item in exporter.ExportAllAsync("alice", CancellationToken.None))
             exports.Add(item.Export with { Id = item.Export.Id + "x", Messages = [.. item.Export.Messages.Select(m => m with { Id = m.Id + "x", ParentId = m.ParentId is null ? null : m.ParentId + "x" })],
                 Blobs = [.. item.Export.Blobs.Select(b => b with { Id = b.Id + "x" })] });
+        var exportedFolders = await exporter.FoldersAsync("alice", CancellationToken.None);
         await inner.DeleteConversationAsync("alice", second);
-        var json = JsonSerializer.Serialize(new ParleyExport(ParleyExport.FormatName, 1, exports), ExportJson.Options);
+        await _folders.DeleteAsync("alice", trips.Id);
+        var json = JsonSerializer.Serialize(new ParleyExport(ParleyExport.FormatName, 1, exports, exportedFolders), ExportJson.Options);
         var fixedFile = JsonDocument.Parse(FixImageReferences(json)).RootElement;
 
         var failing = new FailingStore(inner, failOnMessage: 10);
-        var importer = new ConversationImporter(failing, Options.Create(new ImportOptions()), TimeProvider.System);
+        var importer = new ConversationImporter(failing, _folders, Options.Create(new ImportOptions()), TimeProvider.System);
         var plan = importer.Plan(fixedFile, "alice");
         Assert.Equal(2, plan.Conversations.Count);
 
@@ -36,11 +62,17 @@ public sealed class ImporterRollbackTests
         Assert.Equal(7, (await inner.GetMessagesAsync(existing)).Count);
         foreach (var planned in plan.Conversations)
             Assert.Empty(await inner.GetMessagesAsync(planned.Conversation.Id));
+        // The folder the import added for "Trips" is gone again; the caller's own folder is untouched.
+        Assert.Equal([kept], await _folders.ListAsync("alice"));
 
-        var working = new ConversationImporter(inner, Options.Create(new ImportOptions()), TimeProvider.System);
+        var working = new ConversationImporter(inner, _folders, Options.Create(new ImportOptions()), TimeProvider.System);
         var result = await working.ImportAsync(plan, "alice", ImportConflicts.Copy, CancellationToken.None);
         Assert.Equal(2, result.Imported);
         Assert.Equal(3, (await inner.ListConversationsAsync("alice", new())).Items.Count);
+        var newTrips = Assert.Single(await _folders.ListAsync("alice"), f => f.Name == "Trips");
+        Assert.Equal(trips.Id, newTrips.Id);
+        var filed = Assert.Single((await inner.ListConversationsAsync("alice", new(Organised: true))).Items).Conversation;
+        Assert.Equal(("Second", newTrips.Id), (filed.Title, filed.FolderId));
     }
 
     private static string FixImageReferences(string json)

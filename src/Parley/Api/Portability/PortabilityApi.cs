@@ -38,14 +38,16 @@ public static class PortabilityApi
             await WriteMarkdownAsync(context, $"{id}.md", MarkdownExport.Render(found.Conversation, found.Messages));
             return;
         }
-        await WriteJsonAsync(context, $"{id}.json", Single(found.Export));
+        await WriteJsonAsync(context, $"{id}.json", found.Folder is { } folder ? [folder] : [], Single(found.Export));
     }
 
     public static async Task ExportAll(HttpContext context, ConversationExporter exporter, TimeProvider time, IAuditLog audit, string? format = null)
     {
         var markdown = IsMarkdown(format);
         audit.Record(context, AuditActions.DataExported, "all conversations", detail: markdown ? "markdown" : "json");
-        var all = exporter.ExportAllAsync(Owners.Of(context), context.RequestAborted);
+        var owner = Owners.Of(context);
+        IReadOnlyList<ExportedFolder> folders = markdown ? [] : await exporter.FoldersAsync(owner, context.RequestAborted);
+        var all = exporter.ExportAllAsync(owner, folders, context.RequestAborted);
         var stamp = time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         if (markdown)
         {
@@ -55,7 +57,7 @@ public static class PortabilityApi
             await WriteMarkdownAsync(context, $"parley-export-{stamp}.md", text.ToString());
             return;
         }
-        await WriteJsonAsync(context, $"parley-export-{stamp}.json", Select(all));
+        await WriteJsonAsync(context, $"parley-export-{stamp}.json", folders, Select(all));
     }
 
     public static async Task<IResult> Import(HttpContext context, ConversationImporter importer, IOptions<ImportOptions> options, WebSecurity.UserWorkGate work,
@@ -174,8 +176,12 @@ public static class PortabilityApi
         await context.Response.WriteAsync(markdown, context.RequestAborted);
     }
 
-    /// <summary>Writes a <see cref="ParleyExport"/> one conversation at a time, so exporting everything needs memory for one conversation only.</summary>
-    private static async Task WriteJsonAsync(HttpContext context, string fileName, IAsyncEnumerable<ExportedConversation> conversations)
+    /// <summary>
+    /// Writes a <see cref="ParleyExport"/> one conversation at a time, so exporting everything needs memory for one
+    /// conversation only; the folders come first, so a reader knows them before the conversations that name them.
+    /// </summary>
+    private static async Task WriteJsonAsync(
+        HttpContext context, string fileName, IReadOnlyList<ExportedFolder> folders, IAsyncEnumerable<ExportedConversation> conversations)
     {
         await using var enumerator = conversations.GetAsyncEnumerator(context.RequestAborted);
         var hasFirst = await enumerator.MoveNextAsync();
@@ -185,6 +191,8 @@ public static class PortabilityApi
         writer.WriteStartObject();
         writer.WriteString("format", ParleyExport.FormatName);
         writer.WriteNumber("version", ParleyExport.CurrentVersion);
+        writer.WritePropertyName("folders");
+        JsonSerializer.Serialize(writer, folders, ExportJson.Options);
         writer.WriteStartArray("conversations");
         for (var more = hasFirst; more; more = await enumerator.MoveNextAsync())
         {
