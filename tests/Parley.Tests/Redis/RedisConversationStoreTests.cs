@@ -89,6 +89,56 @@ public sealed class RedisConversationStoreTests(RedisFixture redis) : Conversati
         Assert.Empty((await store.ListConversationsAsync("alice", new ConversationQuery())).Items);
     }
 
+    [Fact]
+    public async Task A_retention_deletion_keeps_a_conversation_that_became_active_after_it_was_chosen()
+    {
+        var store = NewStore(new RedisOptions());
+        var connection = _connections[^1];
+        var old = DateTimeOffset.UtcNow.AddDays(-40);
+        var conversation = NewConversation() with { CreatedAt = old, UpdatedAt = old };
+        await store.CreateConversationAsync(conversation);
+        await store.AddMessageAsync(Message(conversation.Id, null, MessageRoles.User, "just now", 0));
+        // The owner index still says 40 days, as it did when a retention run read it a moment before the message.
+        await connection.Database()!.SortedSetAddAsync($"{connection.KeyPrefix}history:owner:alice", conversation.Id, old.ToUnixTimeMilliseconds());
+
+        var deleted = await store.DeleteConversationsOfAsync("alice", DateTimeOffset.UtcNow.AddDays(-30));
+
+        Assert.Equal(DeletedConversations.None, deleted);
+        Assert.Single(await store.GetMessagesAsync(conversation.Id));
+        Assert.Equal(new DeletedConversations(1, 1, 0), await store.DeleteConversationsOfAsync("alice", DateTimeOffset.UtcNow.AddMinutes(1)));
+    }
+
+    [Fact]
+    public async Task Two_instances_renaming_titling_and_pinning_at_once_lose_none_of_it()
+    {
+        var options = new RedisOptions();
+        var prefix = $"t{Guid.NewGuid():N}:";
+        using var first = redis.Connect(prefix, options);
+        using var second = redis.Connect(prefix, options);
+        var a = new RedisConversationStore(first, Options.Create(options));
+        var b = new RedisConversationStore(second, Options.Create(options));
+        for (var round = 0; round < 20; round++)
+        {
+            var conversation = NewConversation();
+            await a.CreateConversationAsync(conversation);
+            var stale = (await b.GetConversationAsync("alice", conversation.Id))!;
+
+            await Task.WhenAll(
+                a.ReplaceTitleAsync("alice", conversation.Id, null, "Automatic", DateTimeOffset.UtcNow),
+                b.UpdateConversationAsync(stale with { Title = "Mine", HasTitle = true, Model = "mock/echo" }),
+                a.SetPinnedAsync("alice", conversation.Id, true),
+                b.UpdateConversationAsync(stale with { SystemPrompt = "Be brief" }),
+                a.MoveToFolderAsync("alice", conversation.Id, "f_work"));
+
+            var stored = (await a.GetConversationAsync("alice", conversation.Id))!;
+            Assert.True(stored.Pinned);
+            Assert.Equal("f_work", stored.FolderId);
+            // Settings writes are whole (the last one wins) and never undo the pin or the folder; an automatic title
+            // never lands on the user's name, so the name stands exactly when its settings write was the last.
+            Assert.Equal(stored.Title == "Mine", stored.Model == "mock/echo");
+        }
+    }
+
     public override Task DisposeAsync()
     {
         foreach (var connection in _connections)

@@ -82,6 +82,26 @@ public sealed class RedisHistoryFolderStoreTests(RedisFixture redis) : FolderSto
         Assert.DoesNotContain(folder, await server.Client.GetStringAsync("/api/folders"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Folders_and_pins_of_Redis_conversations_round_trip_through_export_and_import()
+    {
+        var environment = new Dictionary<string, string?> { ["REDIS_URL"] = redis.Server.Url };
+        await using var source = await ParleyTestServer.StartAsync(new Dictionary<string, string?> { ["Parley:Redis:KeyPrefix"] = $"s{Guid.NewGuid():N}:" }, environment);
+        var folder = await IdAsync(await source.Client.PostAsJsonAsync("/api/folders", new { name = "Work" }));
+        var filed = await IdAsync(await source.Client.PostAsJsonAsync("/api/conversations", new { title = "Filed" }));
+        (await source.Client.PatchAsJsonAsync($"/api/conversations/{filed}", new { pinned = true, folderId = folder })).EnsureSuccessStatusCode();
+        var exported = await source.Client.GetStringAsync("/api/export");
+
+        await using var target = await ParleyTestServer.StartAsync(new Dictionary<string, string?> { ["Parley:Redis:KeyPrefix"] = $"d{Guid.NewGuid():N}:" }, environment);
+        var imported = await target.Client.PostAsync("/api/import", new StringContent(exported, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+
+        var organised = (await target.Client.GetFromJsonAsync<JsonElement>("/api/conversations?organised=true")).GetProperty("items");
+        var item = Assert.Single(organised.EnumerateArray());
+        Assert.Equal((filed, true, folder), (item.GetProperty("id").GetString(), item.GetProperty("pinned").GetBoolean(), item.GetProperty("folderId").GetString()));
+        Assert.Equal(exported, await target.Client.GetStringAsync("/api/export"));
+    }
+
     private static async Task<string> IdAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

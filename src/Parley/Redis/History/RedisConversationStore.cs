@@ -169,12 +169,16 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
     }
 
     public async Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default) =>
-        await DeleteCountingAsync(owner, id) is not null;
+        await DeleteCountingAsync(owner, id, activeBefore: null) is not null;
 
-    /// <summary>Deletes the owner's conversation; the numbers of its messages and images, or null when there was none.</summary>
-    private async Task<(int Messages, int Images)?> DeleteCountingAsync(string owner, string id)
+    /// <summary>
+    /// Deletes the owner's conversation (with <paramref name="activeBefore"/>, only while its last activity is still
+    /// before it); the numbers of its messages and images, or null when nothing was deleted.
+    /// </summary>
+    private async Task<(int Messages, int Images)?> DeleteCountingAsync(string owner, string id, DateTimeOffset? activeBefore)
     {
-        var result = await Database.ScriptEvaluateAsync(RedisHistoryScripts.Delete, Keys(id, owner), [owner, id]);
+        RedisValue[] arguments = activeBefore is { } before ? [owner, id, before.ToUnixTimeMilliseconds()] : [owner, id];
+        var result = await Database.ScriptEvaluateAsync(RedisHistoryScripts.Delete, Keys(id, owner), arguments);
         if (result.IsNull)
             return null;
         var counts = (RedisResult[])result!;
@@ -188,7 +192,7 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
         var deleted = DeletedConversations.None;
         foreach (var id in ids.Select(v => (string)v!))
         {
-            if (await DeleteCountingAsync(owner, id) is { } counts)
+            if (await DeleteCountingAsync(owner, id, lastActivityBefore) is { } counts)
                 deleted = deleted.Plus(new DeletedConversations(1, counts.Messages, counts.Images));
         }
         return deleted;

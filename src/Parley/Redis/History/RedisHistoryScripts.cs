@@ -33,9 +33,13 @@ internal static class RedisHistoryScripts
         return 1
         """;
 
-    /// <summary>Returns the numbers of messages and images deleted, or nil when the owner has no such conversation.</summary>
+    /// <summary>
+    /// Returns the numbers of messages and images deleted, or nil when the owner has no such conversation or, with
+    /// ARGV[3] (ms), when its last activity is not before that (a message arrived since the caller chose it).
+    /// </summary>
     public const string Delete = """
         if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return nil end
+        if ARGV[3] and tonumber(redis.call('HGET', KEYS[1], 'updated_ms') or '0') >= tonumber(ARGV[3]) then return nil end
         local counts = { redis.call('HLEN', KEYS[3]), redis.call('HLEN', KEYS[4]) }
         redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
         redis.call('ZREM', KEYS[5], ARGV[2])
