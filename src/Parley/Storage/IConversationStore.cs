@@ -114,7 +114,8 @@ public interface IConversationStore
                 foreach (var message in whole.Messages)
                     await AddMessageAsync(message, cancellationToken);
                 await UpdateConversationAsync(whole.Conversation, cancellationToken);
-                await SetPinnedAsync(whole.Conversation.Owner, whole.Conversation.Id, whole.Conversation.Pinned, cancellationToken);
+                if (whole.Conversation.Pinned)
+                    await SetPinnedAsync(whole.Conversation.Owner, whole.Conversation.Id, true, cancellationToken);
                 if (whole.Conversation.FolderId is { } folderId)
                     await MoveToFolderAsync(whole.Conversation.Owner, whole.Conversation.Id, folderId, cancellationToken);
             }

@@ -95,20 +95,32 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
         ArgumentNullException.ThrowIfNull(conversation);
         var updated = await Route(conversation.Id, s => s.UpdateConversationAsync(conversation, cancellationToken));
         if (updated)
-            Remember(conversation.Id, c => c with { Conversation = conversation with { Pinned = c.Conversation?.Pinned ?? conversation.Pinned, FolderId = c.Conversation?.FolderId ?? conversation.FolderId } });
+            Remember(conversation.Id, c => c with
+            {
+                Conversation = c.Conversation is { } copy ? conversation with { Pinned = copy.Pinned, FolderId = copy.FolderId } : conversation,
+            });
         return updated;
     }
 
-    public async Task<bool> ReplaceTitleAsync(
+    public Task<bool> ReplaceTitleAsync(
         string owner, string id, string? whenTitleIs, string title, DateTimeOffset updatedAt, CancellationToken cancellationToken = default) =>
-        await Route(id, s => s.ReplaceTitleAsync(owner, id, whenTitleIs, title, updatedAt, cancellationToken))
-        && Changed(id, c => c with { Title = title, HasTitle = true, UpdatedAt = updatedAt });
+        ChangeAsync(id, s => s.ReplaceTitleAsync(owner, id, whenTitleIs, title, updatedAt, cancellationToken),
+            c => c with { Title = title, HasTitle = true, UpdatedAt = updatedAt });
 
-    public async Task<bool> SetPinnedAsync(string owner, string id, bool pinned, CancellationToken cancellationToken = default) =>
-        await Route(id, s => s.SetPinnedAsync(owner, id, pinned, cancellationToken)) && Changed(id, c => c with { Pinned = pinned });
+    public Task<bool> SetPinnedAsync(string owner, string id, bool pinned, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, s => s.SetPinnedAsync(owner, id, pinned, cancellationToken), c => c with { Pinned = pinned });
 
-    public async Task<bool> MoveToFolderAsync(string owner, string id, string? folderId, CancellationToken cancellationToken = default) =>
-        await Route(id, s => s.MoveToFolderAsync(owner, id, folderId, cancellationToken)) && Changed(id, c => c with { FolderId = folderId });
+    public Task<bool> MoveToFolderAsync(string owner, string id, string? folderId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, s => s.MoveToFolderAsync(owner, id, folderId, cancellationToken), c => c with { FolderId = folderId });
+
+    /// <summary>Makes a conditional change in the store that holds the conversation, and the same change to the copy kept for an outage when it was made.</summary>
+    private async Task<bool> ChangeAsync(string id, Func<IConversationStore, Task<bool>> call, Func<Conversation, Conversation> change)
+    {
+        var changed = await Route(id, call);
+        if (changed)
+            ChangeCopy(id, change);
+        return changed;
+    }
 
     /// <summary>In memory and in Redis; while Redis is unreachable this fails (503), so a folder is never deleted with conversations still in it.</summary>
     public async Task<int> MoveOutOfFolderAsync(string owner, string folderId, CancellationToken cancellationToken = default)
@@ -118,17 +130,15 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
         foreach (var (id, copy) in _copies)
         {
             if (copy.Conversation is { } c && c.Owner == owner && c.FolderId == folderId)
-                Changed(id, x => x with { FolderId = null });
+                ChangeCopy(id, x => x with { FolderId = null });
         }
         return moved;
     }
 
-    /// <summary>Applies a change that was stored to the copy kept for an outage; always true.</summary>
-    private bool Changed(string id, Func<Conversation, Conversation> change)
+    private void ChangeCopy(string id, Func<Conversation, Conversation> change)
     {
         if (_copies.ContainsKey(id))
             Remember(id, c => c with { Conversation = c.Conversation is { } conversation ? change(conversation) : null });
-        return true;
     }
 
     public async Task<bool> DeleteConversationAsync(string owner, string id, CancellationToken cancellationToken = default)

@@ -143,7 +143,9 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
     /// Applies <paramref name="change"/> (null: leave it) to the owner's conversation as one compare-and-set: the new
     /// settings document is written only while the stored one is still the one it was computed from, else it is read
     /// again and the change recomputed. Compare-and-set rather than the change itself in Lua because the rules (titles,
-    /// what a settings write keeps) are C#, and Lua's cjson would rewrite the document (an empty tool list becomes {}).
+    /// what a settings write keeps) are C#, and Lua's cjson would rewrite the document (an empty tool list becomes {});
+    /// a script rather than WATCH/MULTI with a condition because one script also checks the owner and moves the index
+    /// and the expiry in the same step, as every other write of this store does.
     /// <paramref name="activity"/>, when given, becomes the last activity (the list order); pins and folders are not activity.
     /// </summary>
     private async Task<bool> ChangeAsync(string owner, string id, Func<Conversation, Conversation?> change, DateTimeOffset? activity)
