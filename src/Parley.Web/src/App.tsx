@@ -137,7 +137,7 @@ export function App() {
       <div className="layout">
         <Sidebar ref={search} open={sidebar.open} items={list.items} activeId={state.conversationId} query={list.query}
           loading={list.loading} error={list.error} appName={server.config.name} onQuery={list.setQuery} onNew={newChat}
-          onLoadMore={list.hasMore ? list.loadMore : undefined} onImported={list.refresh} footer={<UserMenu models={models} preferences={preferences} serverDefault={server.config.defaultModel} />}
+          onLoadMore={list.hasMore ? list.loadMore : undefined} onImported={() => { void list.refresh(); void folders.refresh(); }} footer={<UserMenu models={models} preferences={preferences} serverDefault={server.config.defaultModel} />}
           session={sessionIdFromUrl() ?? state.conversationId} store={server.config.store}
           onOpen={openConversation} onRename={list.rename} onClose={() => sidebar.setOpen(false)}
           folders={folders.folders} folderError={folders.error} onOrganise={list.organise} onCreateFolder={(name) => void folders.create(name)}

@@ -187,3 +187,19 @@ describe('a session lost mid-way', () => {
     expect(server.callsTo('POST', '/api/auth/password')).toHaveLength(0);
   });
 });
+
+describe('import', () => {
+  it('folders that an import adds show in the sidebar straight away', async () => {
+    server.mode = 'single-user';
+    server.importedFolders = [{ id: 'f_trips', name: 'Trips', createdAt: '2026-11-21T10:00:00Z' }];
+    render(<Root />);
+    const nav = await screen.findByRole('navigation', { name: 'Conversations' });
+    await waitFor(() => expect(server.callsTo('GET', '/api/folders')).toHaveLength(1));
+    expect(within(nav).queryByText('Trips')).toBeNull();
+
+    const file = new File(['{"format":"parley.export","version":1,"conversations":[]}'], 'parley-export.json', { type: 'application/json' });
+    await act(async () => fireEvent.change(screen.getByLabelText('Import file'), { target: { files: [file] } }));
+
+    expect(await within(nav).findByText('Trips')).toBeTruthy();
+  });
+});

@@ -25,6 +25,9 @@ const empty = (status: number) => new Response(null, { status });
 
 export class FakeParley {
   mode: 'single-user' | 'accounts' = 'accounts';
+  folders: { id: string; name: string; createdAt: string }[] = [];
+  /** The folders the next import adds, as a Parley export's folders would be. */
+  importedFolders: { id: string; name: string; createdAt: string }[] = [];
   accounts: Account[] = [
     { name: 'admin', password: 'admin-password', isAdmin: true, createdAt: '2026-11-01T10:00:00Z' },
     { name: 'alice', password: 'alice-password', isAdmin: false, createdAt: '2026-11-02T10:00:00Z' },
@@ -110,7 +113,12 @@ export class FakeParley {
       return json(200, { data: [{ id: 'mock/echo', display_name: 'Echo', is_default: true, is_mock: true }, { id: 'mock/lorem', display_name: 'Lorem', is_mock: true }] });
     }
     if (path === '/api/conversations' && method === 'GET') return json(200, { items: [], nextCursor: null });
-    if (path === '/api/folders' && method === 'GET') return json(200, []);
+    if (path === '/api/folders' && method === 'GET') return json(200, this.folders);
+    if (path === '/api/import' && method === 'POST') {
+      this.folders.push(...this.importedFolders);
+      return json(200, { format: 'parley', imported: 0, conversations: [],
+        folders: this.importedFolders.map((f) => ({ id: f.id, sourceId: f.id, name: f.name, created: true })) });
+    }
     if (path.startsWith('/api/conversations/')) return problem(404, 'conversation_not_found', 'No such conversation.');
 
     if (path === '/api/keys' && method === 'GET') {
