@@ -23,16 +23,18 @@ public interface IConversationStore
     Task<ConversationPage> ListConversationsAsync(string owner, ConversationQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Saves changed settings (title, prompt, model, parameters); false when it no longer exists. The SQL and in-memory
-    /// stores leave the pin and folder as they are: <see cref="SetPinnedAsync"/> and <see cref="MoveToFolderAsync"/> change those.
+    /// Saves changed settings (title, prompt, model, parameters); false when it no longer exists. Every store leaves the
+    /// pin and folder as they are, so a write built from an earlier read cannot undo them: <see cref="SetPinnedAsync"/>
+    /// and <see cref="MoveToFolderAsync"/> change those.
     /// </summary>
     Task<bool> UpdateConversationAsync(Conversation conversation, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Replaces the title only if it is still the automatic one: with <paramref name="whenTitleIs"/> null, only while the
     /// conversation has no title yet; otherwise only while the title is exactly <paramref name="whenTitleIs"/>. A user's
-    /// rename that lands first wins. False when nothing was replaced. The default reads then writes (not atomic); the SQL
-    /// and in-memory stores check and write in one step.
+    /// rename that lands first wins. False when nothing was replaced. The default reads then writes (not atomic); every
+    /// store overrides it to check and write in one step (SQL, memory, Redis, the Redis fallback), as it does for the pin
+    /// and the folder below.
     /// </summary>
     async Task<bool> ReplaceTitleAsync(string owner, string id, string? whenTitleIs, string title, DateTimeOffset updatedAt, CancellationToken cancellationToken = default)
     {
