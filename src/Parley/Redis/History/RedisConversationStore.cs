@@ -75,7 +75,7 @@ public sealed class RedisConversationStore(RedisConnection redis, IOptions<Redis
         var conversations = await LoadAsync(database, ids);
         var expired = ids.Except(conversations.Select(c => c.Id), StringComparer.Ordinal).ToList();
         if (expired.Count > 0)
-            await database.SortedSetRemoveAsync(index, [.. expired.Select(e => (RedisValue)e)]);
+            await database.ScriptEvaluateAsync(RedisHistoryScripts.Prune, [index], [$"{redis.KeyPrefix}history:conversation:", .. expired.Select(e => (RedisValue)e)]);
 
         var matches = new List<ConversationListItem>();
         foreach (var conversation in conversations

@@ -46,6 +46,17 @@ internal static class RedisHistoryScripts
         return counts
         """;
 
+    /// <summary>
+    /// Takes conversations that expired out of an owner index (KEYS[1]); ARGV[1] is the conversation key prefix, the rest
+    /// are ids found missing a moment ago. Each is removed only if its hash is still missing when the script runs.
+    /// </summary>
+    public const string Prune = """
+        for i = 2, #ARGV do
+          if redis.call('EXISTS', ARGV[1] .. ARGV[i]) == 0 then redis.call('ZREM', KEYS[1], ARGV[i]) end
+        end
+        return 1
+        """;
+
     public const string Scan = """
         local cursor = '0'
         local found = {}
