@@ -117,3 +117,26 @@ public sealed class SqliteFolderStoreTests : FolderStoreContract
         return Task.CompletedTask;
     }
 }
+
+/// <summary>The folders in SQLite with the conversations in memory (PARLEY_STORAGE_PROVIDER=memory).</summary>
+public sealed class MemoryHistoryFolderStoreTests : FolderStoreContract
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
+
+    protected override bool ConversationsSeeFolders => false;
+
+    protected override Task<(IFolderStore Folders, IConversationStore Conversations)> CreateStoresAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        var conversations = new Parley.Storage.Memory.InMemoryConversationStore();
+        var folders = new FolderStoreWithHistory(new SqlFolderStore(SqliteDatabase.ForFile(Path.Combine(_folder, "parley.db"))), conversations);
+        return Task.FromResult<(IFolderStore, IConversationStore)>((folders, conversations));
+    }
+
+    public override Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+}
