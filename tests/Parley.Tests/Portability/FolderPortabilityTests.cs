@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Parley.Tests.Identity;
 using Parley.Tests.Support;
 
 namespace Parley.Tests.Portability;
@@ -93,6 +94,32 @@ public sealed class FolderPortabilityTests : IAsyncLifetime
         Assert.Equal(work, organised["c_elsewhere1"].GetProperty("folderId").GetString());
         Assert.Equal(("f_ideas", true), (organised["c_elsewhere2"].GetProperty("folderId").GetString(), organised["c_elsewhere2"].GetProperty("pinned").GetBoolean()));
         Assert.Equal((work, true), (organised[mine].GetProperty("folderId").GetString(), organised[mine].GetProperty("pinned").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task Another_users_export_gets_folders_of_its_own_and_never_touches_the_first_users()
+    {
+        await using var server = await AccountsServer.StartAsync();
+        using var alice = server.ClientWithKey(await server.CreateKeyAsync("alice"));
+        using var bob = server.ClientWithKey(await server.CreateKeyAsync("bob"));
+        var secret = await CreateAsync(alice, "/api/folders", new { name = "Secret" });
+        var chat = await CreateAsync(alice, "/api/conversations", new { title = "Alice's" });
+        (await alice.PatchAsJsonAsync($"/api/conversations/{chat}", new { folderId = secret })).EnsureSuccessStatusCode();
+        var alicesExport = await alice.GetStringAsync("/api/export");
+
+        var response = await PostJsonAsync(bob, alicesExport);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bobsFolder = Assert.Single((await bob.GetFromJsonAsync<JsonElement>("/api/folders")).EnumerateArray());
+        Assert.Equal("Secret", bobsFolder.GetProperty("name").GetString());
+        Assert.NotEqual(secret, bobsFolder.GetProperty("id").GetString());
+        var bobsChat = Assert.Single((await bob.GetFromJsonAsync<JsonElement>("/api/conversations")).GetProperty("items").EnumerateArray());
+        Assert.NotEqual(chat, bobsChat.GetProperty("id").GetString());
+        Assert.Equal(bobsFolder.GetProperty("id").GetString(), bobsChat.GetProperty("folderId").GetString());
+        // Alice's folder and conversation are as they were.
+        Assert.Equal([(secret, "Secret")], (await alice.GetFromJsonAsync<JsonElement>("/api/folders")).EnumerateArray()
+            .Select(f => (f.GetProperty("id").GetString(), f.GetProperty("name").GetString())));
+        Assert.Equal(secret, (await alice.GetFromJsonAsync<JsonElement>("/api/conversations")).GetProperty("items")[0].GetProperty("folderId").GetString());
     }
 
     [Fact]
