@@ -23,6 +23,7 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
     private readonly InMemoryConversationStore _memory = new();
     private readonly ConcurrentDictionary<string, byte> _inMemory = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Copy> _copies = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<bool>>> _adoptions = new(StringComparer.Ordinal);
 
     public string Kind => redis.IsAvailable ? redisStore.Kind : "memory (Redis unreachable)";
 
@@ -243,12 +244,30 @@ public sealed class FallbackConversationStore(RedisConversationStore redisStore,
             $"{RedisConnection.UnreachableWarning}: this conversation is stored in Redis and can be continued when Redis returns.");
     }
 
-    /// <summary>Moves the copy of a Redis conversation into memory, where it goes on while Redis is unreachable.</summary>
+    /// <summary>
+    /// Moves the copy of a Redis conversation into memory, where it goes on while Redis is unreachable. Requests that
+    /// arrive while it is being moved wait for that one move rather than finding the copy gone.
+    /// </summary>
     private async Task<bool> AdoptAsync(string conversationId)
     {
         if (_inMemory.ContainsKey(conversationId))
             return true;
-        // Only one caller takes the copy; it is complete in memory before the conversation is routed there.
+        var adoption = _adoptions.GetOrAdd(conversationId, id => new Lazy<Task<bool>>(() => MoveCopyIntoMemoryAsync(id)));
+        try
+        {
+            return await adoption.Value;
+        }
+        finally
+        {
+            _adoptions.TryRemove(KeyValuePair.Create(conversationId, adoption));
+        }
+    }
+
+    /// <summary>The copy is complete in memory before the conversation is routed there.</summary>
+    private async Task<bool> MoveCopyIntoMemoryAsync(string conversationId)
+    {
+        if (_inMemory.ContainsKey(conversationId))
+            return true;
         if (!_copies.TryRemove(conversationId, out var copy) || copy.Conversation is null)
             return false;
         await _memory.CreateConversationAsync(copy.Conversation);
