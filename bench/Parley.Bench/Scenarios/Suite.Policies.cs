@@ -30,6 +30,7 @@ public sealed partial class Suite
             {
                 var request = target.Chat(profile.Name, stream);
                 await _load.ClosedLoopAsync(target.Name, (_, _) => request, options.Connections, options.Warmup, MaxRequests);
+                await UntilSteadyAsync(target, parley, request);
                 var run = await Measured(scenario, parley, () => _load.ClosedLoopAsync(target.Name, (_, _) => request, options.Connections, Measure, MaxRequests));
                 var mode = stream ? "stream" : "nonstream";
                 scenario.Metrics[$"{mode}_rps"] = run.Rps;
