@@ -78,8 +78,7 @@ public sealed partial class ParleyFunctionInvokingChatClient : FunctionInvokingC
     {
         if (options?.Tools is not { Count: > 0 })
         {
-            // Nothing can run, so the call goes straight to the model: the base loop would only answer a call to a tool
-            // nobody declared by calling the model again, where a gateway passes the call on as it came.
+            // Nothing can run, so the call goes straight to the model; a call to a tool nobody declared passes on as it came.
             await foreach (var update in InnerClient.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
                 yield return update;
             yield break;

@@ -6,7 +6,8 @@ namespace Parley.Tests.Gateway;
 
 /// <summary>
 /// Parley's outbound HTTP to a provider follows no redirect and keeps no cookie: a 3xx is an error the client sees,
-/// and what one caller's upstream answer set never rides along on the next caller's request.
+/// and what one caller's upstream answer set never rides along on the next caller's request. A call that declares no
+/// tools goes to the model once, whatever it answers.
 /// </summary>
 public sealed class UpstreamIsolationTests : RelayFixture
 {
