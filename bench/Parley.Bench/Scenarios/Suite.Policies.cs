@@ -26,10 +26,18 @@ public sealed partial class Suite
             var key = await CreateKeyAsync(parley.Address);
             var target = new Target(PoliciesTarget, (profile, stream) => new BenchRequest(
                 new Uri(parley.Address, "/v1/chat/completions"), Target.Body($"{profile}/m", stream), stream, [new("Authorization", "Bearer " + key)]));
-            foreach (var (profile, stream, baseline) in new[] { (Fast, false, "v1_nonstream_max"), (Stream50, true, "v1_stream_max") })
+            var runs = new[] { (Fast, false, "v1_nonstream_max"), (Stream50, true, "v1_stream_max") };
+            // A fresh process: both kinds of request are warmed before either is measured, as in the main suite.
+            foreach (var (profile, stream, _) in runs)
             {
                 var request = target.Chat(profile.Name, stream);
                 await _load.ClosedLoopAsync(target.Name, (_, _) => request, options.Connections, options.Warmup, MaxRequests);
+                await UntilSteadyAsync(target, parley, request);
+            }
+            foreach (var (profile, stream, baseline) in runs)
+            {
+                var request = target.Chat(profile.Name, stream);
+                await UntilSteadyAsync(target, parley, request);
                 var run = await Measured(scenario, parley, () => _load.ClosedLoopAsync(target.Name, (_, _) => request, options.Connections, Measure, MaxRequests));
                 var mode = stream ? "stream" : "nonstream";
                 scenario.Metrics[$"{mode}_rps"] = run.Rps;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
@@ -75,7 +76,7 @@ public static class ParleyHosting
         services.Configure<JsonOptions>(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
         services.AddProblemDetails();
         services.AddExceptionHandler<ParleyProblems>();
-        services.AddHttpClient();
+        services.AddParleyHttpClients();
         services.AddParleyApiDocs();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -128,8 +129,10 @@ public static class ParleyHosting
         app.UseParleyBrowserBoundary();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ParleyProblems.WriteStatusAsync);
-        app.UseWebAppFiles();
-        app.MapParleyApiDocs();
+        // The web app's files and the documentation pages answer only GET and HEAD: API calls skip their four middlewares.
+        app.UseWhen(static context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method),
+            static pages => pages.UseWebAppFiles().UseParleyApiDocPages());
+        app.MapParleyApiDocument();
         app.UseParleyIdentity();
         app.MapHealthApi();
         app.MapMetricsApi();

@@ -155,7 +155,7 @@ public sealed class RelayChatClient(IChatClient translating, string providerName
             throw mapped;
         }
 
-        if ((int)response.StatusCode < 400)
+        if ((int)response.StatusCode < 300)
         {
             var reader = relay.Protocol.CreateReader(providerName, usageAdded);
             relay.Reader = reader;

@@ -4,11 +4,19 @@ using Microsoft.Extensions.Options;
 
 namespace Parley.Usage;
 
-/// <summary>Writes queued usage records to the store in batches, and deletes records older than <see cref="UsageOptions.RetentionDays"/>.</summary>
+/// <summary>
+/// Writes queued usage records to the store in batches, and deletes records older than <see cref="UsageOptions.RetentionDays"/>.
+/// A batch waits up to <see cref="Linger"/> for more records once its first arrived: each SQLite commit is an fsync, and
+/// without the wait a gateway at 4,000 requests a second committed a handful of rows at a time (the fsyncs and per-commit
+/// work were 9% of its CPU in a profile).
+/// </summary>
 public sealed partial class UsageWriter(
     UsageRecorder recorder, IUsageStore store, IOptions<UsageOptions> options, TimeProvider time, ILogger<UsageWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 500;
+
+    /// <summary>Wall-clock time, not the product's clock: it paces disk writes and is never a deadline anyone observes.</summary>
+    internal static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan RetentionInterval = TimeSpan.FromHours(1);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -26,6 +34,7 @@ public sealed partial class UsageWriter(
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
+                await Task.Delay(Linger, stoppingToken);
                 while (batch.Count < MaxBatch && reader.TryRead(out var record))
                     batch.Add(record);
                 await WriteAsync(batch, CancellationToken.None);

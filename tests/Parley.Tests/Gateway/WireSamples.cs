@@ -35,4 +35,9 @@ internal static class WireSamples
 
     public static string UsageChunk(int prompt, int completion) =>
         "{" + Head + ",\"choices\":[],\"usage\":{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":" + (prompt + completion) + "}}";
+
+    /// <summary>A minimal non-streamed completion whose reply is <paramref name="text"/>.</summary>
+    public static string Completion(string text) =>
+        "{\"id\":\"chatcmpl-up3\",\"object\":\"chat.completion\",\"created\":1763000000,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+        + text + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}";
 }

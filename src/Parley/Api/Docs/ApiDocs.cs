@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Parley.Api.Docs;
@@ -16,9 +17,15 @@ public static class ApiDocs
             return Task.CompletedTask;
         }));
 
-    public static WebApplication MapParleyApiDocs(this WebApplication app)
+    public static IEndpointRouteBuilder MapParleyApiDocument(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi(DocumentPath).AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>The two documentation pages; they read the document from <see cref="DocumentPath"/>.</summary>
+    public static IApplicationBuilder UseParleyApiDocPages(this IApplicationBuilder app)
+    {
         app.UseSwaggerUI(options =>
         {
             options.RoutePrefix = "api/docs";

@@ -64,7 +64,6 @@ public static class OpenAIApi
         var turn = new ChatTurn(model, request.Messages, request.Options, caller);
         new Relay.RelayRequest(Providers.OpenAI.OpenAIChatRelay.Instance, body, request.Stream).AttachTo(turn.Options);
         Cache.CacheApi.ApplyTo(context.Request, turn.Options);
-        var completionId = $"chatcmpl-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         if (!request.Stream)
@@ -79,12 +78,12 @@ public static class OpenAIApi
                 return;
             }
             var answeredBy = responses[0].AnsweredBy() ?? model.Id;
-            await context.Response.WriteAsJsonAsync(OpenAICompletionJson.Completion(responses, completionId, created, answeredBy), context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(OpenAICompletionJson.Completion(responses, OpenAIChunkWriter.NewCompletionId(), created, answeredBy), context.RequestAborted);
             return;
         }
 
         using var sse = SseWriter.Begin(context);
-        var writer = new OpenAIChunkWriter(sse, completionId, created, model.Id, request.IncludeUsage, context.RequestAborted);
+        var writer = new OpenAIChunkWriter(sse, created, model.Id, request.IncludeUsage, context.RequestAborted);
         for (var i = 0; i < (relayed ? 1 : request.Choices); i++)
         {
             if (i > 0)

@@ -13,7 +13,7 @@ public static class WebAppHosting
     private static readonly Lazy<ManifestEmbeddedFileProvider?> Files = new(OpenEmbedded);
 
     /// <summary>Serves the bundle's files; runs before authentication, since the app itself shows the sign-in screen.</summary>
-    public static WebApplication UseWebAppFiles(this WebApplication app)
+    public static IApplicationBuilder UseWebAppFiles(this IApplicationBuilder app)
     {
         if (Files.Value is not { } files)
             return app;
