@@ -46,7 +46,7 @@ public static class ConversationsApi
     {
         var owner = Owners.Of(context);
         var page = await store.ListConversationsAsync(owner, new ConversationQuery(limit ?? 50, cursor, q, organised ?? false), cancellationToken);
-        // A store that cannot move conversations out of a deleted folder (memory, Redis) may still name it: that is no folder.
+        // Deleting a folder takes conversations out of it on every store, but a move landing mid-deletion can still name it: that is no folder.
         var known = page.Items.Any(i => i.Conversation.FolderId is not null)
             ? (await folders.ListAsync(owner, cancellationToken)).Select(f => f.Id).ToHashSet(StringComparer.Ordinal)
             : [];
@@ -127,7 +127,9 @@ public static class ConversationsApi
         var onlySelection = conversation with { SelectedLeafId = before.SelectedLeafId } == before;
         if (!onlySelection)
             conversation = conversation with { UpdatedAt = time.UtcNowStored() };
-        if (!await store.UpdateConversationAsync(conversation, cancellationToken))
+        // Only a change of settings writes them: a pin or a move alone must not write back the settings read above,
+        // which would undo a rename that landed in between.
+        if (conversation != before && !await store.UpdateConversationAsync(conversation, cancellationToken))
             throw NotFound(id);
         if (organisation.Pinned is { } pinned)
         {
