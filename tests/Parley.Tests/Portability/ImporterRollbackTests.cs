@@ -87,7 +87,11 @@ public sealed class ImporterRollbackTests : IAsyncLifetime
         return node.ToJsonString();
     }
 
-    /// <summary>A store that fails on every message write from the n-th on, as a full disk or a dropped connection would.</summary>
+    /// <summary>
+    /// A store that fails on every message write from the n-th on, as a full disk or a dropped connection would. It stays a
+    /// class, not a <see cref="Support.ConversationStoreProxy"/>: the memory store's whole-conversation write is the
+    /// interface's default, which must run on this wrapper so that its message writes come through here.
+    /// </summary>
     private sealed class FailingStore(IConversationStore inner, int failOnMessage) : IConversationStore
     {
         public Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default) => inner.MarkInterruptedAsync(cancellationToken);
